@@ -1,0 +1,62 @@
+"""The ``micrograd`` command line: ``micrograd demo``, ``micrograd graph``, ...
+
+Each subcommand lives in its own module, which provides ``HELP`` (one line),
+``add_arguments(parser)`` and ``run(args) -> int``. Heavy imports (matplotlib, graphviz)
+happen inside ``run`` so that ``micrograd --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# subcommand name -> module that implements it
+SUBCOMMANDS: dict[str, str] = {}
+
+
+class CLIError(Exception):
+    """A user mistake: printed as one line, exit status 2, no traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line instead of usage + error
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from micrograd import __version__
+
+    parser = _Parser(
+        prog="micrograd",
+        description="A scalar autograd engine for learning how neural networks learn.",
+    )
+    parser.add_argument("--version", action="version", version=f"micrograd {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module_name in SUBCOMMANDS.items():
+        module = importlib.import_module(module_name)
+        command = sub.add_parser(name, help=module.HELP, description=module.__doc__)
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except CLIError as error:
+        print(f"micrograd {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"micrograd {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
