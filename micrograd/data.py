@@ -1,0 +1,389 @@
+"""Small data sets to train on, made with the standard library only.
+
+Every generator returns ``(X, y)`` as plain Python lists: ``X`` is a list of points
+(each a list of floats, ``[x1, x2]``) and ``y`` a list of integer class labels
+``0, 1, ...``. A ``seed`` makes the data the same on every run, so a notebook shows the
+same pictures every time; ``seed=None`` gives fresh random data.
+
+>>> X, y = make_moons(n_samples=6, noise=0.0, seed=0)
+>>> len(X), len(X[0]), sorted(y)
+(6, 2, [0, 0, 0, 1, 1, 1])
+
+``batches`` cuts a data set into batches, so that one argument switches between the three
+flavours of gradient descent in the course notes:
+
+- ``batch_size=1``: true (stochastic) SGD, one sample per update;
+- ``batch_size=16``: mini-batch SGD;
+- ``batch_size=None``: full-batch gradient descent, every sample in every update.
+
+There is also one small real data set, the classic iris table (``load_iris``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import random
+from collections.abc import Iterator, Sequence
+from importlib import resources
+
+__all__ = [
+    "IRIS_CLASSES",
+    "IRIS_FEATURES",
+    "batches",
+    "load_iris",
+    "make_blobs",
+    "make_circles",
+    "make_moons",
+    "make_spirals",
+    "train_test_split",
+    "xor",
+]
+
+Points = list[list[float]]
+Labels = list[int]
+
+
+# --------------------------------------------------------------------------------------
+# Argument checks: a clear message that names the function and the offending value
+# --------------------------------------------------------------------------------------
+
+
+def _check_count(where: str, name: str, value: object, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{where}: {name} must be an int, got {type(value).__name__}: {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{where}: {name} must be at least {minimum}, got {value}.")
+    return value
+
+
+def _check_scale(where: str, name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{where}: {name} must be a number, got {type(value).__name__}: {value!r}.")
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{where}: {name} must be a finite number >= 0, got {value!r}.")
+    return float(value)
+
+
+def _rng(where: str, seed: int | random.Random | None) -> random.Random:
+    """A private random generator, so that the data never depends on (or moves) global state."""
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
+        return random.Random(seed)
+    raise TypeError(
+        f"{where}: seed must be an int, None or a random.Random, "
+        f"got {type(seed).__name__}: {seed!r}."
+    )
+
+
+def _linspace(start: float, stop: float, n: int, endpoint: bool = True) -> list[float]:
+    """``n`` evenly spaced numbers from start to stop (like numpy.linspace)."""
+    if n == 1:
+        return [float(start)]
+    steps = n - 1 if endpoint else n
+    return [start + (stop - start) * i / steps for i in range(n)]
+
+
+def _finish(
+    points: Points, labels: Labels, noise: float, rng: random.Random, shuffle: bool
+) -> tuple[Points, Labels]:
+    """Shuffle the samples (so classes are mixed), then add Gaussian noise to every coordinate."""
+    order = list(range(len(points)))
+    if shuffle:
+        rng.shuffle(order)
+    X = [
+        [coordinate + rng.gauss(0.0, noise) if noise else coordinate for coordinate in points[i]]
+        for i in order
+    ]
+    y = [labels[i] for i in order]
+    return X, y
+
+
+# --------------------------------------------------------------------------------------
+# Generators
+# --------------------------------------------------------------------------------------
+
+
+def make_moons(
+    n_samples: int = 100,
+    noise: float = 0.1,
+    seed: int | random.Random | None = 0,
+    shuffle: bool = True,
+) -> tuple[Points, Labels]:
+    """Two interleaving half circles: the data set of the original micrograd demo.
+
+    The geometry is scikit-learn's ``make_moons``: class 0 on the upper half of the unit
+    circle, class 1 on a half circle shifted to ``(1, 0.5)`` and flipped. ``n_samples // 2``
+    points go to class 0 and the rest to class 1; ``noise`` is the standard deviation of
+    Gaussian noise added to each coordinate.
+
+    >>> X, y = make_moons(n_samples=100, noise=0.1, seed=0)
+    >>> len(X), y.count(0), y.count(1)
+    (100, 50, 50)
+    """
+    where = "make_moons"
+    n_samples = _check_count(where, "n_samples", n_samples, minimum=2)
+    noise = _check_scale(where, "noise", noise)
+    rng = _rng(where, seed)
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
+    inner = [[1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5] for t in _linspace(0.0, math.pi, n_in)]
+    return _finish(outer + inner, [0] * n_out + [1] * n_in, noise, rng, shuffle)
+
+
+def make_circles(
+    n_samples: int = 100,
+    noise: float = 0.05,
+    factor: float = 0.5,
+    seed: int | random.Random | None = 0,
+    shuffle: bool = True,
+) -> tuple[Points, Labels]:
+    """A small circle (class 1) inside a large one (class 0), as scikit-learn's ``make_circles``.
+
+    ``factor`` is the radius of the inner circle relative to the outer (0 < factor < 1).
+    No straight line separates the classes, so a model needs a hidden layer.
+
+    >>> X, y = make_circles(n_samples=8, noise=0.0, factor=0.5, seed=0, shuffle=False)
+    >>> [round(math.hypot(*p), 6) for p in X]
+    [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5]
+    """
+    where = "make_circles"
+    n_samples = _check_count(where, "n_samples", n_samples, minimum=2)
+    noise = _check_scale(where, "noise", noise)
+    factor = _check_scale(where, "factor", factor)
+    if not 0.0 < factor < 1.0:
+        raise ValueError(f"{where}: factor must be between 0 and 1 (exclusive), got {factor!r}.")
+    rng = _rng(where, seed)
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_out, False)]
+    inner = [
+        [factor * math.cos(t), factor * math.sin(t)]
+        for t in _linspace(0.0, 2 * math.pi, n_in, False)
+    ]
+    return _finish(outer + inner, [0] * n_out + [1] * n_in, noise, rng, shuffle)
+
+
+def make_spirals(
+    n_samples: int = 150,
+    n_classes: int = 3,
+    noise: float = 0.2,
+    seed: int | random.Random | None = 0,
+    shuffle: bool = True,
+) -> tuple[Points, Labels]:
+    """``n_classes`` interleaved spiral arms (the CS231n spiral data), for multi-class training.
+
+    Each class gets ``n_samples // n_classes`` points (the first classes one more if it does
+    not divide evenly). Along an arm the radius grows from 0 to 1 while the angle turns by
+    4 radians; ``noise`` is the standard deviation of Gaussian noise on the *angle*, which
+    keeps the points inside the unit disc.
+
+    >>> X, y = make_spirals(n_samples=90, n_classes=3, seed=0)
+    >>> len(X), [y.count(k) for k in range(3)]
+    (90, [30, 30, 30])
+    """
+    where = "make_spirals"
+    n_classes = _check_count(where, "n_classes", n_classes, minimum=2)
+    n_samples = _check_count(where, "n_samples", n_samples, minimum=n_classes)
+    noise = _check_scale(where, "noise", noise)
+    rng = _rng(where, seed)
+    points: Points = []
+    labels: Labels = []
+    for k in range(n_classes):
+        n = n_samples // n_classes + (1 if k < n_samples % n_classes else 0)
+        radii = _linspace(0.0, 1.0, n)
+        angles = _linspace(4.0 * k, 4.0 * (k + 1), n)
+        for r, t in zip(radii, angles):
+            t += rng.gauss(0.0, noise) if noise else 0.0
+            points.append([r * math.sin(t), r * math.cos(t)])
+            labels.append(k)
+    # The noise is already on the angle, so no further noise on the coordinates.
+    return _finish(points, labels, 0.0, rng, shuffle)
+
+
+def make_blobs(
+    n_samples: int = 100,
+    centers: int | Sequence[Sequence[float]] = 3,
+    std: float = 1.0,
+    seed: int | random.Random | None = 0,
+    shuffle: bool = True,
+) -> tuple[Points, Labels]:
+    """Gaussian clouds of points, one per class (like scikit-learn's ``make_blobs``).
+
+    ``centers`` is either the number of classes, placed evenly on a circle of radius 4
+    (so that with ``std=1`` the blobs barely touch: a linearly separable warm-up), or a list
+    of centre points. ``std`` is the standard deviation of each blob. Samples are split
+    evenly between the blobs (the first blobs get one more if needed).
+
+    >>> X, y = make_blobs(n_samples=9, centers=[[0, 0], [10, 10], [-10, 10]], std=0.1, seed=0)
+    >>> sorted(set(y)), len(X)
+    ([0, 1, 2], 9)
+    """
+    where = "make_blobs"
+    if isinstance(centers, int) and not isinstance(centers, bool):
+        k = _check_count(where, "centers", centers, minimum=1)
+        angles = _linspace(0.0, 2 * math.pi, k, endpoint=False)
+        centre_points = [[4.0 * math.cos(t), 4.0 * math.sin(t)] for t in angles]
+    else:
+        try:
+            centre_points = [[float(c) for c in centre] for centre in centers]
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{where}: centers must be an int or a list of points like [[0, 0], [3, 3]], "
+                f"got {centers!r}."
+            ) from None
+        if not centre_points or len({len(c) for c in centre_points}) != 1 or not centre_points[0]:
+            raise ValueError(
+                f"{where}: centers must be a non-empty list of points of one dimension, "
+                f"got {centers!r}."
+            )
+    k = len(centre_points)
+    n_samples = _check_count(where, "n_samples", n_samples, minimum=k)
+    std = _check_scale(where, "std", std)
+    rng = _rng(where, seed)
+    points: Points = []
+    labels: Labels = []
+    for label, centre in enumerate(centre_points):
+        n = n_samples // k + (1 if label < n_samples % k else 0)
+        points += [list(centre) for _ in range(n)]
+        labels += [label] * n
+    return _finish(points, labels, std, rng, shuffle)
+
+
+def xor(
+    n_samples: int = 4,
+    noise: float = 0.0,
+    seed: int | random.Random | None = 0,
+    shuffle: bool = False,
+) -> tuple[Points, Labels]:
+    """The XOR problem: label 1 when exactly one coordinate is 1. No line separates it.
+
+    With the defaults, the four corners in order. With ``n_samples > 4`` the corners are
+    repeated in turn (sample ``i`` is corner ``i % 4``), and ``noise`` jitters each copy,
+    which gives a small cloud around each corner.
+
+    >>> xor()
+    ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+    """
+    where = "xor"
+    n_samples = _check_count(where, "n_samples", n_samples, minimum=1)
+    noise = _check_scale(where, "noise", noise)
+    rng = _rng(where, seed)
+    corners = [([0.0, 0.0], 0), ([0.0, 1.0], 1), ([1.0, 0.0], 1), ([1.0, 1.0], 0)]
+    points = [list(corners[i % 4][0]) for i in range(n_samples)]
+    labels = [corners[i % 4][1] for i in range(n_samples)]
+    return _finish(points, labels, noise, rng, shuffle)
+
+
+# --------------------------------------------------------------------------------------
+# Batches and splits
+# --------------------------------------------------------------------------------------
+
+
+def _check_pair(where: str, X: Sequence, y: Sequence) -> int:
+    if len(X) != len(y):
+        raise ValueError(
+            f"{where}: X and y must have the same length, got {len(X)} samples and {len(y)} labels."
+        )
+    if len(X) == 0:
+        raise ValueError(f"{where}: the data set is empty (X and y have no samples).")
+    return len(X)
+
+
+def batches(
+    X: Sequence,
+    y: Sequence,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    seed: int | random.Random | None = None,
+    drop_last: bool = False,
+) -> Iterator[tuple[list, list]]:
+    """Yield ``(X_batch, y_batch)`` pairs that together cover every sample exactly once.
+
+    This is one *epoch*. ``batch_size=1`` is true SGD, ``None`` (or ``len(X)``) full-batch
+    gradient descent, anything in between mini-batch SGD. With ``shuffle=True`` the
+    samples are visited in a random order (the "stochastic" in SGD), reproducible with
+    ``seed``. The last batch is smaller when ``batch_size`` does not divide ``len(X)``,
+    unless ``drop_last=True``.
+
+    >>> X, y = [[0.0], [1.0], [2.0], [3.0], [4.0]], [0, 1, 0, 1, 0]
+    >>> [yb for _, yb in batches(X, y, batch_size=2, shuffle=False)]
+    [[0, 1], [0, 1], [0]]
+    """
+    where = "batches"
+    n = _check_pair(where, X, y)
+    if batch_size is None:
+        batch_size = n
+    batch_size = _check_count(where, "batch_size", batch_size, minimum=1)
+    order = list(range(n))
+    if shuffle:
+        _rng(where, seed).shuffle(order)
+    for start in range(0, n, batch_size):
+        chosen = order[start : start + batch_size]
+        if drop_last and len(chosen) < batch_size:
+            return
+        yield [X[i] for i in chosen], [y[i] for i in chosen]
+
+
+def train_test_split(
+    X: Sequence, y: Sequence, test_size: float = 0.25, seed: int | random.Random | None = 0
+) -> tuple[list, list, list, list]:
+    """Shuffle and split into ``X_train, X_test, y_train, y_test`` (scikit-learn's order).
+
+    ``test_size`` is the fraction of samples held out for testing (0 < test_size < 1).
+
+    >>> X_train, X_test, y_train, y_test = train_test_split(*xor(8), test_size=0.25)
+    >>> len(X_train), len(X_test)
+    (6, 2)
+    """
+    where = "train_test_split"
+    n = _check_pair(where, X, y)
+    test_size = _check_scale(where, "test_size", test_size)
+    n_test = round(n * test_size)
+    if not 0.0 < test_size < 1.0 or not 0 < n_test < n:
+        raise ValueError(
+            f"{where}: test_size={test_size!r} leaves no samples for training or none for "
+            f"testing out of {n}; use a fraction between 0 and 1, e.g. 0.25."
+        )
+    order = list(range(n))
+    _rng(where, seed).shuffle(order)
+    test, train = order[:n_test], order[n_test:]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+# --------------------------------------------------------------------------------------
+# A real data set: Fisher's iris table
+# --------------------------------------------------------------------------------------
+
+IRIS_FEATURES = ("sepal_length", "sepal_width", "petal_length", "petal_width")
+IRIS_CLASSES = ("setosa", "versicolor", "virginica")
+
+
+def load_iris() -> tuple[Points, Labels]:
+    """The iris flowers: 150 samples, 4 measurements in cm, 3 species (50 of each).
+
+    Features, in order: ``IRIS_FEATURES`` (sepal length, sepal width, petal length, petal
+    width). Labels: 0, 1, 2 for ``IRIS_CLASSES`` (setosa, versicolor, virginica).
+
+    Source: R. A. Fisher (1936), "The use of multiple measurements in taxonomic problems",
+    Annals of Eugenics 7(2), 179-188; data collected by Edgar Anderson. As distributed by the
+    UCI Machine Learning Repository (Iris data set, 1988), with samples 35 and 38 corrected
+    to the values printed in Fisher's paper (as scikit-learn also does). The measurements are
+    facts published in 1936 and are in the public domain; the UCI copy is offered under
+    CC BY 4.0. The file ships inside the package (``micrograd/datasets/iris.csv``), so no
+    download is needed.
+
+    >>> X, y = load_iris()
+    >>> len(X), len(X[0]), [y.count(k) for k in range(3)]
+    (150, 4, [50, 50, 50])
+    """
+    text = resources.files("micrograd").joinpath("datasets/iris.csv").read_text("utf-8")
+    X: Points = []
+    y: Labels = []
+    for row in csv.DictReader(io.StringIO(text)):
+        X.append([float(row[name]) for name in IRIS_FEATURES])
+        y.append(IRIS_CLASSES.index(row["species"]))
+    return X, y

@@ -1,0 +1,237 @@
+"""The data generators, batches and the iris table."""
+
+from __future__ import annotations
+
+import doctest
+import math
+import random
+
+import pytest
+
+import micrograd.data
+from micrograd.data import (
+    IRIS_CLASSES,
+    IRIS_FEATURES,
+    batches,
+    load_iris,
+    make_blobs,
+    make_circles,
+    make_moons,
+    make_spirals,
+    train_test_split,
+    xor,
+)
+
+GENERATORS = {
+    "moons": (make_moons, 2),
+    "circles": (make_circles, 2),
+    "spirals": (make_spirals, 3),
+    "blobs": (make_blobs, 3),
+}
+
+
+def test_docstring_examples():
+    result = doctest.testmod(micrograd.data)
+    assert result.attempted > 5
+    assert result.failed == 0
+
+
+@pytest.mark.parametrize("name", GENERATORS)
+@pytest.mark.parametrize("n_samples", [30, 31, 100])
+def test_shapes_types_and_balance(name, n_samples):
+    make, n_classes = GENERATORS[name]
+    X, y = make(n_samples=n_samples, seed=1)
+    assert len(X) == len(y) == n_samples
+    assert all(isinstance(p, list) and len(p) == 2 for p in X)
+    assert all(type(c) is float and math.isfinite(c) for p in X for c in p)
+    assert all(type(label) is int for label in y)
+    counts = [y.count(k) for k in range(n_classes)]
+    assert sum(counts) == n_samples  # no label outside 0..n_classes-1
+    assert max(counts) - min(counts) <= 1
+
+
+@pytest.mark.parametrize("name", GENERATORS)
+def test_same_seed_same_data_and_different_seed_different_data(name):
+    make, _ = GENERATORS[name]
+    assert make(n_samples=50, seed=7) == make(n_samples=50, seed=7)
+    assert make(n_samples=50, seed=7)[0] != make(n_samples=50, seed=8)[0]
+
+
+@pytest.mark.parametrize("name", GENERATORS)
+def test_generators_do_not_touch_the_global_random_state(name):
+    make, _ = GENERATORS[name]
+    random.seed(123)
+    expected = random.random()
+    random.seed(123)
+    make(n_samples=20, seed=3)
+    assert random.random() == expected
+
+
+def test_moons_geometry_without_noise_matches_scikit_learn():
+    # sklearn: outer = (cos t, sin t), inner = (1 - cos t, 1 - sin t - 0.5), t in [0, pi]
+    X, y = make_moons(n_samples=10, noise=0.0, shuffle=False)
+    assert y == [0] * 5 + [1] * 5
+    for (a, b), label in zip(X, y):
+        if label == 0:
+            assert math.isclose(a * a + b * b, 1.0) and b >= -1e-12
+        else:
+            assert math.isclose((a - 1) ** 2 + (b - 0.5) ** 2, 1.0) and b <= 0.5 + 1e-12
+    assert X[0] == pytest.approx([1.0, 0.0]) and X[4] == pytest.approx([-1.0, 0.0], abs=1e-12)
+    assert X[5] == pytest.approx([0.0, 0.5]) and X[9] == pytest.approx([2.0, 0.5])
+
+
+def test_moons_noise_has_the_requested_spread():
+    clean, _ = make_moons(n_samples=2000, noise=0.0, seed=0)
+    noisy, _ = make_moons(n_samples=2000, noise=0.1, seed=0)
+    # same seed, same shuffle: the difference is the noise alone
+    diffs = [n - c for pn, pc in zip(noisy, clean) for n, c in zip(pn, pc)]
+    mean = sum(diffs) / len(diffs)
+    std = math.sqrt(sum((d - mean) ** 2 for d in diffs) / len(diffs))
+    assert abs(mean) < 0.01
+    assert 0.09 < std < 0.11
+
+
+def test_circles_radii():
+    X, y = make_circles(n_samples=40, noise=0.0, factor=0.3, seed=0)
+    for point, label in zip(X, y):
+        assert math.hypot(*point) == pytest.approx(1.0 if label == 0 else 0.3)
+
+
+def test_spirals_stay_in_the_unit_disc_and_classes_count():
+    X, y = make_spirals(n_samples=100, n_classes=4, noise=0.3, seed=2)
+    assert sorted(set(y)) == [0, 1, 2, 3]
+    assert [y.count(k) for k in range(4)] == [25, 25, 25, 25]
+    assert max(math.hypot(*p) for p in X) <= 1.0 + 1e-12
+
+
+def test_blobs_with_explicit_centers():
+    centers = [[0.0, 0.0], [10.0, -10.0]]
+    X, y = make_blobs(n_samples=200, centers=centers, std=0.5, seed=0)
+    for k, centre in enumerate(centers):
+        points = [p for p, label in zip(X, y) if label == k]
+        mean = [sum(c) / len(points) for c in zip(*points)]
+        assert mean == pytest.approx(centre, abs=0.15)
+
+
+def test_blobs_in_three_dimensions():
+    X, y = make_blobs(n_samples=12, centers=[[0, 0, 0], [5, 5, 5]], seed=0)
+    assert all(len(p) == 3 for p in X) and y.count(0) == y.count(1) == 6
+
+
+def test_xor_corners_and_noisy_copies():
+    X, y = xor()
+    assert X == [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    assert y == [0, 1, 1, 0]
+    Xn, yn = xor(n_samples=40, noise=0.1, seed=3)
+    assert len(Xn) == 40 and yn.count(1) == yn.count(0) == 20
+    for point, label in zip(Xn, yn):
+        corner = [round(c) for c in point]  # noise of 0.1 keeps each point near its corner
+        assert label == (corner[0] ^ corner[1])
+    assert xor(n_samples=8, noise=0.1, seed=3) != xor(n_samples=8, noise=0.1, seed=4)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: make_moons(n_samples=0), ValueError, "n_samples must be at least 2, got 0"),
+        (lambda: make_moons(n_samples=2.5), TypeError, "n_samples must be an int"),
+        (lambda: make_moons(noise=-0.1), ValueError, "noise must be a finite number >= 0"),
+        (lambda: make_moons(seed="x"), TypeError, "seed must be an int"),
+        (lambda: make_circles(factor=1.5), ValueError, "factor must be between 0 and 1"),
+        (lambda: make_spirals(n_classes=1), ValueError, "n_classes must be at least 2"),
+        (lambda: make_blobs(centers=[[0, 0], [1]]), ValueError, "one dimension"),
+        (lambda: make_blobs(centers="abc"), TypeError, "centers must be an int or a list"),
+        (lambda: xor(noise=float("nan")), ValueError, "noise must be a finite number"),
+    ],
+)
+def test_bad_arguments_are_named(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+# -- batches ----------------------------------------------------------------------------
+
+
+def _data(n):
+    return [[float(i), -float(i)] for i in range(n)], [i % 2 for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("n", "batch_size", "sizes"),
+    [(10, 1, [1] * 10), (10, 3, [3, 3, 3, 1]), (10, None, [10]), (10, 10, [10]), (10, 64, [10])],
+)
+def test_batch_sizes_and_every_sample_once(n, batch_size, sizes):
+    X, y = _data(n)
+    got = list(batches(X, y, batch_size=batch_size, seed=0))
+    assert [len(xb) for xb, _ in got] == sizes
+    assert [len(yb) for _, yb in got] == sizes
+    seen = [point[0] for xb, _ in got for point in xb]
+    assert sorted(seen) == [float(i) for i in range(n)]
+    for xb, yb in got:  # each label still belongs to its sample
+        assert [int(p[0]) % 2 for p in xb] == yb
+
+
+def test_batches_shuffle_is_seeded():
+    X, y = _data(50)
+    first = list(batches(X, y, batch_size=7, seed=1))
+    assert first == list(batches(X, y, batch_size=7, seed=1))
+    assert first != list(batches(X, y, batch_size=7, seed=2))
+    in_order = list(batches(X, y, batch_size=7, shuffle=False))
+    assert [p[0] for xb, _ in in_order for p in xb] == [float(i) for i in range(50)]
+    assert [p[0] for xb, _ in first for p in xb] != [float(i) for i in range(50)]
+
+
+def test_batches_drop_last():
+    X, y = _data(10)
+    assert [len(xb) for xb, _ in batches(X, y, 3, drop_last=True)] == [3, 3, 3]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"X": [[1.0]], "y": [0, 1]}, "same length, got 1 samples and 2 labels"),
+        ({"X": [], "y": []}, "empty"),
+        ({"batch_size": 0}, "batch_size must be at least 1, got 0"),
+        ({"batch_size": 2.0}, "batch_size must be an int"),
+    ],
+)
+def test_batches_bad_arguments(kwargs, words):
+    X, y = _data(4)
+    arguments = {"X": X, "y": y, **kwargs}
+    with pytest.raises((ValueError, TypeError), match=words):
+        list(batches(**arguments))
+
+
+def test_train_test_split_partitions_the_data():
+    X, y = _data(20)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, seed=0)
+    assert len(X_test) == len(y_test) == 5 and len(X_train) == len(y_train) == 15
+    assert sorted(p[0] for p in X_train + X_test) == [float(i) for i in range(20)]
+    with pytest.raises(ValueError, match="test_size"):
+        train_test_split(X, y, test_size=1.0)
+
+
+# -- iris -------------------------------------------------------------------------------
+
+
+def test_iris_shape_classes_and_means():
+    X, y = load_iris()
+    assert len(X) == len(y) == 150
+    assert all(len(row) == 4 for row in X)
+    assert [y.count(k) for k in range(3)] == [50, 50, 50]
+    assert y == sorted(y)  # the table lists the species in order
+    means = [sum(column) / 150 for column in zip(*X)]
+    # Published column means of Fisher's table (cm)
+    assert means == pytest.approx([5.8433, 3.0573, 3.758, 1.1993], abs=5e-4)
+    assert IRIS_FEATURES == ("sepal_length", "sepal_width", "petal_length", "petal_width")
+    assert IRIS_CLASSES == ("setosa", "versicolor", "virginica")
+    # Fisher's values, where the UCI copy has transcription errors
+    assert X[34] == [4.9, 3.1, 1.5, 0.2] and X[37] == [4.9, 3.6, 1.4, 0.1]
+
+
+def test_iris_is_found_as_package_data():
+    from importlib import resources
+
+    resource = resources.files("micrograd").joinpath("datasets/iris.csv")
+    assert resource.is_file()
+    assert resource.read_text("utf-8").startswith("sepal_length,")
