@@ -1,0 +1,168 @@
+"""The course notebooks: each runs top to bottom on a fresh kernel, and what is committed is clean.
+
+Two kinds of test:
+
+* **hygiene** (fast, no kernel): every committed notebook matches its source in
+  ``notebooks/src/``, its execution counts are 1..n in order, it holds no errors or noise, and
+  its outputs were made from the current code (the stamp written by
+  ``tools/regenerate_notebooks.py``). These run everywhere.
+* **execution** (``notebook`` marker, a kernel each): every notebook runs without an error on a
+  fresh kernel that is this interpreter. Notebook 07 also runs with torch hidden, as on a
+  machine without it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import regenerate_notebooks as regen  # noqa: E402
+
+NOTEBOOKS = regen.notebook_paths()
+SOURCES = regen.source_paths()
+REGENERATE = "run python tools/regenerate_notebooks.py"
+TIME_LIMIT = 150  # seconds per notebook; they take well under a minute on an idle machine
+
+
+def _ids(paths):
+    return [p.stem for p in paths]
+
+
+def test_the_course_is_there():
+    stems = [p.stem[:2] for p in NOTEBOOKS]
+    assert stems == [f"{i:02d}" for i in range(1, len(stems) + 1)], (
+        f"gaps in the numbering: {stems}"
+    )
+    assert _ids(SOURCES) == _ids(NOTEBOOKS), "every notebook needs a source in notebooks/src/"
+
+
+# --------------------------------------------------------------------------------------
+# Hygiene
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_matches_its_source(path):
+    nb = nbformat.read(path, as_version=4)
+    source = regen.source_for(path)
+    assert regen.cells_of(nb) == regen.read_cells(source), (
+        f"{path.name} differs from {source.relative_to(ROOT)} (edit the source, then {REGENERATE})"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_outputs_come_from_the_current_code(path):
+    nb = nbformat.read(path, as_version=4)
+    reasons = regen.staleness(nb)
+    assert not reasons, f"{path.name}: outputs are stale ({'; '.join(reasons)}): {REGENERATE}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_execution_counts_run_one_to_n(path):
+    nb = nbformat.read(path, as_version=4)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1..{len(counts)} in order: {REGENERATE}"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_outputs_follow_the_rule(path):
+    """No errors, no stderr noise, no live widget views (notebooks/README.md, "Outputs")."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            where = f"{path.name}, cell {i}"
+            assert out.output_type != "error", f"{where} holds an error: {out.get('ename')}"
+            assert not (out.output_type == "stream" and out.name == "stderr"), (
+                f"{where} keeps stderr output: {REGENERATE}"
+            )
+            assert regen.WIDGET_VIEW not in out.get("data", {}), f"{where} keeps a widget view"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_opens_with_goals_and_ends_with_exercises(path):
+    nb = nbformat.read(path, as_version=4)
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert "What you will learn" in markdown[0], f"{path.name} should open with its goals"
+    assert "Try it" in markdown[-1], f"{path.name} should end with 'Try it' prompts"
+    prompts = [line for line in markdown[-1].splitlines() if re.match(r"\s*(\d+\.|-) ", line)]
+    assert 2 <= len(prompts) <= 3, f"{path.name}: {len(prompts)} 'try it' prompts, want 2 or 3"
+
+
+def test_staleness_is_detected(tmp_path):
+    """The stamp check can fail: edit a cell of a stamped notebook and it reports it."""
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    assert regen.staleness(nb) == []
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.source += "\n1 + 1"
+    assert regen.staleness(nb) == ["its cells were edited after the outputs were made"]
+    nb.metadata[regen.STAMP_KEY]["library"]["micrograd/engine.py"] = "0" * 16
+    assert "micrograd/engine.py changed after the outputs were made" in regen.staleness(nb)
+
+
+def test_percent_format_parser(tmp_path):
+    source = tmp_path / "01_x.py"
+    source.write_text(
+        "# %% [markdown]\n# # Title\n#\n# text\n\n# %%\nx = 1\n\n\nprint(x)\n\n# %%\ny = 2\n",
+        encoding="utf-8",
+    )
+    assert regen.read_cells(source) == [
+        ("markdown", "# Title\n\ntext"),
+        ("code", "x = 1\n\n\nprint(x)"),
+        ("code", "y = 2"),
+    ]
+    source.write_text("stray\n# %%\nx = 1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="before the first"):
+        regen.read_cells(source)
+
+
+# --------------------------------------------------------------------------------------
+# Execution
+# --------------------------------------------------------------------------------------
+
+
+def _run(path):
+    nb = regen.build(regen.source_for(path))
+    start = time.perf_counter()
+    executed, probe = regen.execute(nb)
+    return executed, probe, time.perf_counter() - start
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_runs_on_a_fresh_kernel(path):
+    # execute() raises CellExecutionError, showing the failing cell, if any cell errors.
+    executed, probe, seconds = _run(path)
+    assert Path(probe["prefix"]).resolve() == Path(sys.prefix).resolve(), (
+        f"the kernel ran {probe['prefix']}, not this interpreter's environment {sys.prefix}"
+    )
+    assert any(f.startswith(str(ROOT / "micrograd")) for f in probe["files"]), probe["files"]
+    counts = [c.execution_count for c in executed.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+    assert seconds < TIME_LIMIT, f"{path.name} took {seconds:.0f} s; keep each under a minute"
+
+
+@pytest.mark.notebook
+def test_pytorch_notebook_runs_without_torch(tmp_path, monkeypatch):
+    """On a machine without torch, notebook 07 says so and still runs to the end."""
+    blocker = tmp_path / "torch"
+    blocker.mkdir()
+    (blocker / "__init__.py").write_text("raise ImportError('torch hidden by the test')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # the kernel inherits the environment
+    (path,) = [p for p in NOTEBOOKS if p.stem.startswith("07")]
+    executed, _, _ = _run(path)
+    printed = "".join(
+        out.get("text", "") + str(out.get("data", {}).get("text/markdown", ""))
+        for cell in executed.cells
+        for out in cell.get("outputs", [])
+    )
+    assert "torch is not installed" in printed

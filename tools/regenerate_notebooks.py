@@ -1,0 +1,305 @@
+"""Build the course notebooks from their sources, run them, and stamp what they were run with.
+
+The source of each notebook is a plain Python file in ``notebooks/src/`` in the "percent"
+format (the one jupytext and VS Code understand)::
+
+    # %% [markdown]
+    # # A title
+    # Some text.
+
+    # %%
+    x = 1 + 1
+
+This script turns each source into ``notebooks/NN_name.ipynb``, executes it top to bottom on a
+fresh kernel (the interpreter that runs this script), keeps the outputs by the rule in
+``notebooks/README.md`` and writes a *stamp* into the notebook's metadata:
+
+* ``code``: a hash of the notebook's cells, and
+* ``library``: a hash of every micrograd file the notebook imported while it ran.
+
+``tests/test_notebooks.py`` recomputes the stamp. If a cell or an imported micrograd file has
+changed since the outputs were made, the outputs are stale and the test says to run::
+
+    python tools/regenerate_notebooks.py            # every notebook
+    python tools/regenerate_notebooks.py 02 05      # only those whose names start so
+    python tools/regenerate_notebooks.py --check    # say what is stale, change nothing
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+SOURCES = NOTEBOOKS / "src"
+PACKAGE = ROOT / "micrograd"
+STAMP_KEY = "micrograd_edu"
+CELL_TIMEOUT = 120  # seconds; every notebook is meant to finish in well under a minute
+
+# Outputs that are noise in a committed notebook (see notebooks/README.md, "Outputs").
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+# Run after the notebook (and then removed): which interpreter ran it, which micrograd files
+# it imported. The stamp hashes exactly those files, so a change to, say, the CLI does not
+# make the outputs of a notebook that never imports it stale.
+_PROBE = """\
+import json as _json, sys as _sys
+print(_json.dumps({
+    "prefix": _sys.prefix,
+    "files": sorted({
+        _m.__file__ for _n, _m in list(_sys.modules.items())
+        if _n.split(".")[0] == "micrograd" and getattr(_m, "__file__", None)
+    }),
+}))
+"""
+
+
+# --------------------------------------------------------------------------------------
+# Sources -> notebooks
+# --------------------------------------------------------------------------------------
+
+
+def notebook_paths() -> list[Path]:
+    """The course notebooks (not notebooks/exercises/), in course order."""
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def source_paths() -> list[Path]:
+    return sorted(SOURCES.glob("[0-9][0-9]_*.py"))
+
+
+def source_for(notebook: Path) -> Path:
+    return SOURCES / (notebook.stem + ".py")
+
+
+def read_cells(source: Path) -> list[tuple[str, str]]:
+    """Parse a percent-format file into ``[(cell_type, text), ...]``."""
+    cells: list[tuple[str, list[str]]] = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# %%"):
+            kind = "markdown" if "[markdown]" in line else "code"
+            cells.append((kind, []))
+        elif not cells:
+            if line.strip():
+                raise ValueError(f"{source}: text before the first '# %%' line: {line!r}")
+        elif cells[-1][0] == "markdown":
+            if line and not line.startswith("#"):
+                raise ValueError(f"{source}: markdown line without '# ': {line!r}")
+            cells[-1][1].append(line[2:] if line.startswith("# ") else line[1:])
+        else:
+            cells[-1][1].append(line)
+    return [(kind, "\n".join(lines).strip("\n")) for kind, lines in cells]
+
+
+def build(source: Path) -> nbformat.NotebookNode:
+    """A fresh notebook (no outputs) from a percent-format source."""
+    nb = nbformat.v4.new_notebook()
+    for kind, text in read_cells(source):
+        make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
+        nb.cells.append(make(text))
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    _number_cell_ids(nb)
+    return nb
+
+
+def _number_cell_ids(nb: nbformat.NotebookNode) -> None:
+    # Stable ids (nbformat's default is random), so regenerating gives no spurious diff.
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+
+
+def cells_of(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source) for cell in nb.cells]
+
+
+# --------------------------------------------------------------------------------------
+# The stamp
+# --------------------------------------------------------------------------------------
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def code_hash(nb: nbformat.NotebookNode) -> str:
+    """Hash of every cell's type and text (markdown too: prose and outputs go together)."""
+    return _digest(json.dumps(cells_of(nb), ensure_ascii=False).encode("utf-8"))
+
+
+def file_hash(relpath: str) -> str | None:
+    """Hash of a repository file with line endings normalised; None if it is gone."""
+    path = ROOT / relpath
+    if not path.is_file():
+        return None
+    return _digest(path.read_bytes().replace(b"\r\n", b"\n"))
+
+
+def library_files(imported: list[str]) -> list[str]:
+    """Repository-relative paths of the micrograd files a run used (plus its data files)."""
+    files = set()
+    for name in imported:
+        path = Path(name).resolve()
+        if PACKAGE in path.parents:
+            files.add(path.relative_to(ROOT).as_posix())
+    for data in (PACKAGE / "datasets").glob("*"):
+        if data.is_file() and data.suffix != ".pyc":
+            files.add(data.relative_to(ROOT).as_posix())
+    return sorted(files)
+
+
+def make_stamp(nb: nbformat.NotebookNode, imported: list[str]) -> dict:
+    return {
+        "generated_by": "tools/regenerate_notebooks.py",
+        "code": code_hash(nb),
+        "library": {f: file_hash(f) for f in library_files(imported)},
+    }
+
+
+def staleness(nb: nbformat.NotebookNode) -> list[str]:
+    """Why the notebook's outputs do not belong to the current code ([] if they do)."""
+    stamp = nb.metadata.get(STAMP_KEY)
+    if not stamp:
+        return ["it has no stamp (it was not written by tools/regenerate_notebooks.py)"]
+    reasons = []
+    if stamp.get("code") != code_hash(nb):
+        reasons.append("its cells were edited after the outputs were made")
+    for relpath, digest in sorted(stamp.get("library", {}).items()):
+        if file_hash(relpath) != digest:
+            reasons.append(f"{relpath} changed after the outputs were made")
+    return reasons
+
+
+# --------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------
+
+
+def clean_outputs(nb: nbformat.NotebookNode) -> None:
+    """Apply the output rule of notebooks/README.md (in place).
+
+    Kept: everything a cell displays or prints. Dropped: stderr (progress bars, warnings:
+    noise that differs from run to run), live widget views (they render only with a running
+    kernel; the notebook shows a static picture next to each widget) and per-cell metadata
+    such as execution timings.
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.outputs:
+            if out.output_type == "stream" and out.name == "stderr":
+                continue
+            if out.output_type in ("display_data", "execute_result") and WIDGET_VIEW in out.data:
+                continue
+            kept.append(out)
+        cell.outputs = kept
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in ("tags",)}
+    nb.metadata.pop("widgets", None)
+
+
+def execute(
+    nb: nbformat.NotebookNode, timeout: int = CELL_TIMEOUT
+) -> tuple[nbformat.NotebookNode, dict]:
+    """Run a copy of ``nb`` on a fresh kernel in an empty temporary folder.
+
+    Returns the executed notebook and what the probe reported (``prefix``: the kernel's
+    ``sys.prefix``; ``files``: the micrograd files it imported). Raises nbclient's
+    ``CellExecutionError`` (which shows the cell and the traceback) if any cell fails.
+    """
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # deep copy
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.cells.append(nbformat.v4.new_code_cell(_PROBE))
+    with tempfile.TemporaryDirectory(prefix="micrograd-nb-") as workdir:
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            startup_timeout=120,
+            kernel_name="python3",
+            resources={"metadata": {"path": workdir}},
+            record_timing=False,
+        )
+        client.execute()
+    probe_cell = nb.cells.pop()
+    text = "".join(o.get("text", "") for o in probe_cell.outputs if o.output_type == "stream")
+    return nb, json.loads(text.strip().splitlines()[-1])
+
+
+def regenerate(source: Path) -> tuple[Path, float]:
+    """Build, run, clean and stamp one notebook; returns its path and the seconds it took."""
+    target = NOTEBOOKS / (source.stem + ".ipynb")
+    nb = build(source)
+    start = time.perf_counter()
+    executed, probe = execute(nb)
+    seconds = time.perf_counter() - start
+    clean_outputs(executed)
+    _number_cell_ids(executed)
+    # No interpreter version in the file: regenerating on another Python gives no diff.
+    executed.metadata["language_info"] = {"name": "python"}
+    executed.metadata[STAMP_KEY] = make_stamp(executed, probe["files"])
+    nbformat.validate(executed)
+    with target.open("w", encoding="utf-8", newline="\n") as f:
+        nbformat.write(executed, f)
+    return target, seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "names", nargs="*", help="only notebooks whose file names start with these (e.g. 02)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="report stale notebooks and exit 1; write nothing"
+    )
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYTHONHASHSEED", "0")  # the kernel inherits it: same set order
+    sources = [s for s in source_paths() if not args.names or s.stem.startswith(tuple(args.names))]
+    if not sources:
+        parser.error(f"no source in {SOURCES.relative_to(ROOT)} matches {args.names}")
+
+    if args.check:
+        stale = 0
+        for source in sources:
+            target = NOTEBOOKS / (source.stem + ".ipynb")
+            if not target.exists():
+                print(f"{target.relative_to(ROOT)}: missing")
+                stale += 1
+                continue
+            nb = nbformat.read(target, as_version=4)
+            reasons = staleness(nb)
+            if cells_of(nb) != read_cells(source):
+                reasons.insert(0, f"its cells differ from {source.relative_to(ROOT)}")
+            for reason in reasons:
+                print(f"{target.relative_to(ROOT)}: {reason}")
+            stale += bool(reasons)
+        print(f"{stale} of {len(sources)} notebooks need regenerating")
+        return 1 if stale else 0
+
+    total = 0.0
+    for source in sources:
+        target, seconds = regenerate(source)
+        total += seconds
+        print(f"{target.relative_to(ROOT)}: ran in {seconds:.1f} s", flush=True)
+    print(f"{len(sources)} notebooks in {total:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
