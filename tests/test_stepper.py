@@ -1,0 +1,236 @@
+"""The step-through backward pass: same result as backward(), step by step."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from strategies import cases, evaluate_micrograd, finite_difference
+
+import micrograd
+from micrograd import Value
+from micrograd.explain import format_number
+from micrograd.stepper import BackwardStep, backward_steps, record_backward
+
+
+def _all_nodes(root: Value) -> list[Value]:
+    return micrograd.topological_order(root)
+
+
+def _grads(nodes) -> list[float]:
+    return [n.grad for n in nodes]
+
+
+def _build_twice(case):
+    """Two identical, independent graphs of the same case."""
+    return evaluate_micrograd(case.expr, case.inputs), evaluate_micrograd(case.expr, case.inputs)
+
+
+# --------------------------------------------------------------------------------------
+# Random graphs: stepping is backward(), and the steps add up to the gradients
+# --------------------------------------------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(cases())
+def test_stepping_leaves_every_grad_exactly_as_backward(case):
+    (out_a, _), (out_b, _) = _build_twice(case)
+    nodes_a, nodes_b = _all_nodes(out_a), _all_nodes(out_b)
+    for _ in range(2):  # the second call: leaves accumulate, interior nodes start over
+        out_a.backward()
+        for _step in backward_steps(out_b):
+            pass
+        assert _grads(nodes_b) == _grads(nodes_a)  # bit for bit
+
+
+@settings(max_examples=80, deadline=None)
+@given(cases())
+def test_contributions_sum_to_the_final_grads(case):
+    out, inputs = evaluate_micrograd(case.expr, case.inputs)
+    nodes = _all_nodes(out)
+    for x in inputs:  # leaves start from a non-zero grad: stepping must add on top of it
+        x.grad = 0.25
+    before = {n: n.grad for n in nodes}
+    steps = list(backward_steps(out))
+    added = {n: 0.0 for n in nodes}
+    for step in steps:
+        for c in step.contributions:
+            assert c.contribution == c.local_grad * step.upstream
+            added[c.parent] += c.contribution
+    for node in nodes:
+        if node is out:
+            expected = 1.0 if not node.is_leaf else before[node] + 1.0
+        elif node.is_leaf:
+            expected = before[node] + added[node]
+        else:
+            expected = added[node]
+        assert math.isclose(node.grad, expected, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(cases(max_vars=2))
+def test_steps_agree_with_finite_differences(case):
+    """An oracle outside micrograd: the stepped gradients are the derivatives."""
+    out, inputs = evaluate_micrograd(case.expr, case.inputs)
+    for _ in backward_steps(out):
+        pass
+    for i, x in enumerate(inputs):
+        numeric = finite_difference(case.expr, case.inputs, i)
+        assert math.isclose(x.grad, numeric, rel_tol=1e-4, abs_tol=1e-5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases())
+def test_each_step_is_consistent(case):
+    out, _ = evaluate_micrograd(case.expr, case.inputs)
+    steps = list(backward_steps(out))
+    interior = [n for n in micrograd.topological_order(out) if not n.is_leaf]
+    # One step per interior node, outputs first, each node once.
+    assert [s.node for s in steps] == list(reversed(interior))
+    assert [s.index for s in steps] == list(range(len(steps)))
+    for step in steps:
+        assert step.upstream == step.node.grad  # interior grads do not change afterwards
+        assert [c.parent for c in step.contributions] == list(step.node.parents)
+        assert [c.local_grad for c in step.contributions] == list(step.node.local_grads)
+        for c in step.contributions:
+            assert c.grad_after == c.grad_before + c.contribution
+            assert step.node.parents[c.operand] is c.parent
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases())
+def test_record_backward_leaves_grads_alone_and_matches_backward(case):
+    (out_a, _), (out_b, _) = _build_twice(case)
+    nodes_a, nodes_b = _all_nodes(out_a), _all_nodes(out_b)
+    out_a.backward()  # some grads from an earlier call, to be left alone
+    out_b.backward()
+    untouched = _grads(nodes_b)
+    trace = record_backward(out_b)
+    assert _grads(nodes_b) == untouched
+    out_a.backward()  # the second call, for real
+    assert [trace.snapshots[-1][n] for n in nodes_b] == _grads(nodes_a)
+    assert len(trace.snapshots) == len(trace.steps) + 1
+
+
+# --------------------------------------------------------------------------------------
+# Known graphs: reuse, diamonds, leaves, a second call
+# --------------------------------------------------------------------------------------
+
+
+def test_a_times_a_plus_a_step_by_step():
+    a = Value(3.0, label="a")
+    square = a * a
+    out = square + a
+    steps = list(backward_steps(out))
+    assert [s.node for s in steps] == [out, square]
+    first, second = steps
+    assert first.upstream == 1.0
+    assert [(c.parent, c.local_grad, c.contribution) for c in first.contributions] == [
+        (square, 1.0, 1.0),
+        (a, 1.0, 1.0),
+    ]
+    assert second.upstream == 1.0
+    # a * a hands back twice to a: 3 each time, on top of the 1 from the sum.
+    assert [(c.operand, c.grad_before, c.grad_after) for c in second.contributions] == [
+        (0, 1.0, 4.0),
+        (1, 4.0, 7.0),
+    ]
+    assert a.grad == 7.0 == 2 * a.data + 1
+
+
+def test_diamond_collects_both_branches_before_passing_on():
+    x = Value(0.5, label="x")
+    h = x.tanh()
+    left, right = h * 2.0, h.exp()
+    out = left + right
+    steps = list(backward_steps(out))
+    order = [s.node for s in steps]
+    # h is processed only after both branches have handed back to it.
+    assert order.index(h) > order.index(left) and order.index(h) > order.index(right)
+    step_h = steps[order.index(h)]
+    assert step_h.upstream == pytest.approx(2.0 + math.exp(math.tanh(0.5)))
+    assert x.grad == pytest.approx((1 - math.tanh(0.5) ** 2) * (2.0 + math.exp(math.tanh(0.5))))
+
+
+def test_generator_is_lazy_and_stopping_halfway_leaves_the_graph_halfway():
+    x = Value(2.0, label="x")
+    y = (x * 3.0).tanh()
+    steps = backward_steps(y)
+    assert y.grad == 0.0  # nothing happens before the first next()
+    first = next(steps)
+    assert first.node is y and y.grad == 1.0
+    assert x.grad == 0.0  # the step that reaches x has not run yet
+    second = next(steps)
+    assert second.contributions[0].parent is x and x.grad == second.contributions[0].grad_after
+    assert next(steps, None) is None
+
+
+def test_second_call_accumulates_leaves_and_resets_interior_nodes():
+    x = Value(1.5, label="x")
+    h = x * x
+    y = h * x  # x ** 3
+    list(backward_steps(y))
+    assert (x.grad, h.grad) == (3 * 1.5**2, 1.5)
+    list(backward_steps(y))
+    assert (x.grad, h.grad) == (2 * 3 * 1.5**2, 1.5)
+
+
+def test_leaf_root_has_no_steps_and_gains_one():
+    x = Value(4.0, label="x")
+    x.grad = 2.0
+    assert list(backward_steps(x)) == []
+    assert x.grad == 3.0
+    trace = record_backward(x)
+    assert trace.steps == () and trace.snapshots[0][x] == 3.0 + 1.0 and x.grad == 3.0
+
+
+def test_record_backward_frames_show_gradients_filling_in():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    xw = x * w
+    y = xw.tanh()
+    trace = record_backward(y)
+    assert [s.node for s in trace.steps] == [y, xw]
+    d_tanh = 1 - math.tanh(-6.0) ** 2
+    assert trace.snapshots[0] == {x: 0.0, w: 0.0, xw: 0.0, y: 1.0}
+    assert trace.snapshots[1] == {x: 0.0, w: 0.0, xw: d_tanh, y: 1.0}
+    assert trace.snapshots[2] == {x: d_tanh * -3.0, w: d_tanh * 2.0, xw: d_tanh, y: 1.0}
+    assert (x.grad, w.grad, xw.grad, y.grad) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_step_text_names_node_upstream_local_and_contributions():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    y = x * w
+    y.label = "y"
+    (step,) = backward_steps(y)
+    assert isinstance(step, BackwardStep)
+    text = str(step)
+    assert text.splitlines() == [
+        "step 1: y (op *, data -6) passes back its grad 1",
+        "  to x: local derivative dy/dx = -3, adds -3 * 1 = -3, x.grad 0 -> -3",
+        "  to w: local derivative dy/dw = 2, adds 2 * 1 = 2, w.grad 0 -> 2",
+    ]
+
+
+def test_frame_text_uses_readable_names():
+    a = Value(3.0, label="a")
+    trace = record_backward(a * a + a)
+    assert trace.frame_text(0).startswith("start: ((a * a) + a).grad = 1")
+    assert "to a: local derivative d(a * a)/da = 3" in trace.frame_text(2)
+    assert f"a.grad 4 -> {format_number(7.0)}" in trace.frame_text(2)
+
+
+def test_steps_are_frozen_records():
+    a = Value(1.0, label="a")
+    (step,) = backward_steps(a * 2.0)
+    with pytest.raises(AttributeError):
+        step.upstream = 5.0
+    with pytest.raises(AttributeError):
+        step.contributions[0].contribution = 5.0
+
+
+def test_bad_root_is_a_clear_error():
+    with pytest.raises(TypeError, match=r"backward_steps\(root\) needs a Value, got float"):
+        backward_steps(1.0)
+    with pytest.raises(TypeError, match=r"record_backward\(root\) needs a Value, got list"):
+        record_backward([Value(1.0)])
