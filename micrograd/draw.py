@@ -1,0 +1,701 @@
+"""Draw a computation graph: every Value as a box with its label, data and grad.
+
+>>> from micrograd import Value
+>>> x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+>>> y = (x * w).tanh()
+>>> y.backward()
+>>> graph = draw_dot(y)                   # a graphviz.Digraph: Jupyter shows it as SVG
+>>> print(graph.source)                   # doctest: +ELLIPSIS
+digraph {
+        graph [rankdir=LR]
+...
+        n0 [label="{ x | data 2 | grad -2.456e-05 }" ...
+>>> graph.save("graph.svg")               # doctest: +SKIP
+PosixPath('graph.svg')
+
+Nodes are numbered in topological order (inputs first) and edges follow the operands'
+order, so the DOT source of a graph is the same on every run and can be compared in tests.
+
+**Rendering** (turning the DOT source into a picture) needs a Graphviz ``dot`` program.
+No system package is needed: micrograd depends on ``graphviz-pure``, a self-contained
+build of ``dot`` installed next to Python. At render time the program is looked up in
+this order:
+
+1. the environment variable ``MICROGRAD_DOT`` (a path or a program name), if set;
+2. a system ``dot`` on ``PATH`` (Graphviz installed by apt, brew, choco, ...);
+3. ``graphviz-pure`` next to the Python interpreter (a Jupyter kernel's ``PATH`` often lacks
+   the virtual environment's ``bin``), then on ``PATH``.
+
+If none is found the graph still carries its DOT source: Jupyter shows the source with a
+warning that says how to fix it, and saving raises :class:`RendererNotFoundError`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sys
+import sysconfig
+import threading
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from micrograd.engine import Value
+
+__all__ = [
+    "ComputationGraph",
+    "ForgotBackwardWarning",
+    "GraphTooLargeError",
+    "RendererNotFoundError",
+    "RendererNotFoundWarning",
+    "draw_dot",
+    "find_renderer",
+    "module_groups",
+    "save",
+]
+
+ENV_VAR = "MICROGRAD_DOT"
+FIELDS = ("label", "data", "grad")
+DEFAULT_MAX_NODES = 500
+RANKDIRS = ("LR", "RL", "TB", "BT")
+SAVE_FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv")
+
+RENDERER_HINT = (
+    "To draw graphs, install graphviz-pure into this Python environment "
+    "(pip install graphviz-pure), or install Graphviz so that `dot` is on PATH "
+    f"(e.g. apt install graphviz), or set {ENV_VAR} to the path of a dot program."
+)
+FORGOT_BACKWARD = (
+    "all gradients are 0: did you forget to call backward()? "
+    "Call out.backward() on the output before drawing to see the gradients."
+)
+
+# Fill colours of the roles a Value plays, and the legend text for each.
+ROLE_COLOURS = {
+    "input": "#cfe2ff",  # blue: data given to the computation
+    "parameter": "#ffe0b2",  # orange: what training changes
+    "constant": "#eeeeee",  # grey: plain numbers in the formula
+    "intermediate": "#ffffff",  # white: computed along the way
+    "output": "#c8e6c9",  # green: the root being drawn
+    "collapsed": "#e1d5f0",  # purple: a neuron or layer drawn as one box
+}
+HIGHLIGHT = {"color": "#d62728", "penwidth": "3"}
+
+
+class RendererNotFoundError(RuntimeError):
+    """No Graphviz ``dot`` program was found to turn the DOT source into a picture."""
+
+
+class RendererNotFoundWarning(UserWarning):
+    """Jupyter shows the DOT source instead of a picture: no ``dot`` program was found."""
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more nodes than ``max_nodes``: collapse it or raise the limit."""
+
+
+class ForgotBackwardWarning(UserWarning):
+    """The graph is drawn with every gradient 0: ``backward()`` was probably not called."""
+
+
+# --------------------------------------------------------------------------------------
+# Finding the renderer
+# --------------------------------------------------------------------------------------
+
+
+def _script_dirs() -> list[Path]:
+    """Where pip puts the programs of this Python: next to the interpreter, and 'scripts'."""
+    dirs = [Path(sys.executable).parent]
+    scripts = sysconfig.get_path("scripts")
+    if scripts and Path(scripts) not in dirs:
+        dirs.append(Path(scripts))
+    return dirs
+
+
+def find_renderer() -> Path | None:
+    """The ``dot`` program to render with, or None if there is none (see the module doc).
+
+    Raises :class:`RendererNotFoundError` if ``MICROGRAD_DOT`` is set but names no program:
+    an explicit choice that does not work should not be replaced silently by another.
+    """
+    explicit = os.environ.get(ENV_VAR, "").strip()
+    if explicit:
+        found = shutil.which(explicit)
+        if found is None:
+            raise RendererNotFoundError(
+                f"{ENV_VAR} is set to {explicit!r}, which is not an executable program. "
+                f"Point it at Graphviz's dot or at graphviz-pure, or unset it."
+            )
+        return Path(found)
+    found = shutil.which("dot")
+    for directory in _script_dirs():
+        found = found or shutil.which("graphviz-pure", path=str(directory))
+    found = found or shutil.which("graphviz-pure")
+    return Path(found) if found else None
+
+
+def _require_renderer() -> Path:
+    program = find_renderer()
+    if program is None:
+        raise RendererNotFoundError(f"no Graphviz renderer found. {RENDERER_HINT}")
+    return program
+
+
+# The graphviz package runs the program named by graphviz.backend.dot_command.DOT_BINARY
+# (looked up on every call) and has no per-graph setting for it, so it is swapped in for
+# the duration of one call. The lock keeps two threads from swapping at the same time.
+_swap_lock = threading.RLock()
+
+
+@contextmanager
+def _rendering_with(program: Path) -> Iterator[None]:
+    from graphviz.backend import dot_command
+
+    with _swap_lock:
+        saved = dot_command.DOT_BINARY
+        dot_command.DOT_BINARY = program
+        try:
+            yield
+        finally:
+            dot_command.DOT_BINARY = saved
+
+
+class ComputationGraph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that renders with the program :func:`find_renderer` picks.
+
+    Everything graphviz offers works (``.source``, ``.pipe()``, ``.render()``, ``.view()``,
+    inline display in Jupyter), plus :meth:`save`.
+    """
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        with _rendering_with(_require_renderer()):
+            return super().pipe(*args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        with _rendering_with(_require_renderer()):
+            return super().render(*args, **kwargs)
+
+    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:  # noqa: A002
+        """Write the picture to ``path`` (format from the extension); see :func:`save`."""
+        return save(self, path, format)
+
+    def _repr_mimebundle_(
+        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **kw: Any
+    ) -> dict[str, Any]:
+        # Jupyter calls this to display the object. Without a renderer, show the DOT source
+        # (still useful, e.g. to paste into an online viewer) and say how to get pictures.
+        try:
+            _require_renderer()
+        except RendererNotFoundError as error:
+            warnings.warn(
+                f"{error} Showing the DOT source instead.", RendererNotFoundWarning, stacklevel=2
+            )
+            return {"text/plain": self.source}
+        return super()._repr_mimebundle_(include, exclude, **kw)
+
+
+def save(
+    graph: graphviz.Graph | graphviz.Digraph,
+    path: str | os.PathLike[str],
+    format: str | None = None,  # noqa: A002 - the name graphviz uses
+) -> Path:
+    """Write ``graph`` to ``path`` as SVG, PNG, PDF (or ``.dot``/``.gv`` source); return the path.
+
+    The format comes from the extension unless ``format`` is given. graphviz-pure has no
+    PDF output; with it, the PDF holds the drawing as a 300 dpi image.
+
+    >>> save(draw_dot(y), "graph.png")      # doctest: +SKIP
+    PosixPath('graph.png')
+    """
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".")).lower()
+    if fmt not in SAVE_FORMATS:
+        raise ValueError(
+            f"save: cannot tell the picture format from {str(path)!r}; "
+            f"use one of the extensions {', '.join('.' + f for f in SAVE_FORMATS)} "
+            "or pass format='svg'."
+        )
+    if fmt in ("dot", "gv"):
+        path.write_text(graph.source, encoding="utf-8")
+        return path
+    with _rendering_with(_require_renderer()):
+        try:
+            data = graph.pipe(format=fmt, quiet=fmt == "pdf")
+        except graphviz.CalledProcessError as error:
+            if fmt != "pdf" or b"not recognized" not in (error.stderr or b""):
+                raise
+            data = _pdf_from_png(graph)
+    path.write_bytes(data)
+    return path
+
+
+def _pdf_from_png(graph: graphviz.Graph | graphviz.Digraph, dpi: int = 300) -> bytes:
+    """A PDF page holding the graph as an image, for renderers without PDF output."""
+    from PIL import Image  # Pillow comes with matplotlib, a dependency of micrograd
+
+    sharp = graph.copy()
+    sharp.attr(dpi=str(dpi))
+    image = Image.open(io.BytesIO(sharp.pipe(format="png"))).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="PDF", resolution=dpi)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------
+# Which box a Value goes in: collapsing neurons and layers
+# --------------------------------------------------------------------------------------
+
+
+def module_groups(module: Any, depth: int | None = None) -> dict[Value, str]:
+    """Map each parameter of ``module`` to the name of the module that owns it.
+
+    For :func:`draw_dot`'s ``collapse=``: ``depth=None`` gives one group per neuron
+    (``'layers.0.neurons.3'``), ``depth=1`` one group per layer (``'layers.0'``).
+
+    >>> from micrograd.nn import MLP                        # doctest: +SKIP
+    >>> set(module_groups(MLP(2, [3, 1]), depth=1).values())  # doctest: +SKIP
+    {'layers.0', 'layers.1'}
+    """
+    if depth is not None and depth < 1:
+        raise ValueError(f"module_groups: depth must be 1 or more (or None), got {depth!r}.")
+    groups: dict[Value, str] = {}
+    for name, parameter in module.named_parameters():
+        # 'layers.0.neurons.3.w.1' -> levels [layers.0, neurons.3], attribute 'w', index 1
+        parts = name.split(".")
+        if len(parts) > 1 and parts[-1].isdigit():
+            parts.pop()  # the index in a list of weights
+        parts.pop()  # the attribute, e.g. 'w' or 'b'
+        levels: list[str] = []
+        for part in parts:
+            if part.isdigit() and levels:
+                levels[-1] += "." + part
+            else:
+                levels.append(part)
+        groups[parameter] = ".".join(levels[:depth]) or type(module).__name__
+    return groups
+
+
+def _group_seeds(collapse: Any) -> dict[Value, str]:
+    """Turn the many accepted forms of ``collapse=`` into {Value: group name}."""
+    if collapse is None:
+        return {}
+    if hasattr(collapse, "named_parameters"):  # a micrograd.nn Module
+        return module_groups(collapse)
+    if isinstance(collapse, Mapping):
+        seeds: dict[Value, str] = {}
+        for key, item in collapse.items():
+            if isinstance(key, Value):  # {value: "group name"}
+                seeds[key] = str(item)
+            elif isinstance(key, str):  # {"group name": [values] or a Module}
+                for v in _values_of(item, f"collapse[{key!r}]"):
+                    seeds[v] = key
+            else:
+                raise TypeError(_collapse_help(f"a key of type {type(key).__name__}"))
+        return seeds
+    if isinstance(collapse, Iterable) and not isinstance(collapse, (str, bytes, Value)):
+        seeds = {}
+        for k, item in enumerate(collapse):  # [module or list of values, ...]
+            name = f"{type(item).__name__} {k}" if hasattr(item, "parameters") else f"group {k}"
+            for v in _values_of(item, f"collapse[{k}]"):
+                seeds[v] = name
+        return seeds
+    raise TypeError(_collapse_help(f"{type(collapse).__name__}: {collapse!r}"))
+
+
+def _values_of(item: Any, where: str) -> list[Value]:
+    values = list(item.parameters()) if hasattr(item, "parameters") else item
+    if isinstance(values, Value) or not isinstance(values, Iterable):
+        values = [values]
+    values = list(values)
+    for v in values:
+        if not isinstance(v, Value):
+            raise TypeError(_collapse_help(f"{where} holds a {type(v).__name__}: {v!r}"))
+    return values
+
+
+def _collapse_help(problem: str) -> str:
+    return (
+        f"draw_dot(collapse=...) got {problem}. Give a micrograd.nn Module (one box per "
+        "neuron), module_groups(model, depth=1) (one box per layer), a dict {Value: 'name'}, "
+        "a dict {'name': [Values]} or a list of Modules or of lists of Values."
+    )
+
+
+def _assign_groups(order: list[Value], seeds: Mapping[Value, str]) -> dict[Value, str]:
+    """Spread each group from its seeds (usually parameters) to the nodes computed in it.
+
+    A node joins a group if it uses one of the group's seed leaves directly (a neuron's
+    ``w * x`` or ``dot``), or if all its parents are in that one group (the neuron's
+    additions and activation). A node mixing groups, or a group and outside values (the
+    loss), stays outside.
+    """
+    group_of: dict[Value, str] = {}
+    for v in order:  # parents before children
+        if v in seeds:
+            group_of[v] = seeds[v]
+        elif v.parents:
+            owned = [seeds[p] for p in v.parents if p.is_leaf and p in seeds]
+            parent_groups = {group_of.get(p) for p in v.parents}
+            if owned:
+                group_of[v] = owned[0]
+            elif len(parent_groups) == 1 and None not in parent_groups:
+                group_of[v] = parent_groups.pop()
+    return group_of
+
+
+# --------------------------------------------------------------------------------------
+# Roles and labels
+# --------------------------------------------------------------------------------------
+
+
+def _as_set(values: Any, name: str) -> set[Value]:
+    if values is None:
+        return set()
+    if hasattr(values, "parameters"):
+        values = values.parameters()
+    if isinstance(values, Value):
+        values = [values]
+    result = set(values)
+    for v in result:
+        if not isinstance(v, Value):
+            raise TypeError(f"draw_dot({name}=...) needs Values, got {type(v).__name__}: {v!r}.")
+    return result
+
+
+def _role(v: Value, root: Value, params: set[Value], inputs: set[Value]) -> str:
+    """input, parameter, constant, intermediate or output: what ``v`` is to the computation."""
+    if v is root:
+        return "output"
+    if v.parents:
+        return "intermediate"
+    if v in params:
+        return "parameter"
+    if v in inputs:
+        return "input"
+    if not v.label:
+        return "constant"  # an unlabelled number, such as the 1 in 1 - x
+    # A labelled leaf nobody classified: if only the inputs were named, it is a parameter;
+    # otherwise (only parameters named, or nothing named) it is an input.
+    return "parameter" if inputs and not params else "input"
+
+
+def format_number(x: float, precision: int = 4) -> str:
+    """``x`` with ``precision`` significant digits: 0.70710678 -> '0.7071', -3.0 -> '-3'."""
+    text = f"{x:.{precision}g}"
+    return "0" if text == "-0" else text
+
+
+def _escape(text: str) -> str:
+    """Escape the characters that have a meaning inside a Graphviz record label."""
+    for char in '\\{}|<>"':
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", " ")
+
+
+def _record(fields: list[str], rankdir: str) -> str:
+    """A record label: fields side by side (in LR/RL the braces turn the record sideways)."""
+    body = " | ".join(fields) if fields else " "
+    return "{ " + body + " }" if rankdir in ("LR", "RL") else body
+
+
+# --------------------------------------------------------------------------------------
+# draw_dot
+# --------------------------------------------------------------------------------------
+
+
+def draw_dot(
+    root: Value,
+    rankdir: str = "LR",
+    show: Iterable[str] = FIELDS,
+    highlight: Iterable[Value] = (),
+    roles: bool = True,
+    legend: bool = True,
+    collapse: Any = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    precision: int = 4,
+    *,
+    params: Any = None,
+    inputs: Any = None,
+    expand_dot: bool = False,
+    grads: Mapping[Value, float] | None = None,
+    warn_no_backward: bool = True,
+    format: str = "svg",  # noqa: A002 - the name graphviz uses
+) -> ComputationGraph:
+    """The computation graph of ``root`` as a ``graphviz.Digraph`` (shown as SVG in Jupyter).
+
+    Each Value is a box showing its label, data and grad; each op is an oval between
+    the boxes of its operands and the box of its result.
+
+    Args:
+        root: the Value to draw, with everything it was computed from.
+        rankdir: "LR" (inputs on the left), "RL", "TB" (inputs on top) or "BT".
+        show: which fields the boxes show, any of "label", "data", "grad".
+        highlight: Values to outline in red, with the op and edges that made them.
+        roles: colour inputs, parameters, constants, intermediate values and the output.
+        legend: with ``roles``, add a legend of the colours used.
+        collapse: draw groups of nodes as one box each, for large models: a micrograd.nn
+            Module (one box per neuron), ``module_groups(model, depth=1)`` (per layer),
+            a dict ``{Value: "name"}`` or ``{"name": [Values]}``, or a list of Modules or of
+            lists of Values. A group grows from the given Values (usually parameters) to
+            the nodes computed from them and nothing else.
+        max_nodes: refuse (:class:`GraphTooLargeError`) to draw more boxes than this;
+            Graphviz layout becomes slow and the picture unreadable.
+        precision: significant digits of data and grad.
+        params: the parameters (Values or a Module), coloured as parameters. Labelled leaves
+            that are not listed are then inputs.
+        inputs: the inputs, coloured as inputs. If neither is given, labelled leaves are
+            inputs and unlabelled ones constants.
+        expand_dot: draw each n-ary ``dot`` node (a neuron's weighted sum) as its
+            ``w_i * x_i`` products and a ``+``, as taught.
+        grads: show these gradients instead of ``.grad`` (e.g. the gradients known so far
+            in a step-through); Values not in it show ``grad ?``.
+        warn_no_backward: warn (:class:`ForgotBackwardWarning`) if every gradient is 0.
+        format: the default format of ``.pipe()``/``.render()``.
+
+    >>> a = Value(3.0, label="a")
+    >>> g = draw_dot(a * a, show=("data",))
+    >>> [line.strip() for line in g.source.splitlines() if "->" in line]
+    ['n0 -> op1', 'n0 -> op1', 'op1 -> n1']
+    """
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"draw_dot needs a Value (the result of a computation), got "
+            f"{type(root).__name__}: {root!r}."
+        )
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_dot: rankdir must be one of {RANKDIRS}, got {rankdir!r}.")
+    show = (show,) if isinstance(show, str) else tuple(show)
+    unknown = [f for f in show if f not in FIELDS]
+    if unknown:
+        raise ValueError(f"draw_dot: show={show!r} has unknown fields {unknown}; use {FIELDS}.")
+    if not isinstance(precision, int) or not 1 <= precision <= 17:
+        raise ValueError(f"draw_dot: precision must be an int from 1 to 17, got {precision!r}.")
+
+    order = _operand_order(root)  # inputs first: node numbers follow this order
+    number = {v: i for i, v in enumerate(order)}
+    seeds = _group_seeds(collapse)
+    group_of = _assign_groups(order, seeds)
+    # Number the groups in the order they compute (their first computed node), so the
+    # first layer's boxes come first, although every layer's parameters are leaves.
+    computed = [v for v in order if v in group_of and v.parents]
+    groups = list(dict.fromkeys(group_of[v] for v in computed + order if v in group_of))
+
+    size = _count_boxes(order, group_of, expand_dot) + len(groups)
+    if size > max_nodes:
+        raise GraphTooLargeError(
+            f"draw_dot: this graph needs {size} boxes, more than max_nodes={max_nodes}; "
+            "Graphviz would be slow and the picture unreadable. Collapse neurons into one "
+            "box each with draw_dot(out, collapse=model) (or layers with "
+            "collapse=module_groups(model, depth=1)), draw a smaller part (e.g. one "
+            f"neuron's output), or raise the limit with max_nodes={size}."
+        )
+
+    highlight = set(highlight)
+    for v in highlight:
+        if v not in number:
+            raise ValueError(f"draw_dot: highlight={v!r} is not part of the graph of {root!r}.")
+
+    if warn_no_backward and grads is None and root.parents and all(v.grad == 0.0 for v in order):
+        warnings.warn(FORGOT_BACKWARD, ForgotBackwardWarning, stacklevel=2)
+
+    drawer = _Drawer(rankdir, show, precision, grads, highlight, roles)
+    graph = ComputationGraph(format=format, graph_attr={"rankdir": rankdir})
+    # Without params=, the leaves a collapse grows from (a model's parameters) are parameters.
+    params_set = _as_set(params, "params") if params is not None else set(seeds)
+    inputs_set = _as_set(inputs, "inputs") | _fed_with(order, params_set)
+    members: dict[str, list[Value]] = {name: [] for name in groups}
+    for v in computed + [v for v in order if v in group_of and not v.parents]:
+        members[group_of[v]].append(v)  # the first member is where the box is drawn
+    group_ids = {name: f"g{k}" for k, name in enumerate(groups)}
+    outputs: dict[str, list[Value]] = {name: [] for name in groups}  # used outside the group
+    for v in order:
+        for p in v.parents:
+            if p in group_of and group_of.get(v) != group_of[p] and p not in outputs[group_of[p]]:
+                outputs[group_of[p]].append(p)
+    if root in group_of:
+        outputs[group_of[root]].append(root)
+    used_roles: list[str] = []
+    group_edges: set[tuple[str, str]] = set()
+
+    def connect(p: Value, head: str, hot: bool) -> None:
+        """An edge from p's box to ``head``; edges into or out of a group box are drawn once."""
+        tail = group_ids[group_of[p]] if p in group_of else f"n{number[p]}"
+        if p in group_of or head.startswith("g"):
+            if (tail, head) in group_edges:
+                return
+            group_edges.add((tail, head))
+        graph.edge(tail, head, **(HIGHLIGHT if hot else {}))
+
+    for v in order:
+        i = number[v]
+        if v in group_of:
+            name = group_of[v]
+            if v is members[name][0]:  # draw the group's box where its first member is
+                drawer.group_box(graph, group_ids[name], name, members[name], outputs[name])
+                if "collapsed" not in used_roles:
+                    used_roles.append("collapsed")
+            for p in v.parents:
+                if group_of.get(p) != name:
+                    connect(p, group_ids[name], v in highlight)
+            continue
+
+        role = _role(v, root, params_set, inputs_set)
+        if role not in used_roles:
+            used_roles.append(role)
+        drawer.value_box(graph, f"n{i}", v, role)
+        if not v.parents:
+            continue
+        hot = v in highlight
+        if expand_dot and v.op == "dot":
+            drawer.expanded_dot(graph, i, v, connect, hot)
+        else:
+            graph.node(f"op{i}", v.op, shape="ellipse", **(HIGHLIGHT if hot else {}))
+            for p in v.parents:  # in operand order
+                connect(p, f"op{i}", hot)
+        graph.edge(f"op{i}", f"n{i}", **(HIGHLIGHT if hot else {}))
+
+    if roles and legend:
+        _add_legend(graph, used_roles)
+    return graph
+
+
+def _operand_order(root: Value) -> list[Value]:
+    """Every Value ``root`` depends on, parents first, first operands before later ones.
+
+    Like ``topological_order``, but the operands are visited left to right, so ``x * w``
+    numbers x before w and Graphviz stacks x above w.
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in reversed(node.parents) if p not in visited)
+    return order
+
+
+def _fed_with(order: list[Value], params: set[Value]) -> set[Value]:
+    """Unlabelled leaves used in the same op as a parameter (the x in w * x): inputs."""
+    return {
+        p
+        for v in order
+        if any(q in params for q in v.parents)
+        for p in v.parents
+        if not p.parents and not p.label and p not in params
+    }
+
+
+def _count_boxes(order: list[Value], group_of: Mapping[Value, str], expand_dot: bool) -> int:
+    """How many Graphviz nodes the drawing will have (value boxes, ops, expanded products)."""
+    count = 0
+    for v in order:
+        if v in group_of:
+            continue
+        count += 1 if not v.parents else 2
+        if expand_dot and v.op == "dot":
+            count += 2 * (len(v.parents) // 2)
+    return count
+
+
+class _Drawer:
+    """The drawing settings, and how one box of each kind is drawn with them."""
+
+    def __init__(
+        self,
+        rankdir: str,
+        show: tuple[str, ...],
+        precision: int,
+        grads: Mapping[Value, float] | None,
+        highlight: set[Value],
+        roles: bool,
+    ) -> None:
+        self.rankdir = rankdir
+        self.show = show
+        self.precision = precision
+        self.grads = grads
+        self.highlight = highlight
+        self.roles = roles
+
+    def fields(self, label: str, data: float, grad: float | None) -> list[str]:
+        fields = []
+        for field in self.show:
+            if field == "label" and label:
+                fields.append(_escape(label))
+            elif field == "data":
+                fields.append(f"data {format_number(data, self.precision)}")
+            elif field == "grad":
+                shown = "?" if grad is None else format_number(grad, self.precision)
+                fields.append(f"grad {shown}")
+        return fields
+
+    def grad_of(self, v: Value) -> float | None:
+        return v.grad if self.grads is None else self.grads.get(v)
+
+    def style(self, role: str, hot: bool) -> dict[str, str]:
+        style = {"shape": "record"}
+        if self.roles:
+            style.update(style="filled", fillcolor=ROLE_COLOURS[role])
+        if hot:
+            style.update(HIGHLIGHT)
+        return style
+
+    def value_box(self, graph: graphviz.Digraph, node_id: str, v: Value, role: str) -> None:
+        label = _record(self.fields(v.label, v.data, self.grad_of(v)), self.rankdir)
+        graph.node(node_id, label, **self.style(role, v in self.highlight))
+
+    def group_box(
+        self, graph: graphviz.Digraph, gid: str, name: str, members: list, outputs: list
+    ) -> None:
+        """One box for a collapsed neuron or layer: its name, its size and its output."""
+        fields = [_escape(name), f"{len(members)} Value{'s' if len(members) != 1 else ''}"]
+        if len(outputs) == 1:  # e.g. a neuron's activation: show its data and grad
+            fields += self.fields("", outputs[0].data, self.grad_of(outputs[0]))
+        hot = any(u in self.highlight for u in members)
+        graph.node(gid, _record(fields, self.rankdir), **self.style("collapsed", hot))
+
+    def expanded_dot(
+        self, graph: graphviz.Digraph, i: int, v: Value, connect: Any, hot: bool
+    ) -> None:
+        """A ``dot`` node drawn as the products w_j * x_j and one '+', as in a textbook."""
+        n = len(v.parents) // 2
+        weights, xs, bias = v.parents[:n], v.parents[n : 2 * n], v.parents[2 * n :]
+        grad = self.grad_of(v)  # d v / d (w_j * x_j) = 1: each product has v's gradient
+        edge_style = HIGHLIGHT if hot else {}
+        graph.node(f"op{i}", "+", shape="ellipse", **edge_style)
+        for j, (w, x) in enumerate(zip(weights, xs)):
+            label = f"{w.label}*{x.label}" if w.label and x.label else ""
+            fields = self.fields(label, w.data * x.data, grad)
+            graph.node(f"op{i}_{j}", "*", shape="ellipse")
+            connect(w, f"op{i}_{j}", False)
+            connect(x, f"op{i}_{j}", False)
+            graph.node(
+                f"n{i}_{j}", _record(fields, self.rankdir), **self.style("intermediate", False)
+            )
+            graph.edge(f"op{i}_{j}", f"n{i}_{j}")
+            graph.edge(f"n{i}_{j}", f"op{i}", **edge_style)
+        for b in bias:
+            connect(b, f"op{i}", hot)
+
+
+def _add_legend(graph: graphviz.Digraph, used_roles: list[str]) -> None:
+    """One small table naming the colours used, in the order of ROLE_COLOURS."""
+    cells = "".join(
+        f'<td bgcolor="{colour}">{"collapsed group" if role == "collapsed" else role}</td>'
+        for role, colour in ROLE_COLOURS.items()
+        if role in used_roles
+    )
+    table = (
+        f'<table border="0" cellborder="1" cellspacing="2" cellpadding="3"><tr>{cells}</tr></table>'
+    )
+    graph.node("legend", f"<{table}>", shape="plaintext", fontsize="10")
