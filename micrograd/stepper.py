@@ -30,9 +30,14 @@ Three ways to look at it:
 
 from __future__ import annotations
 
+import html
+import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from micrograd.engine import Value, topological_order
 from micrograd.explain import format_number, node_names
@@ -41,8 +46,13 @@ __all__ = [
     "BackwardStep",
     "BackwardTrace",
     "GradContribution",
+    "StepThrough",
     "backward_steps",
+    "export_html",
+    "frame_graph",
+    "frame_svg",
     "record_backward",
+    "step_through",
 ]
 
 
@@ -251,3 +261,317 @@ def record_backward(root: Value) -> BackwardTrace:
         snapshots=tuple(MappingProxyType(s) for s in snapshots),
         names=MappingProxyType(node_names(root, nodes)),
     )
+
+
+# --------------------------------------------------------------------------------------
+# Pictures of the frames: the graph with the current node highlighted
+# --------------------------------------------------------------------------------------
+
+DEFAULT_MAX_STEPS = 300
+_CURRENT, _RECEIVING = "mg_current", "mg_receiving"
+
+
+def frame_graph(trace: BackwardTrace, frame: int, **draw_options: Any):
+    """The graph drawing (a ``graphviz.Digraph``) of frame ``frame`` of ``trace``.
+
+    Frame 0 is the seeded pass with the root highlighted; frame k shows the gradients
+    after step k, with the node of step k highlighted. Drawn by
+    :func:`micrograd.draw.draw_dot` from the frame's snapshot of gradients (``.grad`` is
+    not touched); ``draw_options`` go to ``draw_dot``. In the SVG the current node's box
+    has the class ``mg_current`` and the boxes of its parents the class ``mg_receiving``.
+    """
+    from micrograd.draw import draw_dot
+
+    if not 0 <= frame <= len(trace.steps):
+        raise IndexError(f"frame {frame} is out of range: this trace has frames 0..{len(trace)}.")
+    current = trace.root if frame == 0 else trace.steps[frame - 1].node
+    receiving = {c.parent for c in trace.steps[frame - 1].contributions} if frame else set()
+    snapshot = trace.snapshots[frame]
+    graph = draw_dot(trace.root, highlight={current}, grads=snapshot, **draw_options)
+    # Mark the boxes with CSS classes for the page and its tests. draw_dot outlines the
+    # boxes of highlighted Values in its highlight colour, which tells which box is whose.
+    if receiving:
+        marked = draw_dot(trace.root, highlight=receiving, grads=snapshot, **draw_options)
+        for box in _highlighted_boxes(marked):
+            graph.node(box, **{"class": _RECEIVING})  # a 2nd statement only adds attributes
+    for box in _highlighted_boxes(graph):
+        graph.node(box, **{"class": _CURRENT})
+    return graph
+
+
+def _highlighted_boxes(graph) -> list[str]:
+    """Names of the value boxes (records) that draw_dot outlined in its highlight colour."""
+    from micrograd.draw import HIGHLIGHT
+
+    colour = f'color="{HIGHLIGHT["color"]}"'
+    boxes = []
+    for line in graph.body:
+        match = re.match(r"\s*(\w+) \[(.*)\]\s*$", line)
+        if match and "shape=record" in match.group(2) and colour in match.group(2):
+            boxes.append(match.group(1))
+    return boxes
+
+
+def frame_svg(trace: BackwardTrace, frame: int, **draw_options: Any) -> str:
+    """Frame ``frame`` as an SVG element ready to put inside an HTML page.
+
+    The XML prolog, DOCTYPE, comments and namespace declarations are dropped (HTML does
+    not need them, and the page must not refer to any URL); ids get a per-frame prefix
+    so that they stay unique when many frames share one page.
+    """
+    svg = frame_graph(trace, frame, **draw_options).pipe(format="svg", encoding="utf-8")
+    return _inline_svg(svg, prefix=f"f{frame}-")
+
+
+def _inline_svg(svg: str, prefix: str) -> str:
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.DOTALL)
+    svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
+    svg = re.sub(r'\sid="([^"]*)"', lambda m: f' id="{prefix}{m.group(1)}"', svg)
+    return svg.strip()
+
+
+def _check_size(trace: BackwardTrace, max_steps: int, where: str) -> None:
+    if len(trace.steps) > max_steps:
+        raise ValueError(
+            f"{where}: this backward pass has {len(trace.steps)} steps, more than "
+            f"max_steps={max_steps}; nobody clicks through that many, and every frame is a "
+            "full drawing. Step through a smaller graph (e.g. one neuron), or pass "
+            f"max_steps={len(trace.steps)}."
+        )
+
+
+# --------------------------------------------------------------------------------------
+# In Jupyter: a widget
+# --------------------------------------------------------------------------------------
+
+
+def _ipywidgets():
+    try:
+        import ipywidgets
+    except ImportError:
+        raise ImportError(
+            "step_through() shows a Jupyter widget and needs ipywidgets, which is not "
+            "installed. Install it with: pip install 'micrograd-edu[notebook]' "
+            "(or pip install ipywidgets). Outside Jupyter, use "
+            "export_html(root, 'steps.html') and open the page in a browser."
+        ) from None
+    return ipywidgets
+
+
+class StepThrough:
+    """A Jupyter widget to step through the backward pass of ``root``.
+
+    Previous/Next buttons and a slider choose the frame; the graph is redrawn with the
+    current node highlighted and the gradients known so far, and a text panel says what
+    the step does. ``.grad`` of the graph is not changed. Made by :func:`step_through`.
+
+    ``frame`` (0..len(trace)) is the frame shown; ``next()`` and ``previous()`` move it.
+    ``widget`` is the ipywidgets box itself (Jupyter displays this object as that box).
+    """
+
+    def __init__(self, root: Value, max_steps: int = DEFAULT_MAX_STEPS, **draw_options: Any):
+        widgets = _ipywidgets()
+        self.trace = record_backward(root)
+        _check_size(self.trace, max_steps, "step_through")
+        self._draw_options = draw_options
+        self._svgs: dict[int, str] = {}  # frames are drawn when first shown
+        last = len(self.trace.steps)
+        self.prev_button = widgets.Button(description="Previous", icon="arrow-left")
+        self.next_button = widgets.Button(description="Next", icon="arrow-right")
+        self.slider = widgets.IntSlider(
+            value=0, min=0, max=last, description="step", continuous_update=True
+        )
+        self.label = widgets.Label()
+        self.picture = widgets.HTML()
+        self.panel = widgets.HTML()
+        self.prev_button.on_click(lambda _button: self.previous())
+        self.next_button.on_click(lambda _button: self.next())
+        self.slider.observe(lambda _change: self._show(), names="value")
+        controls = widgets.HBox([self.prev_button, self.slider, self.next_button, self.label])
+        self.widget = widgets.VBox([controls, self.picture, self.panel])
+        self._show()
+
+    @property
+    def frame(self) -> int:
+        return self.slider.value
+
+    @frame.setter
+    def frame(self, value: int) -> None:
+        self.slider.value = max(0, min(int(value), len(self.trace.steps)))
+
+    def next(self) -> None:
+        self.frame = self.frame + 1
+
+    def previous(self) -> None:
+        self.frame = self.frame - 1
+
+    def svg(self, frame: int) -> str:
+        """The SVG drawing of a frame (drawn once, then remembered)."""
+        if frame not in self._svgs:
+            self._svgs[frame] = frame_svg(self.trace, frame, **self._draw_options)
+        return self._svgs[frame]
+
+    def _show(self) -> None:
+        frame, last = self.frame, len(self.trace.steps)
+        self.prev_button.disabled = frame == 0
+        self.next_button.disabled = frame == last
+        self.label.value = _frame_label(frame, last)
+        try:
+            self.picture.value = self.svg(frame)
+        except Exception as error:  # e.g. no Graphviz renderer: still show the steps
+            self.picture.value = f"<pre>{html.escape(str(error))}</pre>"
+        self.panel.value = f"<pre>{html.escape(self.trace.frame_text(frame))}</pre>"
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def step_through(root: Value, max_steps: int = DEFAULT_MAX_STEPS, **draw_options: Any):
+    """A Jupyter widget stepping through ``root``'s backward pass (see :class:`StepThrough`).
+
+    >>> step_through(loss)            # doctest: +SKIP   (in a notebook cell)
+
+    ``draw_options`` go to :func:`micrograd.draw.draw_dot` (e.g. ``rankdir="TB"``). Needs
+    ipywidgets (the ``notebook`` extra); outside Jupyter use :func:`export_html`.
+    """
+    return StepThrough(root, max_steps=max_steps, **draw_options)
+
+
+def _frame_label(frame: int, last: int) -> str:
+    if frame == 0:
+        return f"start (step 0 of {last})"
+    return f"step {frame} of {last}" + (" (done)" if frame == last else "")
+
+
+# --------------------------------------------------------------------------------------
+# Outside Jupyter: one self-contained HTML page
+# --------------------------------------------------------------------------------------
+
+
+def export_html(
+    root: Value,
+    path: str | os.PathLike[str],
+    title: str = "Step-through backward pass",
+    max_steps: int = DEFAULT_MAX_STEPS,
+    **draw_options: Any,
+) -> Path:
+    """Write the step-through of ``root``'s backward pass as one self-contained HTML page.
+
+    Every frame is an inline SVG drawing and a text panel; a few lines of JavaScript show
+    one frame at a time. Nothing is loaded from the network, so the file works offline,
+    from a USB stick or projected in class. Controls: Previous/Next buttons (ids
+    ``prev``/``next``), a slider (``slider``), the position (``step-label``), and the
+    keyboard (left/right arrows, Home, End). ``.grad`` of the graph is not changed.
+
+    >>> export_html(loss, "steps.html", title="One neuron")   # doctest: +SKIP
+    PosixPath('steps.html')
+
+    ``draw_options`` go to :func:`micrograd.draw.draw_dot`. Returns the path written.
+    """
+    trace = record_backward(root)
+    _check_size(trace, max_steps, "export_html")
+    frames = [
+        _frame_section(trace, k, frame_svg(trace, k, **draw_options))
+        for k in range(len(trace.steps) + 1)
+    ]
+    page = _PAGE.format(
+        title=html.escape(title),
+        last=len(trace.steps),
+        label=html.escape(_frame_label(0, len(trace.steps))),
+        frames="\n".join(frames),
+        style=_STYLE,
+        script=_SCRIPT,
+    )
+    path = Path(path)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _frame_section(trace: BackwardTrace, frame: int, svg: str) -> str:
+    node = trace.root if frame == 0 else trace.steps[frame - 1].node
+    return (
+        f'<section class="frame" id="frame-{frame}" data-frame="{frame}" '
+        f'data-node="{html.escape(trace.names[node])}" '
+        f'data-label="{html.escape(_frame_label(frame, len(trace.steps)))}"'
+        f"{' hidden' if frame else ''}>\n"
+        f'<div class="graph">{svg}</div>\n'
+        f'<pre class="panel">{html.escape(trace.frame_text(frame))}</pre>\n'
+        "</section>"
+    )
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<nav>
+<button id="prev" type="button" title="previous step (left arrow)">&#9664; Previous</button>
+<input id="slider" type="range" min="0" max="{last}" value="0" step="1" aria-label="step">
+<button id="next" type="button" title="next step (right arrow)">Next &#9654;</button>
+<span id="step-label">{label}</span>
+</nav>
+<p class="hint">Red: the node whose gradient is passed back in this step.
+Blue outline: the parents that receive a share. Keys: &larr; &rarr; Home End.</p>
+</header>
+<main>
+{frames}
+</main>
+<script>{script}</script>
+</body>
+</html>
+"""
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1em 2em; color: #222; }
+h1 { font-size: 1.4em; margin: 0 0 .4em 0; }
+nav { display: flex; gap: .8em; align-items: center; }
+nav button { font-size: 1.1em; padding: .3em .9em; }
+#slider { flex: 1; max-width: 40em; }
+#step-label { font-weight: bold; min-width: 12em; }
+.hint { color: #666; font-size: .9em; }
+.graph svg { width: 100%; height: auto; max-height: 65vh; }
+.panel { font-size: 1.15em; background: #f6f6f6; padding: .8em; border-radius: 4px;
+         white-space: pre-wrap; }
+g.mg_receiving polygon { stroke: #1f77b4; stroke-width: 3; }
+"""
+
+# Show one frame at a time; everything else is plain HTML, readable without JavaScript.
+_SCRIPT = """
+(function () {
+  "use strict";
+  var frames = document.querySelectorAll("section.frame");
+  var slider = document.getElementById("slider");
+  var label = document.getElementById("step-label");
+  var prev = document.getElementById("prev");
+  var next = document.getElementById("next");
+  var current = 0;
+  function show(k) {
+    k = Math.max(0, Math.min(frames.length - 1, k));
+    frames[current].hidden = true;
+    frames[k].hidden = false;
+    current = k;
+    slider.value = String(k);
+    label.textContent = frames[k].getAttribute("data-label");
+    prev.disabled = k === 0;
+    next.disabled = k === frames.length - 1;
+  }
+  prev.addEventListener("click", function () { show(current - 1); });
+  next.addEventListener("click", function () { show(current + 1); });
+  slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
+  document.addEventListener("keydown", function (event) {
+    if (event.target === slider) { return; }  // the slider handles its own arrow keys
+    var moves = { ArrowLeft: current - 1, ArrowRight: current + 1,
+                  Home: 0, End: frames.length - 1 };
+    if (event.key in moves) { show(moves[event.key]); event.preventDefault(); }
+  });
+  show(0);
+})();
+"""

@@ -1,0 +1,178 @@
+"""The exported step-through page in a real headless browser (Debian's chromium).
+
+Needs the system package ``chromium`` (``apt-get install chromium``) and the Python package
+playwright; the browser Playwright would download is not used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from micrograd import Value
+from micrograd.draw import format_number
+from micrograd.stepper import export_html, record_backward
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _neuron():
+    """A small neuron with a reused input (x1 feeds two products); every node labelled,
+    so that the page's boxes can be told apart by their text."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.5, label="x2")
+    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.88, label="b")
+    labelled = [("x1w1", x1 * w1), ("x2w2", x2 * w2), ("x1x2", x1 * x2)]
+    for name, v in labelled:
+        v.label = name
+    s = labelled[0][1] + labelled[1][1]
+    s.label = "s"
+    sb = s + b
+    sb.label = "sb"
+    n = sb + labelled[2][1]
+    n.label = "n"
+    out = n.tanh()
+    out.label = "out"
+    return out
+
+
+# The value boxes of the visible frame: {label: [texts of the box]}.
+BOXES_JS = """() => {
+  const frame = [...document.querySelectorAll("section.frame")].find(f => !f.hidden);
+  const boxes = {};
+  for (const g of frame.querySelectorAll("g.node")) {
+    const texts = [...g.querySelectorAll("text")].map(t => t.textContent);
+    if (texts.some(t => t.startsWith("grad "))) { boxes[texts[0]] = texts; }
+  }
+  return boxes;
+}"""
+
+
+@pytest.fixture
+def page_with_errors(browser, tmp_path):
+    """Open an exported page; returns (page, console errors, trace, root)."""
+    out = _neuron()
+    trace = record_backward(out)
+    path = export_html(out, tmp_path / "steps.html", title="A neuron")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("section.frame:visible")
+    yield page, errors, trace, out
+    page.close()
+
+
+def _visible_frame(page) -> dict:
+    """Number, highlighted box, step label and panel text of the one visible frame."""
+    frames = page.locator("section.frame:visible")
+    assert frames.count() == 1
+    frame = frames.first
+    current = frame.locator("g.node.mg_current")
+    assert current.count() == 1
+    return {
+        "frame": int(frame.get_attribute("data-frame")),
+        "current": current.locator("text").first.text_content(),  # the box's label
+        "current_stroke": current.locator("polygon").first.get_attribute("stroke"),
+        "label": page.text_content("#step-label"),
+        "panel": frame.locator(".panel").text_content(),
+        "slider": page.input_value("#slider"),
+    }
+
+
+def test_page_loads_without_console_errors(page_with_errors):
+    page, errors, trace, _out = page_with_errors
+    assert page.title() == "A neuron"
+    shown = _visible_frame(page)
+    assert shown["frame"] == 0 and shown["slider"] == "0"
+    assert shown["current"] == trace.root.label == "out"
+    assert page.is_disabled("#prev") and not page.is_disabled("#next")
+    assert errors == []
+
+
+def test_next_advances_the_highlighted_node_step_by_step(page_with_errors):
+    page, errors, trace, _out = page_with_errors
+    seen = [_visible_frame(page)]
+    for _ in trace.steps:
+        page.click("#next")
+        seen.append(_visible_frame(page))
+    for k, shown in enumerate(seen):
+        assert shown["frame"] == k and shown["slider"] == str(k)
+        node = trace.root if k == 0 else trace.steps[k - 1].node
+        assert shown["current"] == node.label
+        assert shown["current_stroke"] == "#d62728"  # draw_dot's highlight colour
+        if k:
+            assert shown["label"].startswith(f"step {k} of {len(trace.steps)}")
+            assert shown["panel"].startswith(f"step {k}: {trace.names[node]} ")
+    assert len({s["label"] for s in seen}) == len(seen)  # the label changes every time
+    assert page.is_disabled("#next")
+    page.click("#prev")
+    assert _visible_frame(page)["frame"] == len(trace.steps) - 1
+    assert errors == []
+
+
+def test_keyboard_and_slider_move_between_frames(page_with_errors):
+    page, errors, trace, _out = page_with_errors
+    last = len(trace.steps)
+    page.keyboard.press("End")
+    assert _visible_frame(page)["frame"] == last
+    page.keyboard.press("ArrowLeft")
+    assert _visible_frame(page)["frame"] == last - 1
+    page.keyboard.press("Home")
+    assert _visible_frame(page)["frame"] == 0
+    page.keyboard.press("ArrowRight")
+    assert _visible_frame(page)["frame"] == 1
+    page.fill("#slider", "3")  # sets the value and fires input
+    assert _visible_frame(page)["frame"] == 3
+    assert errors == []
+
+
+def test_last_frame_shows_the_final_gradients(page_with_errors):
+    page, errors, trace, out = page_with_errors
+    for _ in trace.steps:
+        page.click("#next")
+    boxes = page.evaluate(BOXES_JS)
+    out.backward()  # the engine's own pass gives the gradients to expect
+    assert sorted(boxes) == sorted(v.label for v in trace.nodes)
+    for node in trace.nodes:
+        texts = boxes[node.label]
+        assert f"grad {format_number(node.grad)}" in texts, (node.label, texts)
+        assert f"data {format_number(node.data)}" in texts
+    assert errors == []
+
+
+def test_first_frame_shows_only_the_seed(page_with_errors):
+    page, errors, trace, out = page_with_errors
+    boxes = page.evaluate(BOXES_JS)
+    for node in trace.nodes:
+        seeded = 1.0 if node is out else 0.0
+        assert f"grad {format_number(seeded)}" in boxes[node.label]
+    assert errors == []
