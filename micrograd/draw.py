@@ -10,7 +10,7 @@ digraph {
         graph [rankdir=LR]
 ...
         n0 [label="{ x | data 2 | grad -2.456e-05 }" ...
->>> graph.save("graph.svg")               # doctest: +SKIP
+>>> save(graph, "graph.svg")              # doctest: +SKIP
 PosixPath('graph.svg')
 
 Nodes are numbered in topological order (inputs first) and edges follow the operands'
@@ -170,7 +170,8 @@ class ComputationGraph(graphviz.Digraph):
     """A ``graphviz.Digraph`` that renders with the program :func:`find_renderer` picks.
 
     Everything graphviz offers works (``.source``, ``.pipe()``, ``.render()``, ``.view()``,
-    inline display in Jupyter), plus :meth:`save`.
+    inline display in Jupyter). ``save(graph, "graph.png")`` writes a picture (graphviz's
+    own ``.save()`` writes the DOT source).
     """
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
@@ -180,10 +181,6 @@ class ComputationGraph(graphviz.Digraph):
     def render(self, *args: Any, **kwargs: Any) -> Any:
         with _rendering_with(_require_renderer()):
             return super().render(*args, **kwargs)
-
-    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:  # noqa: A002
-        """Write the picture to ``path`` (format from the extension); see :func:`save`."""
-        return save(self, path, format)
 
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **kw: Any

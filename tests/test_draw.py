@@ -1,0 +1,547 @@
+"""Tests of micrograd.draw: the DOT source of known graphs, the options, and rendering."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import shutil
+import sys
+import sysconfig
+import warnings
+from pathlib import Path
+
+import graphviz
+import pytest
+from hypothesis import given, settings
+from strategies import cases, evaluate_micrograd
+
+import micrograd
+from micrograd import Value, topological_order
+from micrograd import draw as draw_module
+from micrograd.draw import (
+    ENV_VAR,
+    ComputationGraph,
+    ForgotBackwardWarning,
+    GraphTooLargeError,
+    RendererNotFoundError,
+    RendererNotFoundWarning,
+    draw_dot,
+    find_renderer,
+    module_groups,
+    save,
+)
+
+PARAMETER = draw_module.ROLE_COLOURS["parameter"]
+INPUT = draw_module.ROLE_COLOURS["input"]
+CONSTANT = draw_module.ROLE_COLOURS["constant"]
+OUTPUT = draw_module.ROLE_COLOURS["output"]
+RED = draw_module.HIGHLIGHT["color"]
+
+
+def neuron() -> tuple[Value, dict[str, Value]]:
+    """The lecture's neuron o = tanh(x*w + b), with b chosen so that x*w + b = 0.8814."""
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(6.8813735870195432, label="b")
+    n = x * w + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, {"x": x, "w": w, "b": b, "n": n, "o": o}
+
+
+def nodes(source: str) -> dict[str, str]:
+    """node id -> its attribute text, for the node statements of a DOT source."""
+    found = {}
+    for line in source.splitlines():
+        match = re.match(r"\s*(\w+) \[(.*)\]$", line)
+        if match and match.group(1) not in ("graph", "node", "edge"):
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def edges(source: str) -> list[tuple[str, str]]:
+    return re.findall(r"^\s*(\w+) -> (\w+)", source, flags=re.MULTILINE)
+
+
+def node_of(source: str, label: str) -> str:
+    """The id of the (only) value box whose label field is ``label``."""
+    ids = [i for i, attrs in nodes(source).items() if f'label="{{ {label} |' in attrs]
+    assert len(ids) == 1, (label, ids)
+    return ids[0]
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """No renderer chosen by environment variable, whatever the developer's shell has."""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    return monkeypatch
+
+
+@pytest.fixture
+def graphviz_pure() -> Path:
+    """The graphviz-pure program installed with this Python (a dependency of micrograd)."""
+    for directory in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
+        found = shutil.which("graphviz-pure", path=str(directory))
+        if found:
+            return Path(found)
+    raise AssertionError("graphviz-pure is not installed next to this Python")
+
+
+# --------------------------------------------------------------------------------------
+# The DOT source
+# --------------------------------------------------------------------------------------
+
+
+def test_known_graph_labels_values_grads_and_ops():
+    o, _ = neuron()
+    o.backward()
+    source = draw_dot(o).source
+    # data and grads computed by hand: x*w = -6, n = 0.8814, o = tanh(n) = 0.7071 = 1/sqrt(2),
+    # do/dn = 1 - o^2 = 0.5, do/dx = 0.5 * w = -1.5, do/dw = 0.5 * x = 1, do/db = 0.5
+    assert '"{ x | data 2 | grad -1.5 }"' in source
+    assert '"{ w | data -3 | grad 1 }"' in source
+    assert '"{ b | data 6.881 | grad 0.5 }"' in source
+    assert '"{ data -6 | grad 0.5 }"' in source
+    assert '"{ n | data 0.8814 | grad 0.5 }"' in source
+    assert '"{ o | data 0.7071 | grad 1 }"' in source
+    ops = sorted(
+        attrs.split("label=")[1].split()[0]
+        for i, attrs in nodes(source).items()
+        if "ellipse" in attrs
+    )
+    assert ops == ['"*"', '"+"', "tanh"]
+    assert "rankdir=LR" in source
+
+
+def test_edges_follow_the_operands_and_the_graph():
+    o, _ = neuron()
+    source = draw_dot(o, roles=False, warn_no_backward=False).source
+    x, w, b, n, out = (node_of(source, name) for name in "xwbno")
+    mul = next(t for t, h in edges(source) if t.startswith("op") and (x, t) in edges(source))
+    product = next(h for t, h in edges(source) if t == mul)
+    add = next(h for t, h in edges(source) if t == product)
+    tanh = next(h for t, h in edges(source) if t == n)
+    expected = [
+        (x, mul), (w, mul), (mul, product),
+        (product, add), (b, add), (add, n),
+        (n, tanh), (tanh, out),
+    ]  # fmt: skip
+    assert sorted(edges(source)) == sorted(expected)
+    # operands in order: x before w into '*', the product before b into '+'
+    order = edges(source)
+    assert order.index((x, mul)) < order.index((w, mul))
+    assert order.index((product, add)) < order.index((b, add))
+
+
+def test_operand_order_is_kept_for_non_commutative_ops():
+    a, b = Value(5.0, label="a"), Value(2.0, label="b")
+    forward = draw_dot(a - b, roles=False, warn_no_backward=False).source
+    a2, b2 = Value(5.0, label="a"), Value(2.0, label="b")
+    backward = draw_dot(b2 - a2, roles=False, warn_no_backward=False).source
+    into_minus = [t for t, h in edges(forward) if h.startswith("op")]
+    assert into_minus == [node_of(forward, "a"), node_of(forward, "b")]
+    into_minus = [t for t, h in edges(backward) if h.startswith("op")]
+    assert into_minus == [node_of(backward, "b"), node_of(backward, "a")]
+
+
+def test_a_value_used_twice_has_two_edges():
+    a = Value(3.0, label="a")
+    source = draw_dot(a * a, warn_no_backward=False).source
+    assert edges(source).count((node_of(source, "a"), "op1")) == 2
+
+
+def test_source_is_the_same_on_every_run_and_uses_no_ids():
+    first, second = neuron()[0], neuron()[0]
+    first.backward()
+    second.backward()
+    s1, s2 = draw_dot(first).source, draw_dot(second).source
+    assert s1 == s2
+    assert str(id(first)) not in s1
+    # nodes are numbered n0, n1, ... in topological order: parents before children
+    numbers = {name: int(node_of(s1, name)[1:]) for name in "xwbno"}
+    assert numbers["x"] < numbers["n"] < numbers["o"]
+    assert numbers["b"] < numbers["n"]
+
+
+def test_numbers_have_four_significant_digits_by_default_and_precision_changes_it():
+    v = Value(math.pi, label="pi")
+    y = v * 1000.0
+    y.backward()
+    source = draw_dot(y).source
+    assert "data 3.142" in source and "data 3142 " in source and "grad 1000" in source
+    source = draw_dot(y, precision=2).source
+    assert "data 3.1 " in source and "data 3.1e+03" in source
+    tiny = Value(-1.23456e-9, label="t")
+    assert "data -1.235e-09" in draw_dot(tiny).source
+    assert "data 0 " in draw_dot(Value(-0.0, label="z")).source  # no "-0"
+
+
+def test_show_chooses_the_fields():
+    o, _ = neuron()
+    o.backward()
+    source = draw_dot(o, show=("data",)).source
+    assert "grad" not in source
+    assert '"{ data 2 }"' in source and "| x" not in source and "{ x" not in source
+    source = draw_dot(o, show=("label", "grad")).source
+    assert "data" not in source and '"{ x | grad -1.5 }"' in source
+    with pytest.raises(ValueError, match=r"unknown fields.*'value'"):
+        draw_dot(o, show=("label", "value"))
+
+
+def test_rankdir_top_to_bottom():
+    o, _ = neuron()
+    o.backward()
+    source = draw_dot(o, rankdir="TB").source
+    assert "rankdir=TB" in source
+    assert '"x | data 2 | grad -1.5"' in source  # no braces: fields side by side in TB
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_dot(o, rankdir="sideways")
+
+
+def test_highlight_outlines_the_node_its_op_and_edges():
+    o, v = neuron()
+    o.backward()
+    source = draw_dot(o, highlight=[v["n"]]).source
+    attrs = nodes(source)
+    n_id = node_of(source, "n")
+    assert RED in attrs[n_id] and "penwidth=3" in attrs[n_id]
+    assert RED in attrs[n_id.replace("n", "op")]
+    assert RED not in attrs[node_of(source, "x")] and RED not in attrs[node_of(source, "o")]
+    red_edges = re.findall(rf'(\w+) -> (\w+) \[color="{RED}"', source)
+    assert sorted(red_edges) == sorted(
+        [(t, h) for t, h in edges(source) if h == n_id.replace("n", "op") or t == "op" + n_id[1:]]
+    )
+    with pytest.raises(ValueError, match="not part of the graph"):
+        draw_dot(o, highlight=[Value(1.0)])
+
+
+def test_roles_and_legend():
+    o, v = neuron()
+    o.backward()
+    source = draw_dot(o, params=[v["w"], v["b"]]).source
+    attrs = nodes(source)
+    assert PARAMETER in attrs[node_of(source, "w")] and PARAMETER in attrs[node_of(source, "b")]
+    assert INPUT in attrs[node_of(source, "x")]  # labelled and not a parameter: an input
+    assert OUTPUT in attrs[node_of(source, "o")]
+    legend = attrs["legend"]
+    for role in ("input", "parameter", "intermediate", "output"):
+        assert f">{role}<" in legend
+    assert ">constant<" not in legend  # only the roles that occur
+
+    # Naming only the inputs makes the other labelled leaves parameters.
+    source = draw_dot(o, inputs=[v["x"]]).source
+    assert PARAMETER in nodes(source)[node_of(source, "w")]
+
+    # Unlabelled leaves are constants; without roles there are no colours and no legend.
+    x = Value(2.0, label="x")
+    source = draw_dot(1 - x, warn_no_backward=False).source
+    constant = [a for a in nodes(source).values() if '"{ data 1 }"' in a or "data 1 |" in a]
+    assert len(constant) == 1 and CONSTANT in constant[0]
+    plain = draw_dot(1 - x, roles=False, warn_no_backward=False).source
+    assert "fillcolor" not in plain and "legend" not in plain
+    assert "legend" not in draw_dot(1 - x, legend=False, warn_no_backward=False).source
+
+
+def test_labels_with_record_characters_are_escaped_and_render(clean_env, tmp_path):
+    v = Value(1.0, label='a|b{c}<d>"e\\')
+    graph = draw_dot(v * 2, warn_no_backward=False)
+    assert r"a\|b\{c\}\<d\>\"e\\" in graph.source
+    svg = html.unescape(graph.pipe(format="svg").decode())
+    assert 'a|b{c}<d>"e\\' in svg
+
+
+def test_grads_mapping_shows_known_gradients_and_question_marks():
+    o, v = neuron()
+    source = draw_dot(o, grads={o: 1.0, v["n"]: 0.5}).source
+    assert '"{ o | data 0.7071 | grad 1 }"' in source
+    assert '"{ n | data 0.8814 | grad 0.5 }"' in source
+    assert '"{ x | data 2 | grad ? }"' in source
+    assert o.grad == 0.0  # the Values were not touched
+
+
+# --------------------------------------------------------------------------------------
+# Large graphs: refusal, collapsing, the expanded dot
+# --------------------------------------------------------------------------------------
+
+
+def chain(length: int) -> Value:
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(length):
+        y = y * 1.01
+    return y
+
+
+def test_a_graph_above_max_nodes_is_refused_with_advice():
+    y = chain(300)  # 300 ops: 1 + 300 * 3 boxes
+    with pytest.raises(GraphTooLargeError) as error:
+        draw_dot(y, warn_no_backward=False)
+    message = str(error.value)
+    assert "901 boxes" in message and "max_nodes=500" in message
+    assert "collapse=" in message and "max_nodes=901" in message
+    assert isinstance(error.value, ValueError)
+    graph = draw_dot(y, max_nodes=901, warn_no_backward=False)
+    assert len(nodes(graph.source)) == 901 + 1  # and the legend
+
+
+def mlp():
+    nn = pytest.importorskip("micrograd.nn")
+    model = nn.MLP(2, [4, 4, 1], seed=0)
+    out = model([1.0, -2.0])
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    return model, loss
+
+
+def test_collapse_a_model_into_one_box_per_neuron():
+    model, loss = mlp()
+    full = draw_dot(loss, max_nodes=10_000).source
+    collapsed = draw_dot(loss, collapse=model).source
+    boxes = {i: a for i, a in nodes(collapsed).items() if i.startswith("g")}
+    names = sorted(re.search(r'"\{ ([\w.]+) \|', a).group(1) for a in boxes.values())
+    expected = sorted(
+        {re.match(r"layers\.\d+\.neurons\.\d+", name)[0] for name, _ in model.named_parameters()}
+    )
+    assert names == expected  # layers.0.neurons.0 ... layers.2.neurons.0
+    assert len(nodes(collapsed)) < len(nodes(full)) / 3
+    # each neuron of layer 1 takes the 4 neurons of layer 0, one edge each
+    groups = {re.search(r'"\{ ([\w.]+) \|', a).group(1): i for i, a in boxes.items()}
+    into = [t for t, h in edges(collapsed) if h == groups["layers.1.neurons.2"]]
+    assert sorted(into) == sorted(groups[f"layers.0.neurons.{k}"] for k in range(4))
+    # the loss stays outside the boxes, and the last neuron's box shows its output
+    assert "**2" in collapsed
+    out_neuron = boxes[groups["layers.2.neurons.0"]]
+    out_value = loss.parents[0].parents[0]
+    assert f"data {out_value.data:.4g}" in out_neuron
+    # every parameter is hidden in a box
+    assert f"data {model.parameters()[0].data:.4g} |" not in collapsed
+
+
+def test_collapse_by_layer_and_with_plain_lists():
+    model, loss = mlp()
+    by_layer = draw_dot(loss, collapse=module_groups(model, depth=1)).source
+    assert sorted(re.findall(r'"\{ (layers\.\d) \|', by_layer)) == [
+        "layers.0",
+        "layers.1",
+        "layers.2",
+    ]
+    layers = [layer.parameters() for layer in model.layers]
+    by_list = draw_dot(loss, collapse=layers).source
+    assert sorted(re.findall(r'"\{ (group \d) \|', by_list)) == ["group 0", "group 1", "group 2"]
+    by_dict = draw_dot(loss, collapse={"first": layers[0], "rest": layers[1] + layers[2]}).source
+    assert re.search(r'"\{ first \| 20 Values', by_dict)  # 4 neurons * (3 params + dot + relu)
+    with pytest.raises(TypeError, match="collapse"):
+        draw_dot(loss, collapse=42)
+
+
+def test_collapse_makes_a_large_model_drawable():
+    nn = pytest.importorskip("micrograd.nn")
+    model = nn.MLP(2, [32, 32, 1], seed=0)  # 1185 parameters
+    out = model([0.5, -0.5])
+    out.backward()
+    with pytest.raises(GraphTooLargeError):
+        draw_dot(out)
+    graph = draw_dot(out, collapse=model)
+    assert len(nodes(graph.source)) == 65 + 2 + 1  # neurons, inputs, legend
+
+
+def test_expanded_dot_shows_the_products_of_a_neuron():
+    w = [Value(0.5, label="w1"), Value(-1.5, label="w2")]
+    x = [Value(2.0, label="x1"), Value(3.0, label="x2")]
+    b = Value(0.25, label="b")
+    out = micrograd.dot(w, x, b).tanh()
+    out.backward()
+    compact = draw_dot(out).source
+    assert "label=dot" in compact and "w1*x1" not in compact
+    expanded = draw_dot(out, expand_dot=True, params=w + [b]).source
+    assert "label=dot" not in expanded
+    # the products, with the gradient of the weighted sum (d sum / d product = 1)
+    s = out.parents[0]
+    assert f'"{{ w1*x1 | data 1 | grad {s.grad:.4g} }}"' in expanded
+    assert f'"{{ w2*x2 | data -4.5 | grad {s.grad:.4g} }}"' in expanded
+    # same picture as the neuron written out by hand
+    by_hand = w[0] * x[0] + w[1] * x[1] + b
+    assert s.data == by_hand.data
+    products = [i for i, a in nodes(expanded).items() if "*x" in a]
+    ops_in = {h for t, h in edges(expanded) if t in products}
+    assert len(ops_in) == 1 and 'label="+"' in nodes(expanded)[ops_in.pop()]
+
+
+# --------------------------------------------------------------------------------------
+# Forgot backward()
+# --------------------------------------------------------------------------------------
+
+
+def test_forgot_backward_warns_once_in_plain_words():
+    o, _ = neuron()
+    with pytest.warns(ForgotBackwardWarning) as record:
+        draw_dot(o)
+    assert len(record) == 1
+    assert "all gradients are 0: did you forget to call backward()?" in str(record[0].message)
+    assert record[0].filename == __file__  # points at the caller's line
+
+
+def test_no_forgot_backward_warning_when_it_is_not_forgotten():
+    o, v = neuron()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        draw_dot(v["x"])  # a leaf: nothing to call backward on
+        draw_dot(o, warn_no_backward=False)
+        draw_dot(o, grads={})
+        o.backward()
+        draw_dot(o)
+
+
+# --------------------------------------------------------------------------------------
+# Rendering: MICROGRAD_DOT, a system dot, graphviz-pure, none
+# --------------------------------------------------------------------------------------
+
+
+def fake_dot(directory: Path, real: Path, log: Path) -> Path:
+    """A `dot` program that writes to ``log`` and then runs ``real``."""
+    script = directory / "dot"
+    script.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+def rendered_svg() -> tuple[str, Value]:
+    o, _ = neuron()
+    o.backward()
+    return html.unescape(draw_dot(o).pipe(format="svg").decode()), o
+
+
+def test_graphviz_pure_next_to_the_interpreter_is_found_without_path(
+    clean_env, tmp_path, graphviz_pure
+):
+    clean_env.setenv("PATH", str(tmp_path))  # like a Jupyter kernel without the venv's bin
+    assert find_renderer() == graphviz_pure
+    svg, _ = rendered_svg()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    for text in ("x", "w", "b", "o", "tanh", "data 0.7071", "grad -1.5"):
+        assert f">{text}</text>" in svg
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake dot is a shell script")
+def test_a_system_dot_on_path_comes_before_graphviz_pure(clean_env, tmp_path, graphviz_pure):
+    log = tmp_path / "calls.log"
+    fake = fake_dot(tmp_path, graphviz_pure, log)
+    clean_env.setenv("PATH", str(tmp_path))
+    assert find_renderer() == fake
+    svg, _ = rendered_svg()
+    assert ">data 0.7071</text>" in svg
+    assert "-Tsvg" in log.read_text()  # the svg came from the fake dot
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake dot is a shell script")
+def test_the_environment_variable_comes_first(clean_env, tmp_path, graphviz_pure):
+    log = tmp_path / "calls.log"
+    fake_dot(tmp_path, graphviz_pure, log)
+    clean_env.setenv("PATH", str(tmp_path))
+    clean_env.setenv(ENV_VAR, str(graphviz_pure))
+    assert find_renderer() == graphviz_pure
+    svg, _ = rendered_svg()
+    assert ">grad -1.5</text>" in svg
+    assert not log.exists()  # the dot on PATH was not used
+
+
+def test_an_environment_variable_naming_no_program_is_an_error(clean_env, tmp_path):
+    clean_env.setenv(ENV_VAR, str(tmp_path / "no-such-dot"))
+    with pytest.raises(RendererNotFoundError, match=f"{ENV_VAR} is set to .*no-such-dot"):
+        find_renderer()
+    o, _ = neuron()
+    with pytest.raises(RendererNotFoundError):
+        save(draw_dot(o, warn_no_backward=False), tmp_path / "g.svg")
+
+
+@pytest.fixture
+def no_renderer(clean_env, tmp_path):
+    clean_env.setenv("PATH", str(tmp_path))
+    clean_env.setattr(draw_module, "_script_dirs", lambda: [])
+    assert find_renderer() is None
+    return clean_env
+
+
+def test_without_a_renderer_the_source_is_kept_and_saving_says_how_to_fix_it(no_renderer, tmp_path):
+    o, _ = neuron()
+    o.backward()
+    graph = draw_dot(o)
+    assert '"{ o | data 0.7071 | grad 1 }"' in graph.source
+    with pytest.raises(RendererNotFoundError) as error:
+        save(graph, tmp_path / "graph.svg")
+    message = str(error.value)
+    assert "pip install graphviz-pure" in message and ENV_VAR in message and "dot" in message
+    assert isinstance(error.value, RuntimeError)
+    assert not (tmp_path / "graph.svg").exists()
+    with pytest.raises(RendererNotFoundError):
+        graph.pipe(format="png")
+    # the DOT source can still be saved
+    assert save(graph, tmp_path / "graph.dot").read_text() == graph.source
+
+
+def test_without_a_renderer_jupyter_shows_the_source_with_one_warning(no_renderer):
+    from IPython.core.formatters import DisplayFormatter
+
+    o, _ = neuron()
+    o.backward()
+    graph = draw_dot(o)
+    with pytest.warns(RendererNotFoundWarning) as record:
+        data, _ = DisplayFormatter().format(graph)
+    assert len(record) == 1
+    assert "pip install graphviz-pure" in str(record[0].message)
+    assert "image/svg+xml" not in data
+    assert data["text/plain"] == graph.source
+
+
+def test_jupyter_shows_svg_with_no_extra_call(clean_env):
+    from IPython.core.formatters import DisplayFormatter
+
+    o, _ = neuron()
+    o.backward()
+    data, _ = DisplayFormatter().format(draw_dot(o))
+    svg = html.unescape(data["image/svg+xml"])
+    assert "<svg" in svg and ">data 0.7071</text>" in svg and ">grad -1.5</text>" in svg
+
+
+def test_save_svg_png_pdf_and_dot(clean_env, tmp_path):
+    o, _ = neuron()
+    o.backward()
+    graph = draw_dot(o)
+    assert isinstance(graph, ComputationGraph) and isinstance(graph, graphviz.Digraph)
+    svg = save(graph, tmp_path / "g.svg")
+    assert svg == tmp_path / "g.svg" and ">grad &#45;1.5</text>" in svg.read_text()
+    assert save(graph, tmp_path / "g.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert save(graph, tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
+    assert save(graph, tmp_path / "g.gv").read_text() == graph.source
+    assert save(graph, tmp_path / "picture", format="svg").read_text().count("<svg") == 1
+    with pytest.raises(ValueError, match=r"\.svg"):
+        save(graph, tmp_path / "g.bmp")
+
+
+def test_graphviz_render_uses_the_same_renderer(clean_env, tmp_path):
+    o, _ = neuron()
+    o.backward()
+    out = draw_dot(o).render(tmp_path / "graph", format="svg")
+    assert Path(out).suffix == ".svg" and "<svg" in Path(out).read_text()
+
+
+# --------------------------------------------------------------------------------------
+# Any graph: one box per Value, one edge per operand
+# --------------------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases(max_leaves=6))
+def test_every_value_is_one_box_and_every_operand_one_edge(case):
+    out, _ = evaluate_micrograd(case.expr, case.inputs)
+    out.backward()
+    source = draw_dot(out, max_nodes=10_000).source
+    order = topological_order(out)
+    boxes = [i for i, a in nodes(source).items() if "shape=record" in a]
+    ops = [i for i, a in nodes(source).items() if "shape=ellipse" in a]
+    assert len(boxes) == len(order)
+    assert len(ops) == sum(1 for v in order if v.parents)
+    assert len(edges(source)) == sum(len(v.parents) + 1 for v in order if v.parents)
+    for v in order:  # each box shows its data and grad
+        assert f"data {draw_module.format_number(v.data)}" in source
+        assert f"grad {draw_module.format_number(v.grad)}" in source
