@@ -13,7 +13,12 @@ tricky ones: reused nodes, negative inputs, zero), compares it with micrograd's 
 ``list_exercises()`` for the names.
 """
 
-from micrograd.exercises import check_graph, check_ops  # noqa: F401 - registers the checks
+from micrograd.exercises import (  # noqa: F401 - importing registers the checks
+    check_graph,
+    check_numerical,
+    check_ops,
+    check_shapes,
+)
 from micrograd.exercises.core import (
     EXERCISES,
     CaseResult,
