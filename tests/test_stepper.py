@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -234,3 +237,130 @@ def test_bad_root_is_a_clear_error():
         backward_steps(1.0)
     with pytest.raises(TypeError, match=r"record_backward\(root\) needs a Value, got list"):
         record_backward([Value(1.0)])
+
+
+# --------------------------------------------------------------------------------------
+# Pictures: frames, the HTML page, the widget
+# --------------------------------------------------------------------------------------
+
+
+def _labelled_neuron():
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(6.88, label="b")
+    xw = x * w
+    xw.label = "xw"
+    n = xw + b
+    n.label = "n"
+    out = n.tanh()
+    out.label = "out"
+    return out
+
+
+def _box_classes(graph) -> dict[str, str]:
+    """{label of a value box: its class}, from the DOT source of a frame."""
+    labels = dict(re.findall(r'(\w+) \[label="\{ (\w+) \|', graph.source))
+    return {labels[name]: cls for name, cls in re.findall(r"(\w+) \[class=(\w+)\]", graph.source)}
+
+
+def test_frames_mark_the_current_node_and_the_parents_it_hands_back_to():
+    from micrograd.stepper import frame_graph
+
+    out = _labelled_neuron()
+    trace = record_backward(out)
+    assert _box_classes(frame_graph(trace, 0)) == {"out": "mg_current"}
+    for k, step in enumerate(trace.steps, start=1):
+        expected = {p.label: "mg_receiving" for p in step.node.parents}
+        expected[step.node.label] = "mg_current"
+        assert _box_classes(frame_graph(trace, k)) == expected
+    with pytest.raises(IndexError, match="frame 4 is out of range"):
+        frame_graph(trace, 4)
+
+
+def test_frames_show_the_snapshot_not_the_current_grads():
+    from micrograd.stepper import frame_graph
+
+    out = _labelled_neuron()
+    trace = record_backward(out)
+    out.backward()
+    x = next(v for v in trace.nodes if v.label == "x")
+    assert f"grad {format_number(0.0)}" in _box_text(frame_graph(trace, 1), "x")
+    assert f"grad {format_number(x.grad)}" in _box_text(frame_graph(trace, 3), "x")
+    assert x.grad != 0.0
+
+
+def _box_text(graph, label: str) -> str:
+    return next(line for line in graph.source.splitlines() if f'label="{{ {label} |' in line)
+
+
+def test_export_html_is_one_self_contained_file(tmp_path):
+    from micrograd.stepper import export_html
+
+    out = _labelled_neuron()
+    grads_before = [v.grad for v in _all_nodes(out)]
+    path = export_html(out, tmp_path / "steps.html", title="A <neuron>")
+    assert path == tmp_path / "steps.html"
+    page = path.read_text(encoding="utf-8")
+    assert [v.grad for v in _all_nodes(out)] == grads_before  # the graph is left alone
+    lowered = page.lower()
+    assert "http://" not in lowered and "https://" not in lowered
+    assert "<script src" not in lowered and "<link" not in lowered and "@import" not in lowered
+    assert "url(" not in lowered and "<img" not in lowered
+    assert page.count("<svg") == page.count("</svg>") == 4  # seed + 3 steps
+    assert page.count('<section class="frame"') == 4
+    for element in ('id="prev"', 'id="next"', 'id="slider"', 'id="step-label"'):
+        assert page.count(element) == 1
+    assert "<title>A &lt;neuron&gt;</title>" in page
+    assert page.count("mg_current") >= 4
+    # The text panels say what each step does.
+    trace = record_backward(out)
+    for k in range(len(trace.steps) + 1):
+        assert html.escape(trace.frame_text(k)) in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # frames' SVG ids are prefixed, so all are unique
+
+
+def test_export_html_refuses_a_huge_graph(tmp_path):
+    from micrograd.stepper import export_html
+
+    v = Value(0.5, label="x")
+    for _ in range(20):
+        v = v.tanh()
+    with pytest.raises(ValueError, match=r"20 steps, more than max_steps=10"):
+        export_html(v, tmp_path / "big.html", max_steps=10)
+    assert not (tmp_path / "big.html").exists()
+
+
+def test_widget_steps_with_buttons_and_slider():
+    pytest.importorskip("ipywidgets")
+    from micrograd.stepper import StepThrough, step_through
+
+    out = _labelled_neuron()
+    widget = step_through(out)
+    assert isinstance(widget, StepThrough)
+    trace = widget.trace
+    assert widget.frame == 0 and widget.prev_button.disabled
+    assert widget.slider.max == len(trace.steps) == 3
+    first_picture = widget.picture.value
+    assert first_picture.startswith("<svg") and "mg_current" in first_picture
+    widget.next_button.click()
+    assert widget.frame == 1 and widget.slider.value == 1
+    assert widget.picture.value != first_picture
+    assert widget.panel.value.startswith("<pre>step 1: out ")
+    assert widget.label.value == "step 1 of 3"
+    widget.slider.value = 3
+    assert widget.next_button.disabled and widget.label.value == "step 3 of 3 (done)"
+    assert "step 3: xw " in widget.panel.value
+    widget.next()  # stays on the last frame
+    assert widget.frame == 3
+    widget.prev_button.click()
+    assert widget.frame == 2
+    assert all(v.grad == 0.0 for v in trace.nodes)  # drawing frames leaves .grad alone
+    bundle = widget._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_widget_without_ipywidgets_says_how_to_install(monkeypatch):
+    from micrograd.stepper import step_through
+
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import fails as if not installed
+    with pytest.raises(ImportError, match=r"pip install 'micrograd-edu\[notebook\]'"):
+        step_through(_labelled_neuron())
