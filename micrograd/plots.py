@@ -1,0 +1,567 @@
+"""Pictures of training: decision boundaries, loss curves and optimizers at work.
+
+Every function returns a :class:`matplotlib.figure.Figure` and never calls ``plt.show()``.
+The figures are made without ``pyplot``, so importing this module never picks or changes
+a matplotlib backend: in Jupyter the returned figure displays itself (once), in a script
+save it with ``fig.savefig("boundary.png")``. Pass ``ax=`` to draw into an axes of your
+own figure instead.
+
+>>> from micrograd.plots import plot_ball_rolling
+>>> fig = plot_ball_rolling(steps=20)
+>>> fig.savefig("ball.png")                                         # doctest: +SKIP
+
+The loss surfaces (:data:`SURFACES`) and the 1-D curve (:func:`double_well`) are written
+with ``+ - * **`` only, so the same function takes micrograd Values (the optimizers get
+their gradients from the engine's backward pass) and numpy arrays (for the contour lines).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Union
+
+from micrograd.engine import Value
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "SURFACES",
+    "Surface",
+    "ball_positions",
+    "double_well",
+    "local_minimum",
+    "optimizer_path",
+    "plot_ball_rolling",
+    "plot_decision_boundary",
+    "plot_history",
+    "plot_optimizer_paths",
+    "ravine",
+    "rosenbrock",
+]
+
+OptimizerSpec = Union[str, Callable[[list], Any]]  # noqa: UP007 - evaluated at runtime on 3.10
+
+# One colour per optimizer (and per class), the same in every figure.
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"]
+
+
+def _new_axes(ax: Axes | None, ncols: int = 1, width: float = 5.0, height: float = 4.5):
+    """Axes to draw into: the caller's, or a fresh figure (not registered with pyplot)."""
+    if ax is not None:
+        return ax.figure, [ax]
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width * ncols, height), layout="constrained")
+    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    return fig, list(axes)
+
+
+# --------------------------------------------------------------------------------------
+# Decision boundary
+# --------------------------------------------------------------------------------------
+
+
+def plot_decision_boundary(
+    model: Callable[[list[float]], Any],
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    *,
+    ax: Axes | None = None,
+    resolution: int = 80,
+    padding: float = 0.5,
+    title: str | None = None,
+) -> Figure:
+    """The regions where a 2-D classifier predicts each class, with the data on top.
+
+    The model is run on a ``resolution x resolution`` grid covering the data (plus
+    ``padding``); one output is read as a score (class 1 where it is above 0), several
+    outputs as one score per class (the largest wins). Points the model gets wrong are
+    circled in black.
+
+    >>> from micrograd.nn import MLP
+    >>> fig = plot_decision_boundary(MLP(2, [4, 1], seed=0), [[0, 0], [1, 1]], [0, 1])
+    """
+    import numpy as np
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    from micrograd.train import predict, scores
+
+    if len(X) != len(y) or not X or any(len(p) != 2 for p in X):
+        raise ValueError(
+            "plot_decision_boundary needs 2-D points X (each [x1, x2]) and one label per "
+            f"point, got {len(X)} points and {len(y)} labels."
+        )
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(
+            f"plot_decision_boundary: resolution must be an int >= 2, got {resolution!r}."
+        )
+    xs, ys = [p[0] for p in X], [p[1] for p in X]
+    gx = np.linspace(min(xs) - padding, max(xs) + padding, resolution)
+    gy = np.linspace(min(ys) - padding, max(ys) + padding, resolution)
+    xx, yy = np.meshgrid(gx, gy)
+    grid = [[float(a), float(b)] for a, b in zip(xx.ravel(), yy.ravel())]
+    grid_scores = scores(model, grid)
+    n_outputs = len(grid_scores[0])
+    n_classes = max(max(y) + 1, n_outputs if n_outputs > 1 else 2)
+    if n_outputs == 1:
+        # one score: fill below and above 0, so the boundary is the smooth line score = 0
+        zz = np.array([s[0] for s in grid_scores]).reshape(xx.shape)
+        levels = [min(zz.min(), 0.0) - 1.0, 0.0, max(zz.max(), 0.0) + 1.0]
+    else:
+        # one score per class: fill the region where each class has the largest score
+        zz = np.array([max(range(n_outputs), key=s.__getitem__) for s in grid_scores])
+        zz = zz.reshape(xx.shape)
+        levels = list(np.arange(n_classes + 1) - 0.5)
+
+    if n_classes <= len(COLORS):
+        cmap = ListedColormap(COLORS[:n_classes])
+    else:
+        from matplotlib import colormaps
+
+        cmap = colormaps["tab20"].resampled(n_classes)
+    norm = BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes)
+    fig, (axes,) = _new_axes(ax)
+    fill_cmap = ListedColormap(cmap.colors[:2]) if n_outputs == 1 else cmap
+    axes.contourf(xx, yy, zz, levels=levels, cmap=fill_cmap, alpha=0.25)
+    axes.scatter(xs, ys, c=list(y), cmap=cmap, norm=norm, s=25, edgecolors="white", zorder=3)
+    wrong = [i for i, (p, t) in enumerate(zip(predict(model, X), y)) if p != t]
+    if wrong:
+        axes.scatter(
+            [xs[i] for i in wrong],
+            [ys[i] for i in wrong],
+            s=90,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1.2,
+            zorder=4,
+            label=f"misclassified ({len(wrong)})",
+        )
+        axes.legend(loc="lower right", fontsize="small")
+    accuracy = 1 - len(wrong) / len(y)
+    axes.set_title(title if title is not None else f"decision boundary (accuracy {accuracy:.0%})")
+    axes.set_xlabel("$x_1$")
+    axes.set_ylabel("$x_2$")
+    axes.set_xlim(gx[0], gx[-1])
+    axes.set_ylim(gy[0], gy[-1])
+    return fig
+
+
+# --------------------------------------------------------------------------------------
+# Loss and accuracy curves
+# --------------------------------------------------------------------------------------
+
+
+def _series(history: Any, name: str) -> list[float]:
+    if isinstance(history, Mapping):
+        return list(history.get(name, []))
+    return list(getattr(history, name, []))
+
+
+def plot_history(history: Any, *, title: str | None = None) -> Figure:
+    """Loss (left) and accuracy (right) over the steps of a training run.
+
+    ``history`` is a :class:`micrograd.train.History` or a dict with the same lists
+    (``loss``, ``accuracy``, optionally ``epoch`` and ``epoch_loss``/``epoch_accuracy``).
+    With several steps per epoch the per-step values are drawn thin and the epoch averages
+    as dots at the last step of each epoch. Without accuracy, only the loss is drawn.
+    """
+    loss = _series(history, "loss")
+    if not loss:
+        raise ValueError("plot_history: the history has no loss values (was anything trained?).")
+    acc = _series(history, "accuracy")
+    epoch = _series(history, "epoch")
+    fig, axes = _new_axes(None, ncols=2 if acc else 1, width=5.0, height=3.8)
+    steps = list(range(len(loss)))
+    # the last step of each epoch, where the epoch averages are drawn
+    ends = [i for i in steps if i == len(epoch) - 1 or (epoch and epoch[i] != epoch[i + 1])]
+    per_epoch = bool(epoch) and len(ends) < len(steps)
+    panels = [(axes[0], loss, "epoch_loss", "loss")]
+    if acc:
+        panels.append((axes[1], acc, "epoch_accuracy", "accuracy"))
+    for axes_, values, epoch_name, name in panels:
+        axes_.plot(steps, values, color=COLORS[0], lw=1.0 if per_epoch else 1.8, label="per step")
+        epoch_values = _series(history, epoch_name)
+        if per_epoch and len(epoch_values) == len(ends):
+            axes_.plot(ends, epoch_values, "o-", color=COLORS[1], ms=3, label="epoch average")
+            axes_.legend(fontsize="small")
+        axes_.set_xlabel("step")
+        axes_.set_ylabel(name)
+        axes_.grid(alpha=0.3)
+    if acc:
+        axes[1].set_ylim(-0.02, 1.02)
+        axes[1].yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    axes[0].set_title(f"loss: {loss[0]:.4g} \u2192 {loss[-1]:.4g}")
+    if acc:
+        axes[1].set_title(f"accuracy: {acc[0]:.0%} \u2192 {acc[-1]:.0%}")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+# --------------------------------------------------------------------------------------
+# Loss surfaces and optimizer paths
+# --------------------------------------------------------------------------------------
+
+
+def ravine(x, y):
+    """A long narrow valley, 20 times steeper across than along: ``x**2 / 20 + y**2``.
+
+    Plain gradient descent zig-zags across it and crawls along it; momentum and Adam
+    go straight down the valley. Minimum 0 at (0, 0).
+    """
+    return 0.05 * x**2 + y**2
+
+
+def double_well(w):
+    """A curve with a local minimum and a lower, global one: ``w**4/4 - w**2 + 0.3*w``.
+
+    Local minimum near w = 1.33 (loss -0.59), a bump at w = 0.15, global minimum near
+    w = -1.48 (loss -1.43). The picture in the course notes: a ball rolled from w = 2.5
+    stops in the local dip unless it has momentum.
+    """
+    return 0.25 * w**4 - w**2 + 0.3 * w
+
+
+def local_minimum(x, y):
+    """The double well along x times a bowl along y: one local and one global minimum.
+
+    ``double_well(x) + y**2``; local minimum near (1.33, 0), global near (-1.48, 0).
+    """
+    return double_well(x) + y**2
+
+
+def rosenbrock(x, y):
+    """Rosenbrock's banana valley ``(1 - x)**2 + 100 * (y - x**2)**2``; minimum 0 at (1, 1).
+
+    Finding the valley is easy, following its curved floor is hard.
+    """
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A 2-D loss surface with a view and a start point that make a good picture."""
+
+    name: str
+    f: Callable[[Any, Any], Any]
+    start: tuple[float, float]
+    minimum: tuple[float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    #: learning rate for each optimizer name on this surface (found by trying)
+    lr: dict[str, float] = field(default_factory=dict)
+    log_levels: bool = False  # contour levels on a log scale (for steep valleys)
+    steps: int = 100  # how many steps make a good picture
+
+    def __call__(self, x, y):
+        return self.f(x, y)
+
+
+SURFACES: dict[str, Surface] = {
+    "ravine": Surface(
+        "ravine",
+        ravine,
+        start=(-9.0, 1.5),
+        minimum=(0.0, 0.0),
+        xlim=(-10.0, 10.0),
+        ylim=(-2.5, 2.5),
+        lr={
+            "sgd": 0.9,
+            "momentum": 0.1,
+            "nesterov": 0.1,
+            "adagrad": 1.5,
+            "rmsprop": 0.1,
+            "adam": 0.5,
+        },
+    ),
+    "local_minimum": Surface(
+        "local_minimum",
+        local_minimum,
+        start=(2.5, 1.0),
+        minimum=(-1.484, 0.0),
+        xlim=(-2.5, 3.0),
+        ylim=(-1.5, 1.5),
+        lr={
+            "sgd": 0.02,
+            "momentum": 0.02,
+            "nesterov": 0.02,
+            "adagrad": 0.5,
+            "rmsprop": 0.05,
+            "adam": 0.1,
+        },
+    ),
+    "rosenbrock": Surface(
+        "rosenbrock",
+        rosenbrock,
+        start=(-1.2, 1.0),
+        minimum=(1.0, 1.0),
+        xlim=(-2.0, 2.0),
+        ylim=(-1.0, 3.0),
+        lr={
+            "sgd": 0.002,
+            "momentum": 0.0005,
+            "nesterov": 0.0005,
+            "adagrad": 0.5,
+            "rmsprop": 0.01,
+            "adam": 0.1,
+        },
+        log_levels=True,
+        steps=500,
+    ),
+}
+
+
+def _get_surface(surface: str | Surface) -> Surface:
+    if isinstance(surface, Surface):
+        return surface
+    if surface not in SURFACES:
+        choices = ", ".join(repr(name) for name in SURFACES)
+        raise ValueError(f"unknown surface {surface!r}; choose one of {choices} or a Surface.")
+    return SURFACES[surface]
+
+
+def _make(spec: OptimizerSpec, params: list[Value], lr: float | None):
+    """An optimizer from a name (with ``lr``) or from a factory ``params -> optimizer``."""
+    if isinstance(spec, str):
+        from micrograd.train import make_optimizer
+
+        return make_optimizer(spec, params, lr)
+    if callable(spec):
+        return spec(params)
+    raise TypeError(
+        f"an optimizer must be a name like 'adam' or a function params -> optimizer, "
+        f"got {type(spec).__name__}: {spec!r}."
+    )
+
+
+def _descend(f: Callable, start: Sequence[float], optimizer: OptimizerSpec, lr, steps: int):
+    """Minimise ``f(*params)`` from ``start`` with micrograd; the point after every step."""
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}.")
+    params = [Value(float(s), label=f"p{i}") for i, s in enumerate(start)]
+    opt = _make(optimizer, params, lr)
+    path = [tuple(p.data for p in params)]
+    for _ in range(steps):
+        try:
+            loss = f(*params)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        except (OverflowError, ZeroDivisionError):
+            break  # diverged: the path ends where the numbers got too large
+        point = tuple(p.data for p in params)
+        if not all(math.isfinite(c) for c in point):
+            break
+        path.append(point)
+    return path
+
+
+def optimizer_path(
+    surface: str | Surface,
+    optimizer: OptimizerSpec,
+    *,
+    lr: float | None = None,
+    start: tuple[float, float] | None = None,
+    steps: int | None = None,
+) -> list[tuple[float, float]]:
+    """The points an optimizer visits on a 2-D surface: ``steps + 1`` points from the start.
+
+    ``steps`` defaults to the surface's own (100; 500 for the slow Rosenbrock valley).
+
+    ``optimizer`` is a name (``"sgd"``, ``"momentum"``, ``"adam"``, ...; its learning rate
+    defaults to the surface's ``lr[name]``) or a function ``params -> optimizer``.
+    The gradients come from micrograd's backward pass. If the optimizer diverges (the
+    numbers overflow) the path stops early.
+
+    >>> path = optimizer_path("ravine", "adam", steps=50)
+    >>> len(path), path[0]
+    (51, (-9.0, 1.5))
+    """
+    surface = _get_surface(surface)
+    if lr is None and isinstance(optimizer, str):
+        lr = surface.lr.get(optimizer)
+    steps = surface.steps if steps is None else steps
+    return _descend(surface.f, start or surface.start, optimizer, lr, steps)
+
+
+def _named_specs(optimizers: Sequence[OptimizerSpec] | Mapping[str, OptimizerSpec]):
+    if isinstance(optimizers, Mapping):
+        return list(optimizers.items())
+    if isinstance(optimizers, str):
+        optimizers = [optimizers]
+    return [
+        (spec if isinstance(spec, str) else f"optimizer {i}", spec)
+        for i, spec in enumerate(optimizers)
+    ]
+
+
+def plot_optimizer_paths(
+    surface: str | Surface = "ravine",
+    optimizers: Sequence[OptimizerSpec] | Mapping[str, OptimizerSpec] = (
+        "sgd",
+        "momentum",
+        "adam",
+    ),
+    *,
+    steps: int | None = None,
+    start: tuple[float, float] | None = None,
+    lr: Mapping[str, float] | None = None,
+    ax: Axes | None = None,
+    levels: int = 30,
+) -> Figure:
+    """Several optimizers racing on one contour plot of a 2-D loss surface.
+
+    ``surface`` is ``"ravine"``, ``"local_minimum"``, ``"rosenbrock"`` or a
+    :class:`Surface`. ``optimizers`` is a list of names, or a dict label -> name or
+    function ``params -> optimizer`` (e.g. ``{"SGD 0.1": lambda p: SGD(p, lr=0.1)}``).
+    ``lr`` overrides the surface's learning rate per name; ``steps`` defaults to the
+    surface's (100; 500 for Rosenbrock). Each path is one line with
+    ``steps + 1`` points (fewer if it diverged); the minimum is a star.
+    """
+    import numpy as np
+
+    surface = _get_surface(surface)
+    steps = surface.steps if steps is None else steps
+    named = _named_specs(optimizers)
+    if not named:
+        raise ValueError("plot_optimizer_paths needs at least one optimizer, e.g. ['sgd', 'adam'].")
+    gx = np.linspace(*surface.xlim, 200)
+    gy = np.linspace(*surface.ylim, 200)
+    xx, yy = np.meshgrid(gx, gy)
+    zz = surface.f(xx, yy)
+    fig, (axes,) = _new_axes(ax, width=7.5, height=5.0)
+    if surface.log_levels:
+        shifted = zz - zz.min() + 1e-3
+        contour_levels = np.geomspace(shifted.min(), shifted.max(), levels)
+        axes.contour(xx, yy, shifted, levels=contour_levels, cmap="viridis", linewidths=0.7)
+    else:
+        axes.contour(xx, yy, zz, levels=levels, cmap="viridis", linewidths=0.7)
+    for i, (label, spec) in enumerate(named):
+        rate = (lr or {}).get(label) if isinstance(spec, str) else None
+        rate = (
+            rate if rate is not None else (surface.lr.get(spec) if isinstance(spec, str) else None)
+        )
+        path = optimizer_path(surface, spec, lr=rate, start=start, steps=steps)
+        px, py = [p[0] for p in path], [p[1] for p in path]
+        shown = label if rate is None else f"{label} (lr={rate:g})"
+        if len(path) < steps + 1:
+            shown += ", diverged"
+        axes.plot(px, py, ".-", color=COLORS[i % len(COLORS)], lw=1.3, ms=3, label=shown)
+    axes.plot(*surface.minimum, "*", color="gold", ms=16, mec="black", label="minimum")
+    axes.plot(*(start or surface.start), "o", color="black", ms=6, label="start")
+    axes.set_xlim(*surface.xlim)
+    axes.set_ylim(*surface.ylim)
+    axes.set_title(f"{surface.name}: {steps} steps")
+    axes.set_xlabel("$w_1$")
+    axes.set_ylabel("$w_2$")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    return fig
+
+
+# --------------------------------------------------------------------------------------
+# A ball rolling down a 1-D curve
+# --------------------------------------------------------------------------------------
+
+
+def ball_positions(
+    optimizer: OptimizerSpec = "sgd",
+    *,
+    curve: Callable[[Any], Any] = double_well,
+    start: float = 2.5,
+    lr: float = 0.02,
+    steps: int = 100,
+) -> list[float]:
+    """Where the "ball" (the one parameter ``w``) is after each step: ``steps + 1`` floats.
+
+    >>> round(ball_positions("sgd")[-1], 2)        # stuck in the local minimum
+    1.33
+    >>> round(ball_positions("momentum")[-1], 2)   # rolled over the bump to the global one
+    -1.48
+    """
+    return [p[0] for p in _descend(curve, [start], optimizer, lr, steps)]
+
+
+def plot_ball_rolling(
+    optimizers: Sequence[OptimizerSpec] | Mapping[str, OptimizerSpec] = ("sgd", "momentum"),
+    *,
+    curve: Callable[[Any], Any] = double_well,
+    start: float = 2.5,
+    lr: float = 0.02,
+    steps: int = 100,
+    frames: Sequence[int] | None = None,
+    xlim: tuple[float, float] = (-2.2, 2.8),
+) -> Figure:
+    """SGD vs momentum as balls rolling down a curve with a local minimum.
+
+    Without ``frames``: the curve with each optimizer's positions (faint early, solid
+    late, a big ball at the end), and next to it the position ``w`` over the steps.
+    With ``frames=[0, 10, 30, ...]``: one small panel per step, like a film strip,
+    showing where each ball is at that step.
+    """
+    import numpy as np
+
+    named = _named_specs(optimizers)
+    if not named:
+        raise ValueError(
+            "plot_ball_rolling needs at least one optimizer, e.g. ['sgd', 'momentum']."
+        )
+    paths = {
+        label: ball_positions(spec, curve=curve, start=start, lr=lr, steps=steps)
+        for label, spec in named
+    }
+    ws = np.linspace(*xlim, 300)
+    loss = curve(ws)
+
+    def curve_on(axes):
+        axes.plot(ws, loss, color="0.3", lw=1.5)
+        axes.set_xlabel("parameter $w$")
+        axes.grid(alpha=0.3)
+
+    if frames is not None:
+        frames = list(frames)
+        bad = [k for k in frames if not (isinstance(k, int) and 0 <= k <= steps)]
+        if not frames or bad:
+            raise ValueError(f"frames must be step numbers between 0 and {steps}, got {frames!r}.")
+        fig, axes_list = _new_axes(None, ncols=len(frames), width=3.0, height=3.0)
+        for axes, k in zip(axes_list, frames):
+            curve_on(axes)
+            for i, (label, path) in enumerate(paths.items()):
+                w = path[min(k, len(path) - 1)]
+                axes.plot(
+                    [w], [float(curve(w))], "o", color=COLORS[i], ms=11, mec="black", label=label
+                )
+            axes.set_title(f"step {k}")
+        axes_list[0].set_ylabel("loss")
+        axes_list[0].legend(fontsize="small")
+        return fig
+
+    fig, (left, right) = _new_axes(None, ncols=2, width=5.0, height=4.0)
+    curve_on(left)
+    left.set_ylabel("loss")
+    for i, (label, path) in enumerate(paths.items()):
+        color = COLORS[i]
+        heights = [float(curve(w)) for w in path]
+        alphas = np.linspace(0.15, 0.9, len(path))
+        left.scatter(path, heights, color=color, alpha=alphas, s=14)
+        left.plot(
+            [path[-1]],
+            [heights[-1]],
+            "o",
+            color=color,
+            ms=13,
+            mec="black",
+            label=f"{label}: ends at w = {path[-1]:.2f}",
+        )
+        right.plot(range(len(path)), path, color=color, lw=1.6, label=label)
+    left.set_title(f"rolling from w = {start} (lr = {lr})")
+    left.legend(fontsize="small")
+    right.set_xlabel("step")
+    right.set_ylabel("position $w$")
+    right.set_title("position over the steps")
+    right.grid(alpha=0.3)
+    right.legend(fontsize="small")
+    return fig
