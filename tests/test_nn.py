@@ -65,6 +65,29 @@ def test_named_parameters_follow_the_attribute_path():
     assert params["layers.1.neurons.0.b"] is model.layers[1].neurons[0].b
 
 
+@pytest.mark.parametrize(
+    "make", [lambda: Neuron(3), lambda: Layer(3, 4), lambda: MLP(2, [3, 4, 1])]
+)
+def test_fast_parameters_equal_the_generic_search(make):
+    model = make()
+    generic = [p for _, p in model.named_parameters()]
+    assert len(model.parameters()) == len(generic)
+    assert all(a is b for a, b in zip(model.parameters(), generic))
+
+
+def test_subclass_with_an_extra_parameter_is_searched():
+    class ScaledMLP(MLP):
+        def __init__(self):
+            super().__init__(2, [3, 1])
+            self.scale = Value(2.0)
+
+    model = ScaledMLP()
+    assert len(model.parameters()) == 14 and model.parameters()[-1] is model.scale
+    layer = Layer(2, 2)
+    layer.neurons[1] = layer.neurons[0]  # shared: listed once by both paths
+    assert len(layer.parameters()) == 3 == len(layer.named_parameters())
+
+
 def test_custom_module_is_discovered_and_shared_parameters_listed_once():
     class Twin(Module):
         def __init__(self):
