@@ -31,7 +31,7 @@ from micrograd.engine import Value
 __all__ = ["FUNCTIONS", "ExpressionError", "parse_expression", "variable_names"]
 
 MAX_LENGTH = 500  # characters: a formula for a teaching graph, not a program
-MAX_DEPTH = 60  # nesting of the syntax tree
+MAX_DEPTH = 250  # nesting of the syntax tree (x + x + ... nests one level per +)
 MAX_EXPONENT = 100  # |k| in x ** k for a constant k: 9**9**9 would never finish as an int
 MAX_LABEL = 24  # longest sub-expression used as a node label
 
@@ -150,7 +150,9 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
     try:
         tree = ast.parse(body, mode="eval")
     except SyntaxError as error:
-        column = (error.offset or 1) + shift
+        # offset 0 (or past the text) means the text ended too early, as in "x +"
+        offset = error.offset if error.offset and error.offset <= len(body) else len(body) + 1
+        column = offset + shift
         near = text[column - 1 : column + 9]
         where = f" near {near!r}" if near.strip() else " at the end"
         raise ExpressionError(f"syntax error{where}: {error.msg}", column) from None
