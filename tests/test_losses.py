@@ -292,3 +292,12 @@ def test_non_numbers_are_type_errors_naming_the_position():
         cross_entropy([1.0, 2.0], [0, 1])
     with pytest.raises(TypeError, match="must be a list"):
         hinge(None, [1])
+
+
+def test_docstring_examples_run_as_printed():
+    import doctest
+
+    import micrograd.losses
+
+    result = doctest.testmod(micrograd.losses, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

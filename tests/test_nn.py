@@ -449,3 +449,12 @@ def test_custom_module_loads_into_an_instance_but_not_on_the_class(tmp_path):
     assert Line().load(path).slope.data == 3.0
     with pytest.raises(ValueError, match="make the model first"):
         Line.load(path)
+
+
+def test_docstring_examples_run_as_printed():
+    import doctest
+
+    import micrograd.nn
+
+    result = doctest.testmod(micrograd.nn, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -387,3 +387,12 @@ def test_schedule_drives_an_optimizer():
 def test_bad_schedule_arguments(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+def test_docstring_examples_run_as_printed():
+    import doctest
+
+    import micrograd.optim
+
+    result = doctest.testmod(micrograd.optim, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
