@@ -93,7 +93,7 @@ def _check_size(value: object, name: str, where: str) -> int:
 
 
 def _check_activation(activation: object, where: str) -> str:
-    if activation not in ACTIVATIONS:
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
         choices = ", ".join(repr(a) for a in ACTIVATIONS)
         raise ValueError(f"{where}: unknown activation {activation!r}; choose one of {choices}.")
     return activation  # type: ignore[return-value]

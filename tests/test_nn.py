@@ -231,6 +231,7 @@ def test_overflow_in_the_weighted_sum_is_the_engines_error():
         (lambda: Neuron(2.5), "nin"),
         (lambda: Neuron(2, activation="softmax"), "softmax"),
         (lambda: Layer(2, 0), "nout"),
+        (lambda: Layer(2, 2, activation=["relu"]), "unknown activation"),
         (lambda: MLP(2, []), "at least one layer"),
         (lambda: MLP(2, [3, -1]), "layer size"),
         (lambda: MLP(2, [3], output_activation="gelu"), "gelu"),
