@@ -31,6 +31,7 @@ import argparse
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -260,6 +261,21 @@ def regenerate(source: Path) -> tuple[Path, float]:
     return target, seconds
 
 
+def uncommitted(files: list[str]) -> list[str]:
+    """Which of these repository files differ from what git has committed (best effort)."""
+    try:
+        result = subprocess.run(
+            ["git", "status", "--porcelain", "--", *files],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return sorted(line[3:] for line in result.stdout.splitlines())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -293,11 +309,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if stale else 0
 
     total = 0.0
+    used: set[str] = set()
     for source in sources:
         target, seconds = regenerate(source)
         total += seconds
+        used.update(nbformat.read(target, as_version=4).metadata[STAMP_KEY]["library"])
         print(f"{target.relative_to(ROOT)}: ran in {seconds:.1f} s", flush=True)
     print(f"{len(sources)} notebooks in {total:.1f} s")
+    dirty = uncommitted(sorted(used))
+    if dirty:
+        # The stamp hashes the files as they are now; if they are committed differently,
+        # the committed notebooks will be stale in a clean checkout.
+        print("warning: the outputs were made with uncommitted changes to: " + ", ".join(dirty))
     return 0
 
 

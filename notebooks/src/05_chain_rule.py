@@ -1,0 +1,262 @@
+# %% [markdown]
+# # 5. The chain rule and backpropagation (链式法则, 反向传播)
+#
+# **What you will learn**
+#
+# - how the notes' network `f(W1, W2, W3) = a(W1, b(W2, c(W3)))` becomes a computation graph
+#   (计算图) of Values;
+# - the chain rule (链式法则) `(f(g(x)))' = f'(g(x)) · g'(x)` applied by hand, link by link, and
+#   the same numbers from the engine's `backward()`;
+# - how the backward pass visits the graph, one node at a time (the step-through widget), and
+#   where each gradient comes from (the `explain` ledger);
+# - why the engine needs a **topological order** and `+=`: what goes wrong on a node that is
+#   used twice if you leave either out.
+
+# %%
+import matplotlib.pyplot as plt
+
+from micrograd import Value, topological_order
+from micrograd.draw import draw_dot
+from micrograd.explain import explain
+from micrograd.stepper import backward_steps, frame_graph, record_backward, step_through
+
+plt.rcParams["figure.dpi"] = 90
+
+# %% [markdown]
+# ## The notes' network as a graph
+#
+# The notes' example has three operations `a`, `b`, `c` and three weights `W1`, `W2`, `W3`:
+#
+# ```
+# f(W1, W2, W3) = a(W1, b(W2, c(W3)))
+# ```
+#
+# To draw it we make each weight a single number (a 1 × 1 matrix) and pick three simple
+# operations, each like a tiny layer: `c` multiplies the input `x` by `W3` and applies `tanh`,
+# `b` does the same with `W2`, and `a` multiplies by `W1`.
+
+# %%
+x = Value(0.5, label="x")  # the input: fixed data, not a weight
+W1, W2, W3 = Value(2.0, label="W1"), Value(-1.5, label="W2"), Value(0.8, label="W3")
+
+
+def c(W3):
+    return (W3 * x).tanh()
+
+
+def b(W2, u):
+    return (W2 * u).tanh()
+
+
+def a(W1, v):
+    return W1 * v
+
+
+u = c(W3)
+u.label = "u"
+v = b(W2, u)
+v.label = "v"
+f = a(W1, v)
+f.label = "f"
+print(f"u = {u.data:.4f}, v = {v.data:.4f}, f = {f.data:.4f}")
+draw_dot(f, params=[W1, W2, W3], warn_no_backward=False)
+
+# %% [markdown]
+# Read it from left to right: that is the forward pass (前向传播). Each box is a Value (label,
+# data, grad — all grads still 0), each oval the operation that made the box to its right.
+#
+# ## The chain rule by hand
+#
+# How does `f` change when `W3` changes? `W3` reaches `f` through a chain: `W3 → W3·x → u → W2·u →
+# v → f`. The chain rule says: multiply the local derivatives along the chain. Each one is
+# simple:
+#
+# | link | local derivative |
+# |---|---|
+# | `f = W1 · v` | ∂f/∂v = `W1` |
+# | `v = tanh(W2 · u)` | ∂v/∂u = `(1 − v²) · W2` |
+# | `u = tanh(W3 · x)` | ∂u/∂W3 = `(1 − u²) · x` |
+
+# %%
+df_dv = W1.data
+dv_du = (1 - v.data**2) * W2.data
+du_dW3 = (1 - u.data**2) * x.data
+by_hand = {
+    "W1": v.data,  # f = W1 · v, so ∂f/∂W1 = v
+    "W2": df_dv * (1 - v.data**2) * u.data,  # ∂v/∂W2 = (1 − v²) · u
+    "W3": df_dv * dv_du * du_dW3,
+}
+for name, value in by_hand.items():
+    print(f"∂f/∂{name} by hand = {value:+.6f}")
+
+# %% [markdown]
+# ## The same by the engine
+#
+# `backward()` does exactly these multiplications, starting from `f` (∂f/∂f = 1) and moving right
+# to left. The graph now shows every gradient:
+
+# %%
+f.backward()
+for w in (W1, W2, W3):
+    print(f"∂f/∂{w.label} by backward() = {w.grad:+.6f}   matches by hand: "
+          f"{abs(w.grad - by_hand[w.label]) < 1e-12}")
+draw_dot(f, params=[W1, W2, W3])
+
+# %% [markdown]
+# Notice the order: to know ∂f/∂W3 we needed ∂f/∂u first, and for that ∂f/∂v. The backward pass
+# (反向传播) reuses each of those intermediate results for everything further left. That reuse is
+# why one backward pass costs about as much as one forward pass, however many weights there are
+# (notebook 1).
+#
+# ## Step through the backward pass
+#
+# In Jupyter, this widget shows the pass one node at a time: Previous/Next move between steps,
+# the current node is outlined in red and the gradients known so far are filled in.
+# (On the web page of this notebook the widget is not live; the pictures after it show the
+# same frames.)
+
+# %%
+for leaf in (x, W1, W2, W3):
+    leaf.grad = 0.0  # leaves accumulate across backward passes (like PyTorch): start from zero
+step_through(f, params=[W1, W2, W3])
+
+# %%
+trace = record_backward(f)
+print(f"{len(trace)} steps. What each one does:\n")
+for frame in range(len(trace) + 1):
+    print(trace.frame_text(frame), "\n")
+
+# %% [markdown]
+# Frame 2 as a picture: `v` (outlined in red) has passed its gradient back through `tanh` to the
+# product `W2 · u`, which now holds 1.469; `W2` and `u` receive theirs in the next step.
+
+# %%
+frame_graph(trace, 2, params=[W1, W2, W3])
+
+# %% [markdown]
+# You can also run the real backward pass one step at a time with `backward_steps(f)`, a
+# generator: each `next()` applies one step to the `.grad` fields. When it is exhausted the
+# gradients are exactly those `f.backward()` leaves.
+
+# %%
+for step in backward_steps(f):
+    print(step.describe(trace.names))
+
+# %% [markdown]
+# ## Where a gradient comes from: the ledger
+#
+# `explain(W3, f)` lists every path from `f` back to `W3`, the local derivative on each edge, and
+# the product along the path. The gradient is the **sum** of those products — here there is only
+# one path, so it is just the chain rule's product.
+
+# %%
+explain(W3, f)
+
+# %% [markdown]
+# ## Why a topological order, and why `+=`
+#
+# In the notes' chain every value is used once. Real networks reuse values: a weight is used for
+# every sample of a batch, a hidden unit feeds every unit of the next layer. Take a node `h`
+# used **twice**:
+#
+# ```
+# h = 3 · x          (h depends on x)
+# g = h + 1          (g uses h)
+# out = h · g        (out uses h again, and g)
+# ```
+#
+# `out = 3x · (3x + 1)`, so by hand `d out/dx = 18x + 3`, which is 39 at `x = 2`.
+
+# %%
+def reused_graph():
+    x = Value(2.0, label="x")
+    h = 3 * x
+    h.label = "h"
+    g = h + 1
+    g.label = "g"
+    out = h * g
+    out.label = "out"
+    return x, h, g, out
+
+
+x2, h, g, out = reused_graph()
+out.backward()
+print("backward():", x2.grad, "   by hand: 18x + 3 =", 18 * x2.data + 3)
+explain(x2, out)
+
+# %% [markdown]
+# Two paths lead from `out` to `x` (directly through `h`, and through `g` then `h`), and `x.grad`
+# is the sum of their products. Now two naive ways to write backpropagation, both wrong.
+#
+# **Mistake 1: `=` instead of `+=`.** A recursive function that *sets* each node's gradient:
+
+# %%
+def naive_backward(node, upstream=1.0):
+    node.grad = upstream  # "=": forgets what other uses of this node passed back
+    for parent, local in zip(node.parents, node.local_grads):
+        naive_backward(parent, local * upstream)
+
+
+x2, h, g, out = reused_graph()
+naive_backward(out)
+print("naive recursion with '=':", x2.grad, "  (correct: 39.0)")
+
+# %% [markdown]
+# `h` is reached twice; the second visit overwrote the first, so one path's contribution is lost.
+# With `+=` every use adds its part, and the recursion gives the right answer here — but it walks
+# every *path* separately, and the number of paths doubles with each reused node. On a chain of
+# 20 such diamonds it would make about a million calls where the engine visits 40 nodes.
+#
+# **Mistake 2: `+=`, but a node passes its gradient on before it has it all.** Visit the nodes
+# in breadth-first order from the output (nearest first):
+
+# %%
+def breadth_first_backward(out):
+    out.grad = 1.0
+    queue, seen = [out], {out}
+    while queue:
+        node = queue.pop(0)
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * node.grad
+            if parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
+
+
+x2, h, g, out = reused_graph()
+breadth_first_backward(out)
+print("breadth-first with '+=':", x2.grad, "  (correct: 39.0)")
+
+# %% [markdown]
+# `h` is one step from `out`, so it is processed right after `out` — before `g` has passed back its
+# share. `h` hands an incomplete gradient to `x`, and `g`'s share arrives too late.
+#
+# **The fix is the order.** A *topological order* lists every node after everything it was made
+# from; reversed, every node comes after **all** the nodes that use it. So when the engine
+# processes a node, every use has already added (`+=`) its part, and the node's gradient is
+# complete. Each node is processed once: the cost is the size of the graph, not the number of
+# paths.
+
+# %%
+x2, h, g, out = reused_graph()
+order = topological_order(out)
+names = [node.label or f"{node.data:g}" for node in order]  # constants have no label
+print("topological order (inputs first):", names)
+print("backward visits (outputs first):  ", names[::-1])
+out.backward()
+print("x.grad =", x2.grad)
+draw_dot(out, rankdir="LR")
+
+# %% [markdown]
+# `topological_order` is a depth-first search with its own stack rather than recursion, so a
+# graph a million operations deep does not overflow Python's call stack.
+
+# %% [markdown]
+# ## Try it
+#
+# 1. Change `a` to `(W1 * v).tanh()`. Which rows of the hand-computed table change? Check your
+#    new formula against `backward()`.
+# 2. Use `x` twice in `c`, e.g. `(W3 * x + x * x).tanh()`. How many paths does `explain(W3, f)`
+#    show now, and how many for `explain(x, f)`?
+# 3. Build a chain of 10 diamonds (`h = h * h + h` ten times) and count the calls a recursive
+#    `+=` backward makes, against `len(topological_order(out))`.
