@@ -13,7 +13,9 @@ import sys
 from collections.abc import Sequence
 
 # subcommand name -> module that implements it
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {
+    "graph": "micrograd.commands.graph",
+}
 
 
 class CLIError(Exception):

@@ -1,0 +1,1 @@
+"""The subcommands of the ``micrograd`` command line, one module each."""
