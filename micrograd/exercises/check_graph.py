@@ -330,11 +330,26 @@ def _deep_chain_note(topo, ctx: Context) -> None:
         )
 
 
+def _record_calls(nodes, calls: list) -> None:
+    """Wrap every node's ``_backward`` so that each call is recorded (in order)."""
+    for node in nodes:
+        original = node._backward
+
+        def recorded(node=node, original=original):
+            calls.append(node)
+            return original()
+
+        node._backward = recorded
+
+
 @exercise("backward", "backward()", "your backward function")
 def run_backward(backward, ctx: Context) -> None:
     observed = []  # (graph, root and leaf gradients) for every graph that ran
     for graph in GRAPHS:
         root, leaves = graph.make(ScaffoldValue)
+        nodes = graph_nodes(root)
+        calls: list = []
+        _record_calls(nodes, calls)
         expected = reference_grads(graph)
         outcome = ctx.call(lambda r=root: backward(r), what="backward")
         inputs = {"graph": graph.name, "leaves": graph.leaves}
@@ -358,8 +373,53 @@ def run_backward(backward, ctx: Context) -> None:
             expected=expected,
             problem="; ".join(wrong[:2]),
         )
-    if not all(c.passed for c in ctx.cases):
+        if wrong:
+            _diagnose_calls(root, nodes, calls, ctx)
+    if not all(c.passed for c in ctx.cases) and not ctx.diagnoses:
         _diagnose_backward(observed, ctx)
+
+
+def _diagnose_calls(root, nodes, calls: list, ctx: Context) -> None:
+    """Name the mistake from the order in which the student called the closures."""
+    interior = [n for n in nodes if children_of(n)]
+    if not close(root.grad, 1.0):
+        kind, message, *hints = BACKWARD_MISTAKES["no-seed"]
+        ctx.diagnose(kind, message, *hints)
+        return
+    if not calls and interior:
+        ctx.diagnose(
+            "backward-no-calls",
+            "no node's _backward was called.",
+            "backward() has to apply the chain rule at every node.",
+            "Call `node._backward()` for every node of reversed(topological_sort(root)).",
+        )
+        return
+    counts: dict[int, int] = {}
+    for node in calls:
+        counts[id(node)] = counts.get(id(node), 0) + 1
+    if any(c > 1 for c in counts.values()):
+        kind, message, *hints = BACKWARD_MISTAKES["no-visited"]
+        ctx.diagnose(kind, message, *hints)
+        return
+    if len(interior) > 1 and [id(n) for n in calls if children_of(n)] == [id(root)]:
+        kind, message, *hints = BACKWARD_MISTAKES["only-root"]
+        ctx.diagnose(kind, message, *hints)
+        return
+    position = {id(n): i for i, n in enumerate(calls)}
+    for node in calls:
+        for child in children_of(node) or ():
+            if id(child) in position and position[id(child)] < position[id(node)]:
+                kind, message, *hints = BACKWARD_MISTAKES["inputs-first"]
+                ctx.diagnose(kind, message, *hints)
+                return
+    missed = [n for n in interior if id(n) not in counts]
+    if missed:
+        ctx.diagnose(
+            "backward-missing-nodes",
+            f"some nodes' _backward never ran, e.g. {_name(missed[0])}.",
+            "Every node between the root and the leaves must pass its gradient on.",
+            "Loop over all of topological_sort(root), reversed.",
+        )
 
 
 def _diagnose_backward(observed, ctx: Context) -> None:

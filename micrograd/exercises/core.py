@@ -77,6 +77,7 @@ class CheckResult:
     diagnoses: list[Diagnosis] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     attempt: int = 0
+    _printed: bool = field(default=False, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -97,6 +98,11 @@ class CheckResult:
 
     def __str__(self) -> str:
         return "\n".join(self.messages)
+
+    def _ipython_display_(self) -> None:
+        # In a notebook, check() has printed the feedback already: do not show it twice.
+        if not self._printed:
+            print(self)
 
     def __repr__(self) -> str:
         return (
@@ -140,8 +146,8 @@ class Context:
         if outcome.not_implemented:
             raise Stop(
                 NOT_IMPLEMENTED,
-                f"{what or 'your code'} is not yet implemented "
-                "(it still raises NotImplementedError): fill in the cell marked YOUR CODE HERE.",
+                f"{what or 'your code'} still raises NotImplementedError: fill in the part "
+                "marked YOUR CODE HERE, then run this check again.",
             )
         if outcome.timed_out:
             raise Stop(
@@ -241,7 +247,7 @@ def _render(result: CheckResult, ex: Exercise, notes: list[str], stop_message: s
         lines = [f"✔ {ex.name}: all {n} cases pass. Well done!"]
         return lines + notes
     if result.status == NOT_IMPLEMENTED:
-        return [f"… {ex.name}: not yet implemented. {stop_message}"]
+        return [f"… {ex.name}: not yet implemented: {stop_message}"]
     if result.status == TIMEOUT:
         lines = [f"✘ {ex.name}: time limit exceeded. {stop_message}"]
     elif result.status == ERROR and stop_message:
@@ -303,4 +309,5 @@ def check(
     result.messages = _render(result, ex, ctx.notes, stop_message)
     if not quiet:
         print(result)
+        result._printed = True
     return result

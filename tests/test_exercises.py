@@ -1,0 +1,377 @@
+"""The exercise checker itself: the sandbox, results and hints, the oracles, the build."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import micrograd
+from micrograd.cli import main
+from micrograd.exercises import EXERCISES, CheckResult, check, list_exercises, reset_attempts
+from micrograd.exercises import build as exbuild
+from micrograd.exercises.check_graph import GRAPHS, reference_grads
+from micrograd.exercises.check_ops import OPS, make_cases
+from micrograd.exercises.sandbox import call
+from micrograd.exercises.scaffold import Value as ScaffoldValue
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "notebooks" / "exercises"
+
+
+@pytest.fixture(autouse=True)
+def fresh_attempts():
+    reset_attempts()
+    yield
+    reset_attempts()
+
+
+# --------------------------------------------------------------------------------------
+# The sandbox: nothing the student does breaks the checker
+# --------------------------------------------------------------------------------------
+
+
+def test_call_returns_the_value_and_catches_exceptions():
+    assert call(lambda: 6 * 7).value == 42
+    outcome = call(lambda: 1 / 0)
+    assert isinstance(outcome.error, ZeroDivisionError)
+    assert not outcome.ok
+
+
+def spin_forever():
+    while True:
+        pass
+
+
+def spin_and_swallow():
+    while True:
+        try:
+            while True:
+                pass
+        except Exception:  # a student's catch-all cannot swallow the time limit
+            pass
+
+
+@pytest.mark.parametrize("fn", [spin_forever, spin_and_swallow])
+def test_an_infinite_loop_is_stopped_within_the_time_limit(fn):
+    start = time.perf_counter()
+    outcome = call(fn, timeout=0.3)
+    assert outcome.timed_out
+    assert time.perf_counter() - start < 2.0
+
+
+def test_an_infinite_loop_is_stopped_off_the_main_thread_too():
+    box = {}
+    thread = threading.Thread(target=lambda: box.update(outcome=call(spin_forever, timeout=0.3)))
+    start = time.perf_counter()
+    thread.start()
+    thread.join(5)
+    assert box["outcome"].timed_out
+    assert time.perf_counter() - start < 3.0
+
+
+def test_sys_exit_in_student_code_is_feedback_not_an_exit():
+    import sys
+
+    outcome = call(lambda: sys.exit(3))
+    assert isinstance(outcome.error, SystemExit)
+
+
+def test_the_timer_is_disarmed_after_the_call():
+    import signal
+
+    call(lambda: None, timeout=0.2)
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    time.sleep(0.3)  # a stray alarm would raise here
+
+
+# --------------------------------------------------------------------------------------
+# check(): results, statuses, messages
+# --------------------------------------------------------------------------------------
+
+
+def test_passing_prints_a_short_confirmation(capsys):
+    result = check("mul", ScaffoldValue)
+    out = capsys.readouterr().out
+    assert out.startswith("✔ mul: all") and out.count("\n") == 1
+    assert isinstance(result, CheckResult)
+    assert result.passed and result.score == 1.0 and bool(result)
+    assert result.status == "passed"
+    assert len(result.cases) >= 10 and all(c.passed for c in result.cases)
+    assert result.messages == [out.strip()]
+
+
+def test_quiet_prints_nothing(capsys):
+    check("mul", ScaffoldValue, quiet=True)
+    assert capsys.readouterr().out == ""
+
+
+class NotWritten(ScaffoldValue):
+    def __mul__(self, other):
+        raise NotImplementedError("Value.__mul__ is yours to write")
+
+
+def test_not_implemented_is_reported_as_such_not_as_an_error():
+    result = check("mul", NotWritten, quiet=True)
+    assert result.status == "not implemented"
+    assert result.not_implemented and not result.passed and result.score == 0.0
+    assert "not yet implemented" in str(result)
+    assert "✘" not in str(result) and "raised" not in str(result)
+    assert result.attempt == 0  # an untouched template is not a failed attempt
+
+
+class Raises(ScaffoldValue):
+    def tanh(self):
+        return math.tanh(self.data) + undefined_name  # noqa: F821
+
+
+def test_an_exception_is_reported_with_the_line_that_raised_it():
+    result = check("tanh", Raises, quiet=True)
+    assert result.status == "error"
+    text = str(result)
+    assert "NameError" in text and "undefined_name" in text
+    assert "line" in text and "tanh" in text
+
+
+class Loops(ScaffoldValue):
+    def exp(self):
+        while True:
+            pass
+
+
+def test_an_infinite_loop_is_reported_within_the_time_limit():
+    start = time.perf_counter()
+    result = check("exp", Loops, quiet=True, timeout=0.5)
+    assert time.perf_counter() - start < 3.0
+    assert result.status == "timeout"
+    assert "0.5 s" in str(result) and "infinite loop" in str(result)
+
+
+class ReturnsAFloat(ScaffoldValue):
+    def log(self):
+        return math.log(self.data)
+
+
+def test_a_wrong_return_type_is_named():
+    result = check("log", ReturnsAFloat, quiet=True)
+    assert result.status == "failed"
+    assert [d.kind for d in result.diagnoses] == ["wrong-return-type"]
+    assert "float" in str(result)
+
+
+def test_passing_a_function_where_a_class_is_expected_is_feedback():
+    result = check("mul", lambda a, b: a * b, quiet=True)
+    assert result.status == "error"
+    assert "Value class" in str(result)
+
+
+def test_unknown_exercise_names_the_known_ones():
+    with pytest.raises(ValueError, match=r"unknown exercise .mull..*mul"):
+        check("mull", ScaffoldValue)
+
+
+def test_every_exercise_is_listed():
+    listed = list_exercises()
+    assert set(listed) == set(EXERCISES)
+    for name in ("mul", "div", "pow", "exp", "tanh", "log", "ops", "topological_sort",
+                 "backward", "numerical_grad", "gradient_check", "grad_W_by_hand",
+                 "grad_W_with_engine"):  # fmt: skip
+        assert name in listed
+
+
+def test_ops_reports_which_ops_are_missing():
+    result = check("ops", NotWritten, quiet=True)
+    assert result.status == "failed"
+    assert any(c.name == "__mul__: not yet implemented" for c in result.cases)
+    assert 0 < result.score < 1
+
+
+def test_the_student_objects_are_fresh_for_every_case():
+    """A student op that keeps state between calls cannot leak into later cases."""
+    seen = []
+
+    class Remembers(ScaffoldValue):
+        def __mul__(self, other):
+            seen.append(self)
+            return ScaffoldValue.__mul__(self, other)
+
+    assert check("mul", Remembers, quiet=True).passed
+    assert len({id(v) for v in seen}) == len(seen)
+
+
+# --------------------------------------------------------------------------------------
+# The oracles: what the checks expect agrees with central finite differences
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_expected_local_derivatives_agree_with_finite_differences(op, seed):
+    import random
+
+    for case in make_cases(op, random.Random(seed)):
+        _, expected = case.reference()
+
+        def f(*xs, case=case):
+            return case.apply(*xs)
+
+        if case.shape == "reuse":
+            numeric = micrograd.numerical_grad(lambda a: f(a), [case.xs[0]], eps=1e-6)
+        else:
+            numeric = micrograd.numerical_grad(f, list(case.xs), eps=1e-6)
+        for got, want in zip(expected, numeric):
+            assert got == pytest.approx(want, rel=1e-4, abs=1e-5), case.describe()
+
+
+@pytest.mark.parametrize("graph", GRAPHS, ids=[g.name for g in GRAPHS])
+def test_expected_backward_gradients_agree_with_finite_differences(graph):
+    expected = reference_grads(graph)
+    numeric = micrograd.numerical_grad(lambda *xs: graph.build(*xs), list(graph.leaves))
+    assert expected == pytest.approx(numeric, rel=1e-4, abs=1e-5)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_correct_implementation_passes_for_any_seed(seed):
+    assert check("ops", ScaffoldValue, quiet=True, seed=seed).passed
+
+
+# --------------------------------------------------------------------------------------
+# The build: one source, two notebooks
+# --------------------------------------------------------------------------------------
+
+
+def test_student_regions_become_placeholders_at_the_same_indentation():
+    source = "# %%\nclass A:\n    def f(self):\n        ### BEGIN SOLUTION\n        return 1\n" \
+             "        ### END SOLUTION\n"  # fmt: skip
+    (cell,) = exbuild.to_student(exbuild.parse_source(source))
+    assert cell.text.splitlines() == [
+        "class A:",
+        "    def f(self):",
+        "        # YOUR CODE HERE",
+        '        raise NotImplementedError("A.f is yours to write")',
+    ]
+
+
+def test_markdown_regions_become_your_answer_here():
+    source = "# %% [markdown]\n# Why?\n#\n# ### BEGIN SOLUTION\n# Because.\n# ### END SOLUTION\n"
+    (cell,) = exbuild.to_student(exbuild.parse_source(source))
+    assert cell.text == "Why?\n\nYOUR ANSWER HERE"
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("# %%\ndef f():\n    ### BEGIN SOLUTION\n    pass\n", "without"),
+        ("# %%\ndef f():\n    ### END SOLUTION\n", "without"),
+        ("# %%\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n", "inside a function"),
+        ("# %% [markdown]\nnot a comment\n", "markdown line"),
+    ],
+)
+def test_malformed_sources_are_rejected_clearly(source, message):
+    with pytest.raises(exbuild.SourceError, match=message):
+        exbuild.to_student(exbuild.parse_source(source))
+
+
+def test_every_source_has_solutions_and_the_build_is_deterministic(tmp_path):
+    paths = exbuild.source_paths()
+    assert len(paths) >= 4
+    first = exbuild.build(tmp_path / "one", solutions=True)
+    second = exbuild.build(tmp_path / "two", solutions=True)
+    assert len(first) == 2 * len(paths)
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes()
+    for path in paths:
+        assert exbuild.solution_lines(exbuild.parse_source(path.read_text())), path.name
+
+
+def test_committed_notebooks_are_what_the_build_writes(tmp_path):
+    written = exbuild.build(tmp_path, solutions=True)
+    for path in written:
+        committed = COMMITTED / path.relative_to(tmp_path)
+        assert committed.exists(), (
+            f"{committed} missing: run `micrograd exercises build --solutions`"
+        )
+        assert committed.read_text() == path.read_text(), (
+            f"{committed.relative_to(ROOT)} differs from its source: run "
+            "`micrograd exercises build --solutions`"
+        )
+    stale = {p.relative_to(COMMITTED) for p in COMMITTED.rglob("*.ipynb")} - {
+        p.relative_to(tmp_path) for p in written
+    }
+    assert not stale, f"notebooks without a source: {stale}"
+
+
+@pytest.mark.parametrize("source", exbuild.source_paths(), ids=lambda p: p.stem)
+def test_student_notebooks_contain_no_solution_code(source, tmp_path):
+    cells = exbuild.parse_source(source.read_text())
+    student = exbuild.to_student(cells)
+    student_lines = [line.strip() for c in student for line in c.text.splitlines()]
+    # A solution line may appear in the student version only as often as it appears in the
+    # given (non-solution) code, e.g. `return out` after the region.
+    outside = {}
+    for c in cells:
+        inside = False
+        for line in c.text.splitlines():
+            if line.strip() == exbuild.BEGIN:
+                inside = True
+            elif line.strip() == exbuild.END:
+                inside = False
+            elif not inside:
+                outside[line.strip()] = outside.get(line.strip(), 0) + 1
+    for line in exbuild.solution_lines(cells):
+        text = line.strip()
+        if text:
+            assert student_lines.count(text) <= outside.get(text, 0), text
+    nb = json.loads(exbuild.notebook_json(student, source.stem, solution=False))
+    joined = "".join("".join(c["source"]) for c in nb["cells"])
+    assert exbuild.BEGIN not in joined and exbuild.END not in joined
+    assert "YOUR CODE HERE" in joined
+
+
+def test_solution_cells_carry_nbgrader_metadata():
+    source = exbuild.source_paths()[0]
+    cells = exbuild.parse_source(source.read_text())
+    nb = json.loads(exbuild.notebook_json(cells, source.stem, solution=True))
+    marked = [c for c in nb["cells"] if "nbgrader" in c["metadata"]]
+    assert marked and all(c["metadata"]["nbgrader"]["solution"] for c in marked)
+    assert all(exbuild.BEGIN in "".join(c["source"]) for c in marked)
+    ids = [c["id"] for c in nb["cells"]]
+    assert len(set(ids)) == len(ids)
+
+
+def test_the_notebooks_are_valid_nbformat(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    for path in exbuild.build(tmp_path, solutions=True):
+        nbformat.validate(nbformat.read(path, as_version=4))
+
+
+def test_cli_build_writes_the_notebooks(tmp_path, capsys):
+    assert main(["exercises", "build", "--out", str(tmp_path), "--solutions"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert len(printed) == 2 * len(exbuild.source_paths())
+    assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == sorted(
+        f"{s.stem}.ipynb" for s in exbuild.source_paths()
+    )
+    assert (tmp_path / "solutions").is_dir()
+
+
+def test_cli_build_without_solutions_writes_only_student_notebooks(tmp_path):
+    assert main(["exercises", "build", "--out", str(tmp_path)]) == 0
+    assert not (tmp_path / "solutions").exists()
+
+
+def test_cli_build_into_a_file_is_a_clear_error(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert main(["exercises", "build", "--out", str(target)]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_cli_list_names_the_exercises(capsys):
+    assert main(["exercises", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "topological_sort" in out and "grad_W_by_hand" in out

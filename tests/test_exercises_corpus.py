@@ -1,0 +1,461 @@
+"""A corpus of typical wrong implementations: each is caught, with the expected diagnosis.
+
+Every entry is real student-style code (a method of the exercise's Value class, a function)
+with one typical mistake. The test checks three things: the check fails, the diagnosis
+names the mistake (its ``kind``), and the message says where (the op) and with which numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pytest
+
+from micrograd import Value as EngineValue
+from micrograd.exercises import check, reset_attempts
+from micrograd.exercises.scaffold import Value as ScaffoldValue
+
+
+def value_class_with(method_source: str) -> type:
+    """The exercise's Value class with one method replaced by ``method_source``."""
+
+    class Student(ScaffoldValue):
+        pass
+
+    namespace = {"Value": Student, "math": math}
+    exec(textwrap.dedent(method_source), namespace)
+    for name, fn in namespace.items():
+        if callable(fn) and name not in ("Value", "math"):
+            setattr(Student, name, fn)
+    return Student
+
+
+MUL = """
+def __mul__(self, other):
+    other = other if isinstance(other, Value) else Value(other)
+    out = Value(self.data * other.data, {children}, "*")
+    def _backward():
+        self.grad {acc} {self_local} * {chain}
+        other.grad {acc} {other_local} * {chain}
+    out._backward = _backward
+    return out
+"""
+
+DIV = """
+def __truediv__(self, other):
+    other = other if isinstance(other, Value) else Value(other)
+    out = Value(self.data / other.data, {children}, "/")
+    def _backward():
+        self.grad {acc} {self_local} * {chain}
+        other.grad {acc} {other_local} * {chain}
+    out._backward = _backward
+    return out
+"""
+
+UNARY = """
+def {name}(self{arg}):
+    out = Value({forward}, {children}, "{name}")
+    def _backward():
+        self.grad {acc} {local} * {chain}
+    out._backward = _backward
+    return out
+"""
+
+
+def mul(
+    children="(self, other)",
+    acc="+=",
+    self_local="other.data",
+    other_local="self.data",
+    chain="out.grad",
+):
+    return MUL.format(**locals())
+
+
+def div(
+    children="(self, other)",
+    acc="+=",
+    self_local="(1 / other.data)",
+    other_local="(-self.data / other.data**2)",
+    chain="out.grad",
+):
+    return DIV.format(**locals())
+
+
+UNARY_DEFAULTS = {
+    "__pow__": dict(arg=", n", forward="self.data ** n", local="(n * self.data ** (n - 1))"),
+    "exp": dict(arg="", forward="math.exp(self.data)", local="out.data"),
+    "tanh": dict(arg="", forward="math.tanh(self.data)", local="(1 - out.data**2)"),
+    "log": dict(arg="", forward="math.log(self.data)", local="(1 / self.data)"),
+}
+
+
+def unary(name, children="(self,)", acc="+=", chain="out.grad", **overrides):
+    fields = dict(UNARY_DEFAULTS[name], name=name, children=children, acc=acc, chain=chain)
+    fields.update(overrides)
+    return UNARY.format(**fields)
+
+
+CHECK_NAME = {"__pow__": "pow", "exp": "exp", "tanh": "tanh", "log": "log"}
+
+# (check name, source of the wrong method, expected diagnosis kind)
+OP_CORPUS = [
+    ("mul", mul(acc="="), "assign-not-accumulate"),
+    ("mul", mul(acc="-="), "wrong-sign"),
+    ("mul", mul(chain="1"), "missing-chain-factor"),
+    ("mul", mul(children="()"), "missing-parents"),
+    ("mul", mul(self_local="self.data", other_local="other.data"), "swapped-operands"),
+    ("mul", mul(chain="self.grad"), "wrong-chain-factor"),
+    ("div", div(acc="="), "assign-not-accumulate"),
+    ("div", div(other_local="(self.data / other.data**2)"), "wrong-sign"),
+    ("div", div(chain="1"), "missing-chain-factor"),
+    ("div", div(children="()"), "missing-parents"),
+    ("div", div(other_local="(-1 / other.data**2)"), "wrong-local-derivative"),
+    ("div", div(other_local="(-self.data / other.data)"), "wrong-local-derivative"),
+    ("pow", unary("__pow__", local="(n * self.data ** n)"), "wrong-power-rule"),
+    ("pow", unary("__pow__", local="(self.data ** (n - 1))"), "wrong-power-rule"),
+    ("pow", unary("__pow__", local="(n * self.data ** (n + 1))"), "wrong-power-rule"),
+    ("pow", unary("__pow__", acc="="), "assign-not-accumulate"),
+    ("pow", unary("__pow__", chain="1"), "missing-chain-factor"),
+    ("pow", unary("__pow__", children="()"), "missing-parents"),
+    ("exp", unary("exp", local="self.data"), "wrong-local-derivative"),
+    ("exp", unary("exp", acc="="), "assign-not-accumulate"),
+    ("exp", unary("exp", chain="1"), "missing-chain-factor"),
+    ("exp", unary("exp", acc="-="), "wrong-sign"),
+    ("exp", unary("exp", children="()"), "missing-parents"),
+    ("tanh", unary("tanh", local="(1 - self.data**2)"), "tanh-uses-input"),
+    ("tanh", unary("tanh", local="(out.data**2 - 1)"), "wrong-sign"),
+    ("tanh", unary("tanh", acc="="), "assign-not-accumulate"),
+    ("tanh", unary("tanh", chain="1"), "missing-chain-factor"),
+    ("tanh", unary("tanh", children="[]"), "missing-parents"),
+    ("tanh", unary("tanh", local="(1 - out.data)"), "wrong-local-derivative"),
+    ("log", unary("log", local="(1 / self.data**2)"), "log-derivative"),
+    ("log", unary("log", local="(-1 / self.data)"), "wrong-sign"),
+    ("log", unary("log", acc="="), "assign-not-accumulate"),
+    ("log", unary("log", chain="1"), "missing-chain-factor"),
+    ("log", unary("log", children="()"), "missing-parents"),
+    ("log", unary("log", local="out.data"), "log-derivative"),
+    ("mul", mul().replace("    return out\n", ""), "wrong-return-type"),
+    ("mul", mul().replace("self.data * other.data,", "self.data + other.data,"), "wrong-forward"),
+    (
+        "mul",
+        mul().replace(
+            'out = Value(self.data * other.data, (self, other), "*")',
+            'self.data *= other.data\n    out = Value(self.data, (self, other), "*")',
+        ),
+        "mutates-input",
+    ),
+]
+
+METHOD_NAME = {"mul": "__mul__", "div": "__truediv__", "pow": "__pow__"}
+
+
+def _id(entry):
+    name, source, kind = entry
+    return f"{name}-{kind}-{abs(hash(source)) % 1000:03d}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_attempts():
+    reset_attempts()
+    yield
+    reset_attempts()
+
+
+def test_the_corpus_is_large_enough():
+    assert len(OP_CORPUS) >= 20
+    kinds = {kind for _, _, kind in OP_CORPUS}
+    for required in (
+        "assign-not-accumulate",
+        "wrong-sign",
+        "missing-chain-factor",
+        "missing-parents",
+        "swapped-operands",
+        "wrong-power-rule",
+        "tanh-uses-input",
+        "log-derivative",
+    ):
+        assert required in kinds
+
+
+def test_the_template_is_right():
+    """The corpus helpers without a mistake pass: the failures below come from the mistakes."""
+    cls = value_class_with(mul() + div() + "".join(unary(n) for n in UNARY_DEFAULTS))
+    result = check("ops", cls, quiet=True)
+    assert result.passed, result.messages
+
+
+@pytest.mark.parametrize("entry", OP_CORPUS, ids=[_id(e) for e in OP_CORPUS])
+def test_each_wrong_op_is_caught_and_named(entry):
+    name, source, kind = entry
+    result = check(name, value_class_with(source), quiet=True)
+    assert not result.passed
+    assert result.status == "failed", result.messages
+    assert result.score < 1.0
+    kinds = [d.kind for d in result.diagnoses]
+    assert kind in kinds, f"expected {kind!r}, got {kinds}:\n{result}"
+    text = str(result)
+    assert f"[{kind}]" in text
+    method = METHOD_NAME.get(name, name)
+    assert method in text  # which op
+    failing = [c for c in result.cases if not c.passed]
+    assert failing and all(c.problem for c in failing)
+    if kind not in ("wrong-return-type", "wrong-forward", "mutates-input", "missing-parents"):
+        # the numbers: the inputs, the derivative received and the one expected
+        assert "received" in text and "expected" in text
+        assert "a=" in text and "out.grad=" in text
+
+
+def test_a_mistake_that_is_alone_gets_no_other_diagnosis():
+    result = check("tanh", value_class_with(unary("tanh", local="(1 - self.data**2)")), quiet=True)
+    assert [d.kind for d in result.diagnoses] == ["tanh-uses-input"]
+
+
+def test_reuse_exposes_assignment_even_without_preexisting_gradients():
+    """``a * a`` with ``=``: the second line overwrites the first (1 use counted, not 2)."""
+    cls = value_class_with(mul(acc="="))
+    a = cls(1.5)
+    out = a * a
+    out.grad = 1.0
+    out._backward()
+    assert a.grad == 1.5  # the mistake itself, for reference: 2 * 1.5 = 3 is right
+    result = check("mul", cls, quiet=True)
+    reuse = [c for c in result.cases if c.inputs.get("shape") == "reuse"]
+    assert reuse and not any(c.passed for c in reuse)
+
+
+def test_the_hint_ladder_gets_stronger_on_repeated_failure():
+    cls = value_class_with(unary("log", local="(1 / self.data**2)"))
+    first = check("log", cls, quiet=True)
+    second = check("log", cls, quiet=True)
+    assert (first.attempt, second.attempt) == (1, 2)
+    assert "Hint:" in str(first) and "Stronger hint:" not in str(first)
+    assert "Stronger hint:" in str(second)
+    assert "1 / self.data" in str(second)  # the strong hint comes close to the answer
+    reset_attempts("log")
+    assert "Stronger hint:" not in str(check("log", cls, quiet=True))
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 2: topological sort and backward
+# --------------------------------------------------------------------------------------
+
+
+def topo_right(root):
+    order, visited = [], set()
+
+    def visit(v):
+        if v not in visited:
+            visited.add(v)
+            for child in v._prev:
+                visit(child)
+            order.append(v)
+
+    visit(root)
+    return order
+
+
+def topo_preorder(root):
+    order, visited = [], set()
+
+    def visit(v):
+        if v not in visited:
+            visited.add(v)
+            order.append(v)
+            for child in v._prev:
+                visit(child)
+
+    visit(root)
+    return order
+
+
+def topo_no_visited(root):
+    order = []
+
+    def visit(v):
+        for child in v._prev:
+            visit(child)
+        order.append(v)
+
+    visit(root)
+    return order
+
+
+def topo_leaves_missing(root):
+    return [v for v in topo_right(root) if v._prev]
+
+
+def backward_no_seed(root):
+    for node in reversed(topo_right(root)):
+        node._backward()
+
+
+def backward_inputs_first(root):
+    root.grad = 1.0
+    for node in topo_right(root):
+        node._backward()
+
+
+def backward_no_visited(root):
+    root.grad = 1.0
+    for node in reversed(topo_no_visited(root)):
+        node._backward()
+
+
+def backward_only_root(root):
+    root.grad = 1.0
+    root._backward()
+
+
+GRAPH_CORPUS = [
+    ("topological_sort", topo_preorder, "topo-preorder"),
+    ("topological_sort", topo_no_visited, "topo-duplicates"),
+    ("topological_sort", topo_leaves_missing, "topo-missing-nodes"),
+    ("topological_sort", lambda root: topo_right(root)[::-1], "topo-reversed"),
+    ("topological_sort", lambda root: None, "wrong-return-type"),
+    ("backward", backward_no_seed, "backward-no-seed"),
+    ("backward", backward_inputs_first, "backward-wrong-order"),
+    ("backward", backward_no_visited, "backward-duplicates"),
+    ("backward", backward_only_root, "backward-only-root"),
+]
+
+
+@pytest.mark.parametrize("entry", GRAPH_CORPUS, ids=[e[2] for e in GRAPH_CORPUS])
+def test_each_wrong_graph_walk_is_caught_and_named(entry):
+    name, fn, kind = entry
+    result = check(name, fn, quiet=True)
+    assert result.status == "failed", result.messages
+    assert kind in [d.kind for d in result.diagnoses], str(result)
+
+
+def test_the_right_graph_walk_passes():
+    def backward(root):
+        root.grad = 1.0
+        for node in reversed(topo_right(root)):
+            node._backward()
+
+    assert check("topological_sort", topo_right, quiet=True).passed
+    assert check("backward", backward, quiet=True).passed
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 3: numerical derivatives and gradient checks
+# --------------------------------------------------------------------------------------
+
+
+def ng_right(f, inputs, eps=1e-6):
+    grads = []
+    for i in range(len(inputs)):
+        up, down = list(inputs), list(inputs)
+        up[i] += eps
+        down[i] -= eps
+        grads.append((f(*up) - f(*down)) / (2 * eps))
+    return grads
+
+
+def ng_forward(f, inputs, eps=1e-6):
+    grads = []
+    for i in range(len(inputs)):
+        up = list(inputs)
+        up[i] += eps
+        grads.append((f(*up) - f(*inputs)) / eps)
+    return grads
+
+
+def ng_no_two(f, inputs, eps=1e-6):
+    return [2 * g * eps / eps for g in ng_right(f, inputs, eps)]
+
+
+def ng_in_place(f, inputs, eps=1e-6):
+    grads = []
+    for i in range(len(inputs)):
+        inputs[i] += eps
+        up = f(*inputs)
+        inputs[i] -= 2 * eps
+        grads.append((up - f(*inputs)) / (2 * eps))
+    return grads
+
+
+def gc_with(tolerance):
+    def gradient_check(f, inputs, eps=1e-6, tol=1e-4):
+        values = [EngineValue(x) for x in inputs]
+        f(*values).backward()
+        numerical = ng_right(lambda *xs: f(*(EngineValue(x) for x in xs)).data, inputs, eps)
+        return all(abs(v.grad - n) <= tolerance(tol, n) for v, n in zip(values, numerical))
+
+    return gradient_check
+
+
+NUMERIC_CORPUS = [
+    ("numerical_grad", ng_forward, "forward-difference"),
+    ("numerical_grad", ng_no_two, "central-without-2"),
+    ("numerical_grad", lambda f, xs, eps=1e-6: [-g for g in ng_right(f, xs, eps)], "central-sign"),
+    ("numerical_grad", ng_in_place, "mutates-input"),
+    ("numerical_grad", lambda f, xs, eps=1e-6: sum(ng_right(f, xs, eps)), "wrong-return-type"),
+    ("gradient_check", lambda f, xs, eps=1e-6, tol=1e-4: True, "always-true"),
+    ("gradient_check", lambda f, xs, eps=1e-6, tol=1e-4: False, "always-false"),
+    ("gradient_check", gc_with(lambda tol, n: tol), "absolute-tolerance"),
+    ("gradient_check", gc_with(lambda tol, n: 0.1 * max(1, abs(n))), "tolerance-too-loose"),
+    ("gradient_check", lambda f, xs, eps=1e-6, tol=1e-4: 1, "wrong-return-type"),
+]
+
+
+@pytest.mark.parametrize("entry", NUMERIC_CORPUS, ids=[e[2] for e in NUMERIC_CORPUS])
+def test_each_wrong_numerical_derivative_is_caught_and_named(entry):
+    name, fn, kind = entry
+    result = check(name, fn, quiet=True)
+    assert result.status == "failed", result.messages
+    assert kind in [d.kind for d in result.diagnoses], str(result)
+
+
+def test_the_right_numerical_derivative_and_check_pass():
+    assert check("numerical_grad", ng_right, quiet=True).passed
+    assert check("gradient_check", gc_with(lambda tol, n: tol * max(1, abs(n))), quiet=True).passed
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 7: d loss / d W
+# --------------------------------------------------------------------------------------
+
+
+def _residual(W, x, y):
+    return [sum(w * xj for w, xj in zip(row, x)) - t for row, t in zip(W, y)]
+
+
+def by_hand(W, x, y):
+    r = _residual(W, x, y)
+    return [[2 * r[i] * x[j] for j in range(len(x))] for i in range(len(W))]
+
+
+SHAPE_CORPUS = [
+    (lambda W, x, y: [list(col) for col in zip(*by_hand(W, x, y))], "transposed"),
+    (lambda W, x, y: [[g / 2 for g in row] for row in by_hand(W, x, y)], "missing-factor-2"),
+    (lambda W, x, y: [[-g for g in row] for row in by_hand(W, x, y)], "wrong-sign"),
+    (lambda W, x, y: [g for row in by_hand(W, x, y) for g in row], "flat"),
+    (
+        lambda W, x, y: [
+            2 * sum(W[i][j] * r for i, r in enumerate(_residual(W, x, y))) for j in range(len(x))
+        ],
+        "wrong-variable",
+    ),
+]
+
+
+@pytest.mark.parametrize("entry", SHAPE_CORPUS, ids=[e[1] for e in SHAPE_CORPUS])
+@pytest.mark.parametrize("name", ["grad_W_by_hand", "grad_W_with_engine"])
+def test_each_wrong_gradient_of_W_is_caught_and_named(entry, name):
+    fn, kind = entry
+    result = check(name, fn, quiet=True)
+    assert result.status == "failed", result.messages
+    assert kind in [d.kind for d in result.diagnoses], str(result)
+
+
+def test_a_transposed_square_gradient_is_caught_by_its_numbers():
+    """For a square W the shape is right: only the numbers show the transposition."""
+    result = check(
+        "grad_W_by_hand", lambda W, x, y: [list(c) for c in zip(*by_hand(W, x, y))], quiet=True
+    )
+    square = [c for c in result.cases if len(c.inputs["W"]) == len(c.inputs["x"]) > 1]
+    assert square and not any(c.passed for c in square)
+    assert any("d loss/d W[" in c.problem for c in square)
