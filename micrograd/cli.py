@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 # subcommand name -> module that implements it
 SUBCOMMANDS: dict[str, str] = {
-    "exercises": "micrograd.commands.exercises",
+    "demo": "micrograd.commands.demo",
     "graph": "micrograd.commands.graph",
 }
 

@@ -71,7 +71,7 @@ def plot_decision_boundary(
     y: Sequence[int],
     *,
     ax: Axes | None = None,
-    resolution: int = 80,
+    resolution: int = 60,
     padding: float = 0.5,
     title: str | None = None,
 ) -> Figure:

@@ -1,0 +1,172 @@
+"""`micrograd demo`: trains, prints, writes its plots; bad options are one clear line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from micrograd.cli import main
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the installed command line in a fresh interpreter, as a user would."""
+    script = Path(sys.executable).with_name("micrograd")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "micrograd"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_demo_writes_its_files(tmp_path):
+    out = tmp_path / "results"
+    result = _run("demo", "--epochs", "3", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert (out / "decision_boundary.png").read_bytes()[:8] == PNG
+    assert (out / "loss.png").read_bytes()[:8] == PNG
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["epochs"] == 3 and summary["steps"] == 3
+    assert summary["architecture"]["sizes"] == [16, 16, 1]
+    assert summary["dataset"] == "moons" and summary["samples"] == 100
+    assert summary["loss"] == "hinge" and summary["alpha"] == 1e-4
+    assert len(summary["history"]["loss"]) == 3
+    assert 0.0 <= summary["final_accuracy"] <= 1.0
+    # the loss and accuracy are printed as it goes, and the progress bar goes to stderr
+    assert "epoch    1  loss" in result.stdout and "epoch    3  loss" in result.stdout
+    assert "training accuracy" in result.stdout
+    assert "3/3" in result.stderr
+
+
+def test_python_dash_m_runs_the_demo(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "micrograd",
+            "demo",
+            "--epochs",
+            "1",
+            "--no-progress",
+            "--samples",
+            "20",
+            "--hidden",
+            "4",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress bar
+    assert (tmp_path / "summary.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--optimizer", "lbfgs"], "invalid choice: 'lbfgs'"),
+        (["--epochs", "0"], "must be at least 1, got 0"),
+        (["--epochs", "ten"], "expected a whole number, got 'ten'"),
+        (["--lr", "-1"], "must be a number > 0"),
+        (["--hidden", "16", "x"], "expected a whole number, got 'x'"),
+        (["--dataset", "mnist"], "invalid choice: 'mnist'"),
+        (["--dataset", "spirals", "--loss", "hinge"], "use --loss cross_entropy"),
+        (["--loss", "cross_entropy"], "needs three or more classes"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_options_give_one_line_and_exit_2(args, words, capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(["demo", *args, "--out", str(tmp_path / "o"), "--no-progress"])
+        raise SystemExit(code)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert words in err
+    assert err.startswith("micrograd")
+    assert not (tmp_path / "o" / "summary.json").exists()
+
+
+def test_out_that_is_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("not a folder")
+    assert main(["demo", "--epochs", "1", "--out", str(target), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is a file, not a folder" in err
+
+
+def test_bad_option_in_a_subprocess_has_no_traceback():
+    result = _run("demo", "--batch-size", "0")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "--batch-size" in result.stderr and "must be at least 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_lists_the_options(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for option in [
+        "--dataset",
+        "--hidden",
+        "--optimizer",
+        "--lr",
+        "--epochs",
+        "--batch-size",
+        "--seed",
+        "--out",
+        "--no-progress",
+    ]:
+        assert option in text
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "demo" in capsys.readouterr().out
+
+
+def test_spirals_with_adam_and_mini_batches(tmp_path, capsys):
+    code = main(
+        [
+            "demo",
+            "--dataset",
+            "spirals",
+            "--samples",
+            "30",
+            "--hidden",
+            "8",
+            "--optimizer",
+            "adam",
+            "--batch-size",
+            "10",
+            "--epochs",
+            "2",
+            "--out",
+            str(tmp_path),
+            "--no-progress",
+        ]
+    )
+    assert code == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["classes"] == 3 and summary["loss"] == "cross_entropy"
+    assert summary["architecture"]["sizes"] == [8, 3]
+    assert summary["steps"] == 6 and summary["batch_size"] == 10
+    assert summary["history"]["lr"][0] == summary["lr"]  # linear decay starts at --lr
+    assert summary["history"]["lr"][-1] < summary["lr"]
+
+
+@pytest.mark.slow
+def test_default_demo_reaches_100_percent(tmp_path, capsys):
+    """The main job: the original demo's setup reaches 100% training accuracy."""
+    assert main(["demo", "--out", str(tmp_path), "--no-progress"]) == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["steps"] == 100
+    assert summary["final_accuracy"] == 1.0
+    assert summary["history"]["lr"][0] == 1.0
+    assert summary["history"]["lr"][-1] == pytest.approx(1.0 - 0.9 * 99 / 100)
+    assert "training accuracy 100.0%" in capsys.readouterr().out
