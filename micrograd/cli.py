@@ -15,6 +15,7 @@ from collections.abc import Sequence
 # subcommand name -> module that implements it
 SUBCOMMANDS: dict[str, str] = {
     "demo": "micrograd.commands.demo",
+    "exercises": "micrograd.commands.exercises",
     "graph": "micrograd.commands.graph",
 }
 
