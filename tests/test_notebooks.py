@@ -101,6 +101,7 @@ def test_opens_with_goals_and_ends_with_exercises(path):
 def test_staleness_is_detected(tmp_path):
     """The stamp check can fail: edit a cell of a stamped notebook and it reports it."""
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    nb.metadata[regen.STAMP_KEY] = regen.make_stamp(nb, [str(ROOT / "micrograd" / "engine.py")])
     assert regen.staleness(nb) == []
     code = next(c for c in nb.cells if c.cell_type == "code")
     code.source += "\n1 + 1"
