@@ -482,13 +482,7 @@ def draw_dot(
 
     size = _count_boxes(order, group_of, expand_dot) + len(groups)
     if size > max_nodes:
-        raise GraphTooLargeError(
-            f"draw_dot: this graph needs {size} boxes, more than max_nodes={max_nodes}; "
-            "Graphviz would be slow and the picture unreadable. Collapse neurons into one "
-            "box each with draw_dot(out, collapse=model) (or layers with "
-            "collapse=module_groups(model, depth=1)), draw a smaller part (e.g. one "
-            f"neuron's output), or raise the limit with max_nodes={size}."
-        )
+        raise GraphTooLargeError(_too_large(size, max_nodes, collapsed=collapse is not None))
 
     highlight = set(highlight)
     for v in highlight:
@@ -557,6 +551,26 @@ def draw_dot(
     if roles and legend:
         _add_legend(graph, used_roles)
     return graph
+
+
+def _too_large(size: int, max_nodes: int, collapsed: bool) -> str:
+    """The refusal, with the advice that fits: collapse first, then draw less."""
+    if not collapsed:
+        advice = (
+            "Collapse neurons into one box each with draw_dot(out, collapse=model) (or layers "
+            "with collapse=module_groups(model, depth=1)), draw a smaller part (e.g. one "
+            "neuron's output)"
+        )
+    else:
+        advice = (
+            "Collapse more (layers: collapse=module_groups(model, depth=1)), or draw the "
+            "graph of one data point instead of a whole batch (e.g. model(X[0]))"
+        )
+    return (
+        f"draw_dot: this graph needs {size} boxes, more than max_nodes={max_nodes}; Graphviz "
+        f"would be slow and the picture unreadable. {advice}, or raise the limit with "
+        f"max_nodes={size}."
+    )
 
 
 def _operand_order(root: Value) -> list[Value]:

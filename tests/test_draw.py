@@ -343,6 +343,11 @@ def test_collapse_makes_a_large_model_drawable():
         draw_dot(out)
     graph = draw_dot(out, collapse=model)
     assert len(nodes(graph.source)) == 65 + 2 + 1  # neurons, inputs, legend
+    # still too large when collapsed: the advice is to collapse more or draw less
+    with pytest.raises(GraphTooLargeError) as error:
+        draw_dot(out, collapse=model, max_nodes=60)
+    assert "module_groups(model, depth=1)" in str(error.value)
+    assert "one data point" in str(error.value) and "max_nodes=67" in str(error.value)
 
 
 def test_expanded_dot_shows_the_products_of_a_neuron():
@@ -531,7 +536,7 @@ def test_graphviz_render_uses_the_same_renderer(clean_env, tmp_path):
 
 
 @settings(max_examples=40, deadline=None)
-@given(cases(max_leaves=6))
+@given(cases())
 def test_every_value_is_one_box_and_every_operand_one_edge(case):
     out, _ = evaluate_micrograd(case.expr, case.inputs)
     out.backward()
