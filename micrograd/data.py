@@ -380,7 +380,8 @@ def load_iris() -> tuple[Points, Labels]:
     >>> len(X), len(X[0]), [y.count(k) for k in range(3)]
     (150, 4, [50, 50, 50])
     """
-    text = resources.files("micrograd").joinpath("datasets/iris.csv").read_text("utf-8")
+    table = resources.files("micrograd").joinpath("datasets").joinpath("iris.csv")
+    text = table.read_text("utf-8")
     X: Points = []
     y: Labels = []
     for row in csv.DictReader(io.StringIO(text)):

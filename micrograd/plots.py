@@ -31,11 +31,13 @@ if TYPE_CHECKING:
 __all__ = [
     "SURFACES",
     "Surface",
+    "BoundarySnapshots",
     "ball_positions",
     "double_well",
     "local_minimum",
     "optimizer_path",
     "plot_ball_rolling",
+    "plot_boundary_snapshots",
     "plot_decision_boundary",
     "plot_history",
     "plot_optimizer_paths",
@@ -65,6 +67,83 @@ def _new_axes(ax: Axes | None, ncols: int = 1, width: float = 5.0, height: float
 # --------------------------------------------------------------------------------------
 
 
+def _check_points(X: Sequence[Sequence[float]], y: Sequence[int], where: str) -> None:
+    if len(X) != len(y) or not X or any(len(p) != 2 for p in X):
+        raise ValueError(
+            f"{where} needs 2-D points X (each [x1, x2]) and one label per "
+            f"point, got {len(X)} points and {len(y)} labels."
+        )
+
+
+def _grid(X: Sequence[Sequence[float]], resolution: int, padding: float, where: str):
+    """A ``resolution x resolution`` grid of points covering the data, plus ``padding``."""
+    import numpy as np
+
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"{where}: resolution must be an int >= 2, got {resolution!r}.")
+    xs, ys = [p[0] for p in X], [p[1] for p in X]
+    gx = np.linspace(min(xs) - padding, max(xs) + padding, resolution)
+    gy = np.linspace(min(ys) - padding, max(ys) + padding, resolution)
+    xx, yy = np.meshgrid(gx, gy)
+    points = [[float(a), float(b)] for a, b in zip(xx.ravel(), yy.ravel())]
+    return xx, yy, points
+
+
+def _draw_boundary(axes, xx, yy, grid_scores, X, y, predicted, title, small=False) -> float:
+    """Fill the class regions from the grid's scores and draw the data; return the accuracy."""
+    import numpy as np
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    n_outputs = len(grid_scores[0])
+    n_classes = max(max(y) + 1, n_outputs if n_outputs > 1 else 2)
+    if n_outputs == 1:
+        # one score: fill below and above 0, so the boundary is the smooth line score = 0
+        zz = np.array([s[0] for s in grid_scores]).reshape(xx.shape)
+        levels = [min(zz.min(), 0.0) - 1.0, 0.0, max(zz.max(), 0.0) + 1.0]
+    else:
+        # one score per class: fill the region where each class has the largest score
+        zz = np.array([max(range(n_outputs), key=s.__getitem__) for s in grid_scores])
+        zz = zz.reshape(xx.shape)
+        levels = list(np.arange(n_classes + 1) - 0.5)
+    if n_classes <= len(COLORS):
+        cmap = ListedColormap(COLORS[:n_classes])
+    else:
+        from matplotlib import colormaps
+
+        cmap = colormaps["tab20"].resampled(n_classes)
+    norm = BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes)
+    fill_cmap = ListedColormap(cmap.colors[:2]) if n_outputs == 1 else cmap
+    axes.contourf(xx, yy, zz, levels=levels, cmap=fill_cmap, alpha=0.25)
+    xs, ys = [p[0] for p in X], [p[1] for p in X]
+    size = 14 if small else 25
+    axes.scatter(xs, ys, c=list(y), cmap=cmap, norm=norm, s=size, edgecolors="white", zorder=3)
+    wrong = [i for i, (p, t) in enumerate(zip(predicted, y)) if p != t]
+    if wrong:
+        axes.scatter(
+            [xs[i] for i in wrong],
+            [ys[i] for i in wrong],
+            s=3.5 * size,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1.0 if small else 1.2,
+            zorder=4,
+            label=f"misclassified ({len(wrong)})",
+        )
+        if not small:
+            axes.legend(loc="lower right", fontsize="small")
+    accuracy = 1 - len(wrong) / len(y)
+    axes.set_title(title if title is not None else f"decision boundary (accuracy {accuracy:.0%})")
+    if small:
+        axes.set_xticks([])
+        axes.set_yticks([])
+    else:
+        axes.set_xlabel("$x_1$")
+        axes.set_ylabel("$x_2$")
+    axes.set_xlim(xx[0, 0], xx[0, -1])
+    axes.set_ylim(yy[0, 0], yy[-1, 0])
+    return accuracy
+
+
 def plot_decision_boundary(
     model: Callable[[list[float]], Any],
     X: Sequence[Sequence[float]],
@@ -78,75 +157,109 @@ def plot_decision_boundary(
     """The regions where a 2-D classifier predicts each class, with the data on top.
 
     The model is run on a ``resolution x resolution`` grid covering the data (plus
-    ``padding``); one output is read as a score (class 1 where it is above 0), several
-    outputs as one score per class (the largest wins). Points the model gets wrong are
-    circled in black.
+    ``padding``); one output is read as a score (class 1 where it is above 0, and the
+    boundary is the line where the score is 0), several outputs as one score per class
+    (the largest wins). Points the model gets wrong are circled in black.
 
     >>> from micrograd.nn import MLP
     >>> fig = plot_decision_boundary(MLP(2, [4, 1], seed=0), [[0, 0], [1, 1]], [0, 1])
     """
-    import numpy as np
-    from matplotlib.colors import BoundaryNorm, ListedColormap
-
     from micrograd.train import predict, scores
 
-    if len(X) != len(y) or not X or any(len(p) != 2 for p in X):
-        raise ValueError(
-            "plot_decision_boundary needs 2-D points X (each [x1, x2]) and one label per "
-            f"point, got {len(X)} points and {len(y)} labels."
-        )
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(
-            f"plot_decision_boundary: resolution must be an int >= 2, got {resolution!r}."
-        )
-    xs, ys = [p[0] for p in X], [p[1] for p in X]
-    gx = np.linspace(min(xs) - padding, max(xs) + padding, resolution)
-    gy = np.linspace(min(ys) - padding, max(ys) + padding, resolution)
-    xx, yy = np.meshgrid(gx, gy)
-    grid = [[float(a), float(b)] for a, b in zip(xx.ravel(), yy.ravel())]
-    grid_scores = scores(model, grid)
-    n_outputs = len(grid_scores[0])
-    n_classes = max(max(y) + 1, n_outputs if n_outputs > 1 else 2)
-    if n_outputs == 1:
-        # one score: fill below and above 0, so the boundary is the smooth line score = 0
-        zz = np.array([s[0] for s in grid_scores]).reshape(xx.shape)
-        levels = [min(zz.min(), 0.0) - 1.0, 0.0, max(zz.max(), 0.0) + 1.0]
-    else:
-        # one score per class: fill the region where each class has the largest score
-        zz = np.array([max(range(n_outputs), key=s.__getitem__) for s in grid_scores])
-        zz = zz.reshape(xx.shape)
-        levels = list(np.arange(n_classes + 1) - 0.5)
-
-    if n_classes <= len(COLORS):
-        cmap = ListedColormap(COLORS[:n_classes])
-    else:
-        from matplotlib import colormaps
-
-        cmap = colormaps["tab20"].resampled(n_classes)
-    norm = BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes)
+    where = "plot_decision_boundary"
+    _check_points(X, y, where)
+    xx, yy, grid = _grid(X, resolution, padding, where)
     fig, (axes,) = _new_axes(ax)
-    fill_cmap = ListedColormap(cmap.colors[:2]) if n_outputs == 1 else cmap
-    axes.contourf(xx, yy, zz, levels=levels, cmap=fill_cmap, alpha=0.25)
-    axes.scatter(xs, ys, c=list(y), cmap=cmap, norm=norm, s=25, edgecolors="white", zorder=3)
-    wrong = [i for i, (p, t) in enumerate(zip(predict(model, X), y)) if p != t]
-    if wrong:
-        axes.scatter(
-            [xs[i] for i in wrong],
-            [ys[i] for i in wrong],
-            s=90,
-            facecolors="none",
-            edgecolors="black",
-            linewidths=1.2,
-            zorder=4,
-            label=f"misclassified ({len(wrong)})",
+    _draw_boundary(axes, xx, yy, scores(model, grid), X, y, predict(model, X), title)
+    return fig
+
+
+class BoundarySnapshots:
+    """A :func:`micrograd.train.fit` callback that records the decision boundary as it trains.
+
+    Every ``every`` steps it runs the model on a grid over ``X`` (as
+    :func:`plot_decision_boundary` does) and keeps the scores; call :meth:`record`
+    yourself to add the untrained model first. :func:`plot_boundary_snapshots` draws them
+    side by side::
+
+        snapshots = BoundarySnapshots(X, every=25)
+        snapshots.record(model)                       # step 0: before training
+        fit(model, X, y, epochs=100, callbacks=[snapshots])
+        fig = plot_boundary_snapshots(snapshots, y)
+    """
+
+    def __init__(
+        self,
+        X: Sequence[Sequence[float]],
+        every: int = 10,
+        *,
+        resolution: int = 40,
+        padding: float = 0.5,
+    ) -> None:
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(
+                f"BoundarySnapshots: every must be a whole number >= 1, got {every!r}."
+            )
+        _check_points(X, [0] * len(X), "BoundarySnapshots")
+        self.X = [list(p) for p in X]
+        self.every = every
+        self.xx, self.yy, self._grid = _grid(X, resolution, padding, "BoundarySnapshots")
+        self.steps: list[int] = []  # updates made when each snapshot was taken
+        self.grid_scores: list[list[list[float]]] = []  # the model's outputs on the grid
+        self.predictions: list[list[int]] = []  # the predicted class of each sample in X
+
+    def record(self, model: Callable[[list[float]], Any], steps_done: int = 0) -> None:
+        """Take a snapshot of ``model`` now, labelled with the number of updates made."""
+        from micrograd.train import predict, scores
+
+        self.steps.append(steps_done)
+        self.grid_scores.append(scores(model, self._grid))
+        self.predictions.append(predict(model, self.X))
+
+    def __call__(self, info: Any) -> None:
+        done = info.step + 1  # the callback runs after the update of step info.step
+        if done % self.every == 0:
+            self.record(info.model, done)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+def plot_boundary_snapshots(
+    snapshots: BoundarySnapshots, y: Sequence[int], *, cols: int = 4
+) -> Figure:
+    """The decision boundary over training: one small panel per snapshot, in order."""
+    if not len(snapshots):
+        raise ValueError(
+            "plot_boundary_snapshots: no snapshots yet; pass the BoundarySnapshots to "
+            "fit(..., callbacks=[snapshots]) or call snapshots.record(model)."
         )
-        axes.legend(loc="lower right", fontsize="small")
-    accuracy = 1 - len(wrong) / len(y)
-    axes.set_title(title if title is not None else f"decision boundary (accuracy {accuracy:.0%})")
-    axes.set_xlabel("$x_1$")
-    axes.set_ylabel("$x_2$")
-    axes.set_xlim(gx[0], gx[-1])
-    axes.set_ylim(gy[0], gy[-1])
+    _check_points(snapshots.X, y, "plot_boundary_snapshots")
+    from matplotlib.figure import Figure
+
+    n = len(snapshots)
+    cols = max(1, min(cols, n))
+    rows = -(-n // cols)
+    fig = Figure(figsize=(2.6 * cols, 2.6 * rows), layout="constrained")
+    grid_axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for axes, step, grid_scores, predicted in zip(
+        grid_axes, snapshots.steps, snapshots.grid_scores, snapshots.predictions
+    ):
+        accuracy = sum(p == t for p, t in zip(predicted, y)) / len(y)
+        title = f"step {step}: {accuracy:.0%}"
+        _draw_boundary(
+            axes,
+            snapshots.xx,
+            snapshots.yy,
+            grid_scores,
+            snapshots.X,
+            y,
+            predicted,
+            title,
+            small=True,
+        )
+    for axes in grid_axes[n:]:
+        fig.delaxes(axes)
     return fig
 
 

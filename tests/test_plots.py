@@ -17,12 +17,14 @@ from matplotlib.figure import Figure  # noqa: E402
 from micrograd import Value, numerical_grad  # noqa: E402
 from micrograd.plots import (  # noqa: E402
     SURFACES,
+    BoundarySnapshots,
     Surface,
     ball_positions,
     double_well,
     local_minimum,
     optimizer_path,
     plot_ball_rolling,
+    plot_boundary_snapshots,
     plot_decision_boundary,
     plot_history,
     plot_optimizer_paths,
@@ -98,6 +100,40 @@ def test_decision_boundary_draws_into_a_given_axes():
     ax1, ax2 = fig.subplots(1, 2)
     assert plot_decision_boundary(lambda p: p[0], [[0.0, 1.0]], [1], ax=ax2) is fig
     assert len(_contours(ax2)) == 1 and not _contours(ax1)
+
+
+def test_boundary_snapshots_record_during_fit_and_plot_one_panel_each():
+    from micrograd.data import make_moons
+    from micrograd.nn import MLP
+    from micrograd.train import fit, predict, scores
+
+    X, y = make_moons(n_samples=20, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    snapshots = BoundarySnapshots(X, every=2, resolution=10)
+    snapshots.record(model)
+    before = scores(model, [[0.0, 0.0]])
+    fit(model, X, y, epochs=5, lr=0.2, callbacks=[snapshots], progress=False)
+    assert snapshots.steps == [0, 2, 4]
+    assert all(len(g) == 100 for g in snapshots.grid_scores)
+    assert (
+        snapshots.predictions[-1] != snapshots.predictions[0] or scores(model, [[0, 0]]) != before
+    )
+    fig = plot_boundary_snapshots(snapshots, y, cols=2)
+    assert len(fig.axes) == 3  # the fourth cell of the 2 x 2 grid is removed
+    for ax, step, predicted in zip(fig.axes, snapshots.steps, snapshots.predictions):
+        accuracy = sum(p == t for p, t in zip(predicted, y)) / len(y)
+        assert ax.get_title() == f"step {step}: {accuracy:.0%}"
+        assert len(_contours(ax)) == 1
+    # a snapshot taken now matches the model now
+    snapshots.record(model, steps_done=5)
+    assert snapshots.predictions[-1] == predict(model, X)
+
+
+def test_boundary_snapshots_bad_input():
+    with pytest.raises(ValueError, match="every must be a whole number >= 1"):
+        BoundarySnapshots([[0.0, 0.0]], every=0)
+    with pytest.raises(ValueError, match="no snapshots yet"):
+        plot_boundary_snapshots(BoundarySnapshots([[0.0, 0.0]]), [0])
 
 
 # -- history -----------------------------------------------------------------------------
