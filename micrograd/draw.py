@@ -193,6 +193,12 @@ class ComputationGraph(graphviz.Digraph):
             return {"text/plain": self.source}
         return super()._repr_mimebundle_(include, exclude, **kw)
 
+    def _repr_svg_(self) -> str | None:
+        """SVG for front ends that ask for ``_repr_svg_``; None (so: text) without a renderer."""
+        if find_renderer() is None:
+            return None
+        return self.pipe(format="svg", encoding="utf-8")
+
 
 def save(
     graph: graphviz.Graph | graphviz.Digraph,
@@ -407,7 +413,7 @@ def draw_dot(
     root: Value,
     rankdir: str = "LR",
     show: Iterable[str] = FIELDS,
-    highlight: Iterable[Value] = (),
+    highlight: Iterable[Value] | Value = (),
     roles: bool = True,
     legend: bool = True,
     collapse: Any = None,
@@ -468,6 +474,8 @@ def draw_dot(
     unknown = [f for f in show if f not in FIELDS]
     if unknown:
         raise ValueError(f"draw_dot: show={show!r} has unknown fields {unknown}; use {FIELDS}.")
+    if not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw_dot: max_nodes must be a positive int, got {max_nodes!r}.")
     if not isinstance(precision, int) or not 1 <= precision <= 17:
         raise ValueError(f"draw_dot: precision must be an int from 1 to 17, got {precision!r}.")
 
@@ -484,7 +492,7 @@ def draw_dot(
     if size > max_nodes:
         raise GraphTooLargeError(_too_large(size, max_nodes, collapsed=collapse is not None))
 
-    highlight = set(highlight)
+    highlight = {highlight} if isinstance(highlight, Value) else set(highlight)
     for v in highlight:
         if v not in number:
             raise ValueError(f"draw_dot: highlight={v!r} is not part of the graph of {root!r}.")

@@ -196,6 +196,12 @@ def test_rankdir_top_to_bottom():
     assert '"x | data 2 | grad -1.5"' in source  # no braces: fields side by side in TB
     with pytest.raises(ValueError, match="rankdir"):
         draw_dot(o, rankdir="sideways")
+    with pytest.raises(ValueError, match="max_nodes must be a positive int"):
+        draw_dot(o, max_nodes=0)
+    with pytest.raises(ValueError, match="precision"):
+        draw_dot(o, precision=0)
+    with pytest.raises(TypeError, match="draw_dot needs a Value"):
+        draw_dot([o])
 
 
 def test_highlight_outlines_the_node_its_op_and_edges():
@@ -213,6 +219,7 @@ def test_highlight_outlines_the_node_its_op_and_edges():
     )
     with pytest.raises(ValueError, match="not part of the graph"):
         draw_dot(o, highlight=[Value(1.0)])
+    assert draw_dot(o, highlight=v["n"]).source == source  # one Value needs no list
 
 
 def test_roles_and_legend():
@@ -496,6 +503,7 @@ def test_without_a_renderer_jupyter_shows_the_source_with_one_warning(no_rendere
     assert "pip install graphviz-pure" in str(record[0].message)
     assert "image/svg+xml" not in data
     assert data["text/plain"] == graph.source
+    assert graph._repr_svg_() is None
 
 
 def test_jupyter_shows_svg_with_no_extra_call(clean_env):
@@ -506,6 +514,7 @@ def test_jupyter_shows_svg_with_no_extra_call(clean_env):
     data, _ = DisplayFormatter().format(draw_dot(o))
     svg = html.unescape(data["image/svg+xml"])
     assert "<svg" in svg and ">data 0.7071</text>" in svg and ">grad -1.5</text>" in svg
+    assert html.unescape(draw_dot(o)._repr_svg_()) == svg
 
 
 def test_save_svg_png_pdf_and_dot(clean_env, tmp_path):
