@@ -137,11 +137,13 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """Run ``root.backward()`` one node at a time, yielding a :class:`BackwardStep` each.
 
     Same semantics as ``root.backward()``, same order, same float operations: on the
-    first ``next()`` the interior nodes' grads are set to 0 and ``root.grad`` to 1; each
-    step is applied to the parents' ``.grad`` just before it is yielded; once the
-    generator is exhausted every ``.grad`` is exactly (bit for bit) what
-    ``root.backward()`` would have left, leaves accumulating across calls. Stop halfway
-    and the graph is halfway.
+    first ``next()`` every grad of the graph is set to 0 (the leaves' earlier grads are
+    remembered) and ``root.grad`` to 1; each step is applied to the parents' ``.grad``
+    just before it is yielded, so during the pass ``.grad`` holds this call's gradient;
+    when the generator is exhausted the leaves add back what they had from earlier
+    calls. Then every ``.grad`` is exactly (bit for bit) what ``root.backward()`` would
+    have left: interior nodes this call's gradient, leaves accumulated across calls.
+    Stop halfway and the graph is halfway.
 
     A leaf root has no steps (its grad just goes up by 1, as with ``backward()``).
 
@@ -157,15 +159,20 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
 
 
 def _steps(root: Value) -> Iterator[BackwardStep]:
-    # The engine's Value.backward, with a yield in the loop.
+    # The engine's Value.backward, with a yield in the loop. Keep the two in step: the
+    # tests compare the gradients they leave bit for bit.
     if root.is_leaf:
         root.grad += 1.0
         return
-    order = topological_order(root, include_leaves=False)
-    for node in order:
+    order = topological_order(root)
+    earlier = [(node, node.grad) for node in order if node.is_leaf]
+    for node in order:  # every node starts this call from 0 ...
         node.grad = 0.0
     root.grad = 1.0
-    for index, node in enumerate(reversed(order)):
+    index = 0
+    for node in reversed(order):  # outputs before inputs
+        if node.is_leaf:
+            continue  # a leaf has nobody to pass its gradient to
         upstream = node.grad
         contributions = []
         for operand, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
@@ -176,6 +183,9 @@ def _steps(root: Value) -> Iterator[BackwardStep]:
                 GradContribution(parent, operand, local, contribution, before, parent.grad)
             )
         yield BackwardStep(index, node, upstream, tuple(contributions))
+        index += 1
+    for leaf, before in earlier:  # ... and leaves then add what they had from earlier calls
+        leaf.grad += before
 
 
 # --------------------------------------------------------------------------------------
@@ -187,15 +197,18 @@ def _steps(root: Value) -> Iterator[BackwardStep]:
 class BackwardTrace:
     """A recorded backward pass: the steps and the gradients after each of them.
 
-    ``nodes`` are all Values of the graph, inputs first. ``snapshots[0]`` maps every node
-    to its grad once the pass has started (root 1, interior nodes 0, leaves as they
-    were); ``snapshots[k]`` is the state after step ``k`` (``steps[k - 1]``), so
-    ``snapshots[-1]`` is the state ``root.backward()`` leaves. ``names`` are short
-    readable names for the nodes (see :func:`micrograd.explain.node_names`).
+    ``nodes`` are all Values of the graph, inputs first; ``before`` their grads before
+    the pass. ``snapshots[0]`` maps every node to its grad once the pass has started
+    (root 1, every other node 0); ``snapshots[k]`` is the state after step ``k``
+    (``steps[k - 1]``). The last snapshot is the state ``root.backward()`` leaves: it
+    also includes what the leaves had from earlier calls, which they add at the very end.
+    ``names`` are short readable names for the nodes (see
+    :func:`micrograd.explain.node_names`).
     """
 
     root: Value
     nodes: tuple[Value, ...]
+    before: Mapping[Value, float]
     steps: tuple[BackwardStep, ...]
     snapshots: tuple[Mapping[Value, float], ...]
     names: Mapping[Value, str]
@@ -205,16 +218,29 @@ class BackwardTrace:
 
     def frame_text(self, frame: int) -> str:
         """The words for frame ``frame`` (0 = the seed, k = after step k)."""
+        root = _short(self.names[self.root])
         if frame == 0:
-            root = self.names[self.root]
             if not self.steps:
                 return f"{root} is a leaf: backward() just adds 1 to its grad. Nothing else."
             return (
-                f"start: {_short(root)}.grad = 1 (d{_short(root)}/d{_short(root)} = 1); the other "
-                "nodes computed from inputs start from grad 0, leaves keep what they have. "
-                f"{len(self.steps)} steps follow, outputs before inputs."
+                f"start: {root}.grad = 1 (d{root}/d{root} = 1), every other grad starts "
+                f"from 0. {len(self.steps)} steps follow, outputs before inputs: each node "
+                "passes its grad back once all its uses have passed theirs to it."
             )
-        return self.steps[frame - 1].describe(self.names)
+        text = self.steps[frame - 1].describe(self.names)
+        if frame == len(self.steps):
+            text += f"\ndone: every grad is now d{root}/d(that node)."
+            earlier = [
+                f"{self.names[v]} had {format_number(self.before[v])}"
+                for v in self.nodes
+                if v.is_leaf and self.before[v] != 0.0
+            ]
+            if earlier:
+                text += (
+                    "\nThe leaves then add the grads they had from earlier backward() calls "
+                    f"({', '.join(earlier)}): leaves accumulate until you zero them."
+                )
+        return text
 
 
 def record_backward(root: Value) -> BackwardTrace:
@@ -234,29 +260,32 @@ def record_backward(root: Value) -> BackwardTrace:
             f"record_backward(root) needs a Value, got {type(root).__name__}: {root!r}."
         )
     nodes = tuple(topological_order(root))
-    saved = [n.grad for n in nodes]
+    saved = {n: n.grad for n in nodes}
     steps: list[BackwardStep] = []
+    snapshots: list[dict[Value, float]] = []
     try:
-        iterator = _steps(root)
-        first = next(iterator, None)  # seeds the pass (and applies step 0)
-        if first is None:  # a leaf: no step at all
-            snapshots = [{n: n.grad for n in nodes}]
+        for step in _steps(root):
+            if not steps:  # frame 0, the seeded pass: the state before step 0's additions
+                seeded = {n: n.grad for n in nodes}
+                for c in reversed(step.contributions):
+                    seeded[c.parent] = c.grad_before
+                snapshots.append(seeded)
+            steps.append(step)
+            snapshots.append({n: n.grad for n in nodes})
+        # The pass is over (leaves have added their earlier gradients): the last frame
+        # shows the final state, the one root.backward() leaves.
+        final = {n: n.grad for n in nodes}
+        if snapshots:
+            snapshots[-1] = final
         else:
-            # Frame 0 is the seeded state *before* step 0: undo step 0's additions.
-            seeded = {n: n.grad for n in nodes}
-            for c in reversed(first.contributions):
-                seeded[c.parent] = c.grad_before
-            snapshots = [seeded, {n: n.grad for n in nodes}]
-            steps.append(first)
-            for step in iterator:
-                steps.append(step)
-                snapshots.append({n: n.grad for n in nodes})
+            snapshots.append(final)  # a leaf root: no steps, one frame
     finally:
-        for node, grad in zip(nodes, saved):
+        for node, grad in saved.items():
             node.grad = grad
     return BackwardTrace(
         root=root,
         nodes=nodes,
+        before=MappingProxyType(saved),
         steps=tuple(steps),
         snapshots=tuple(MappingProxyType(s) for s in snapshots),
         names=MappingProxyType(node_names(root, nodes)),
@@ -430,7 +459,9 @@ class StepThrough:
 def step_through(root: Value, max_steps: int = DEFAULT_MAX_STEPS, **draw_options: Any):
     """A Jupyter widget stepping through ``root``'s backward pass (see :class:`StepThrough`).
 
-    >>> step_through(loss)            # doctest: +SKIP   (in a notebook cell)
+    In a notebook cell:
+
+    >>> step_through(loss)            # doctest: +SKIP
 
     ``draw_options`` go to :func:`micrograd.draw.draw_dot` (e.g. ``rankdir="TB"``). Needs
     ipywidgets (the ``notebook`` extra); outside Jupyter use :func:`export_html`.
