@@ -7,6 +7,7 @@ import math
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from strategies import cases, evaluate_micrograd, finite_difference
 
 import micrograd
 from micrograd import Value
@@ -129,6 +130,19 @@ def test_ledger_sum_matches_finite_differences(graph):
     h = 1e-6
     numeric = (f(x.data + h) - f(x.data - h)) / (2 * h)
     assert math.isclose(ledger.total, numeric, rel_tol=1e-4, abs_tol=1e-5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases())
+def test_ledger_sum_equals_grad_on_the_shared_expression_strategy(case):
+    out, inputs = evaluate_micrograd(case.expr, case.inputs)
+    assume(all(count_paths(x, out) <= 2000 for x in inputs))
+    out.backward()
+    for i, x in enumerate(inputs):
+        ledger = explain(x, out, max_paths=2000)
+        assert _close(ledger.total, x.grad)
+        numeric = finite_difference(case.expr, case.inputs, i)
+        assert math.isclose(ledger.total, numeric, rel_tol=1e-4, abs_tol=1e-5)
 
 
 def test_interior_node_can_be_explained():
