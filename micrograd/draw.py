@@ -53,6 +53,7 @@ __all__ = [
     "RendererNotFoundWarning",
     "draw_dot",
     "find_renderer",
+    "format_number",
     "module_groups",
     "save",
 ]
@@ -130,10 +131,12 @@ def find_renderer() -> Path | None:
                 f"Point it at Graphviz's dot or at graphviz-pure, or unset it."
             )
         return Path(found)
-    found = shutil.which("dot")
-    for directory in _script_dirs():
-        found = found or shutil.which("graphviz-pure", path=str(directory))
-    found = found or shutil.which("graphviz-pure")
+    found = shutil.which("dot")  # a system Graphviz
+    if found is None:  # graphviz-pure: where pip put it first, then on PATH (path=None)
+        for directory in [*map(str, _script_dirs()), None]:
+            found = shutil.which("graphviz-pure", path=directory)
+            if found:
+                break
     return Path(found) if found else None
 
 
@@ -483,12 +486,9 @@ def draw_dot(
     number = {v: i for i, v in enumerate(order)}
     seeds = _group_seeds(collapse)
     group_of = _assign_groups(order, seeds)
-    # Number the groups in the order they compute (their first computed node), so the
-    # first layer's boxes come first, although every layer's parameters are leaves.
-    computed = [v for v in order if v in group_of and v.parents]
-    groups = list(dict.fromkeys(group_of[v] for v in computed + order if v in group_of))
+    members, outputs = _group_members(order, group_of, root)
 
-    size = _count_boxes(order, group_of, expand_dot) + len(groups)
+    size = _count_boxes(order, group_of, expand_dot) + len(members)
     if size > max_nodes:
         raise GraphTooLargeError(_too_large(size, max_nodes, collapsed=collapse is not None))
 
@@ -505,17 +505,7 @@ def draw_dot(
     # Without params=, the leaves a collapse grows from (a model's parameters) are parameters.
     params_set = _as_set(params, "params") if params is not None else set(seeds)
     inputs_set = _as_set(inputs, "inputs") | _fed_with(order, params_set)
-    members: dict[str, list[Value]] = {name: [] for name in groups}
-    for v in computed + [v for v in order if v in group_of and not v.parents]:
-        members[group_of[v]].append(v)  # the first member is where the box is drawn
-    group_ids = {name: f"g{k}" for k, name in enumerate(groups)}
-    outputs: dict[str, list[Value]] = {name: [] for name in groups}  # used outside the group
-    for v in order:
-        for p in v.parents:
-            if p in group_of and group_of.get(v) != group_of[p] and p not in outputs[group_of[p]]:
-                outputs[group_of[p]].append(p)
-    if root in group_of:
-        outputs[group_of[root]].append(root)
+    group_ids = {name: f"g{k}" for k, name in enumerate(members)}
     used_roles: list[str] = []
     group_edges: set[tuple[str, str]] = set()
 
@@ -610,6 +600,30 @@ def _fed_with(order: list[Value], params: set[Value]) -> set[Value]:
         for p in v.parents
         if not p.parents and not p.label and p not in params
     }
+
+
+def _group_members(
+    order: list[Value], group_of: Mapping[Value, str], root: Value
+) -> tuple[dict[str, list[Value]], dict[str, list[Value]]]:
+    """The members of each group, and its outputs (members used outside it, or the root).
+
+    Groups come in the order they compute (their first computed member), so the first
+    layer's boxes come first although every layer's parameters are leaves; each group's
+    first member is where its box is drawn.
+    """
+    computed = [v for v in order if v in group_of and v.parents]
+    leaves = [v for v in order if v in group_of and not v.parents]
+    members: dict[str, list[Value]] = {}
+    for v in computed + leaves:
+        members.setdefault(group_of[v], []).append(v)
+    outputs: dict[str, dict[Value, None]] = {name: {} for name in members}  # ordered sets
+    for v in order:
+        for p in v.parents:
+            if p in group_of and group_of.get(v) != group_of[p]:
+                outputs[group_of[p]][p] = None
+    if root in group_of:
+        outputs[group_of[root]][root] = None
+    return members, {name: list(found) for name, found in outputs.items()}
 
 
 def _count_boxes(order: list[Value], group_of: Mapping[Value, str], expand_dot: bool) -> int:
