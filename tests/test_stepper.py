@@ -378,3 +378,24 @@ def test_last_frame_says_leaves_add_their_earlier_grads():
     assert x.grad == 0.5
     fresh = Value(1.5, label="x")
     assert "earlier" not in record_backward(fresh * fresh).frame_text(1)
+
+
+def test_export_html_without_a_renderer_is_a_clear_error(tmp_path, monkeypatch):
+    from micrograd.draw import RendererNotFoundError
+    from micrograd.stepper import export_html
+
+    monkeypatch.setenv("MICROGRAD_DOT", str(tmp_path / "no-such-dot"))
+    with pytest.raises(RendererNotFoundError, match="MICROGRAD_DOT"):
+        export_html(_labelled_neuron(), tmp_path / "steps.html")
+    assert not (tmp_path / "steps.html").exists()  # no half-written page
+
+
+def test_widget_without_a_renderer_still_steps_and_says_why(tmp_path, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    from micrograd.stepper import step_through
+
+    monkeypatch.setenv("MICROGRAD_DOT", str(tmp_path / "no-such-dot"))
+    widget = step_through(_labelled_neuron())
+    assert widget.picture.value.startswith("<pre>") and "MICROGRAD_DOT" in widget.picture.value
+    widget.next()
+    assert widget.panel.value.startswith("<pre>step 1: out ")
