@@ -67,12 +67,14 @@ def _new_axes(ax: Axes | None, ncols: int = 1, width: float = 5.0, height: float
 # --------------------------------------------------------------------------------------
 
 
-def _check_points(X: Sequence[Sequence[float]], y: Sequence[int], where: str) -> None:
+def _check_points(X: Sequence[Sequence[float]], y: Sequence[int], where: str) -> list[int]:
+    """Check the data; return the labels as class numbers (-1 of a -1/+1 label is class 0)."""
     if len(X) != len(y) or not X or any(len(p) != 2 for p in X):
         raise ValueError(
             f"{where} needs 2-D points X (each [x1, x2]) and one label per "
             f"point, got {len(X)} points and {len(y)} labels."
         )
+    return [0 if t == -1 else int(t) for t in y]
 
 
 def _grid(X: Sequence[Sequence[float]], resolution: int, padding: float, where: str):
@@ -167,7 +169,7 @@ def plot_decision_boundary(
     from micrograd.train import predict, scores
 
     where = "plot_decision_boundary"
-    _check_points(X, y, where)
+    y = _check_points(X, y, where)
     xx, yy, grid = _grid(X, resolution, padding, where)
     fig, (axes,) = _new_axes(ax)
     _draw_boundary(axes, xx, yy, scores(model, grid), X, y, predict(model, X), title)
@@ -234,7 +236,7 @@ def plot_boundary_snapshots(
             "plot_boundary_snapshots: no snapshots yet; pass the BoundarySnapshots to "
             "fit(..., callbacks=[snapshots]) or call snapshots.record(model)."
         )
-    _check_points(snapshots.X, y, "plot_boundary_snapshots")
+    y = _check_points(snapshots.X, y, "plot_boundary_snapshots")
     from matplotlib.figure import Figure
 
     n = len(snapshots)

@@ -22,7 +22,8 @@ One *step* of gradient descent is always the same five moves:
 >>> history.loss[0] > history.loss[-1]
 True
 
-Labels are class numbers ``0, 1, ...`` as the generators in :mod:`micrograd.data` make them.
+Labels are class numbers ``0, 1, ...`` as the generators in :mod:`micrograd.data` make them
+(for two classes, -1/+1 as in the original demo also works: -1 is class 0).
 A binary model has one output, a *score*: it predicts class 1 when the score is above 0.
 A model for ``k > 2`` classes has ``k`` outputs and predicts the largest one.
 """
@@ -118,6 +119,11 @@ def _label(output: Any) -> int:
     return max(range(len(values)), key=values.__getitem__)
 
 
+def _as_class(label: int) -> int:
+    """A label as a class number: -1 (the negative class of the original demo) is class 0."""
+    return 0 if label == -1 else label
+
+
 def scores(model: Model, X: Sequence[Sequence[float]]) -> list[list[float]]:
     """The model's raw outputs on each sample, as floats (one list per sample)."""
     with gc_paused():
@@ -135,13 +141,16 @@ def predict(model: Model, X: Sequence[Sequence[float]]) -> list[int]:
 
 
 def accuracy(model: Model, X: Sequence[Sequence[float]], y: Sequence[int]) -> float:
-    """The fraction of samples whose predicted class is the label (0.0 to 1.0)."""
+    """The fraction of samples whose predicted class is the label (0.0 to 1.0).
+
+    Binary labels may be 0/1 or -1/+1 (-1 counts as class 0).
+    """
     if len(X) != len(y) or not X:
         raise ValueError(
             f"accuracy: X and y must be non-empty and of the same length, "
             f"got {len(X)} samples and {len(y)} labels."
         )
-    return sum(p == t for p, t in zip(predict(model, X), y)) / len(y)
+    return sum(p == _as_class(t) for p, t in zip(predict(model, X), y)) / len(y)
 
 
 # --------------------------------------------------------------------------------------
@@ -163,17 +172,21 @@ def _binary_scores(outputs: list, name: str) -> list:
 
 
 def _check_binary_labels(y: Sequence[int], name: str) -> None:
-    bad = [t for t in y if t not in (0, 1)]
+    bad = [t for t in y if t not in (-1, 0, 1)]
     if bad:
         raise ValueError(
-            f"the {name!r} loss needs labels 0 and 1, got {bad[0]!r}; "
+            f"the {name!r} loss needs labels 0 and 1 (or -1 and +1), got {bad[0]!r}; "
             "use loss='cross_entropy' (and one output per class) for more classes."
+        )
+    if -1 in y and 0 in y:
+        raise ValueError(
+            f"the {name!r} loss got labels -1 and 0 mixed; use 0/1 or -1/+1 for the two classes."
         )
 
 
 def _signs(y: Sequence[int]) -> list[float]:
-    """Labels 0/1 as targets -1/+1 (what the hinge loss and the original demo use)."""
-    return [2.0 * t - 1.0 for t in y]
+    """Labels 0/1 (or -1/+1) as targets -1/+1 (what the hinge loss and the original demo use)."""
+    return [1.0 if t > 0 else -1.0 for t in y]
 
 
 def _hinge(outputs: list, y: Sequence[int]) -> Value:
@@ -195,7 +208,7 @@ def _bce(outputs: list, y: Sequence[int]) -> Value:
     from micrograd import losses as _losses
 
     _check_binary_labels(y, "bce")
-    return _losses.binary_cross_entropy(_binary_scores(outputs, "bce"), list(y))
+    return _losses.binary_cross_entropy(_binary_scores(outputs, "bce"), [_as_class(t) for t in y])
 
 
 def _cross_entropy(outputs: list, y: Sequence[int]) -> Value:
@@ -480,7 +493,7 @@ def _step(model, params, optimizer, loss_fn, X_batch, y_batch, alpha) -> tuple[f
         total = data_loss + _losses.l2(params, alpha)
     else:
         total = data_loss
-    correct = sum(_label(out) == t for out, t in zip(outputs, y_batch))
+    correct = sum(_label(out) == _as_class(t) for out, t in zip(outputs, y_batch))
     optimizer.zero_grad()
     total.backward()  # backward pass: fills p.grad
     optimizer.step()  # update: move against the gradient
@@ -514,5 +527,5 @@ def evaluate(
     with gc_paused():
         outputs = [model(x) for x in X]
         value = loss_fn(outputs, list(y))
-        correct = sum(_label(out) == t for out, t in zip(outputs, y))
+        correct = sum(_label(out) == _as_class(t) for out, t in zip(outputs, y))
     return _data(value), correct / len(y)

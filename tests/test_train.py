@@ -179,6 +179,27 @@ def test_cross_entropy_on_three_spirals_lowers_the_loss():
     assert acc_after > acc_before
 
 
+def test_plus_minus_one_labels_and_a_loss_function_from_losses():
+    """The original demo writes y as -1/+1 and may pass micrograd.losses.hinge itself."""
+    X, y01 = make_moons(n_samples=20, seed=0)
+    y_pm = [2 * t - 1 for t in y01]
+
+    def run(y, loss):
+        model = MLP(2, [4, 1], seed=0)
+        return fit(model, X, y, loss=loss, epochs=5, lr=0.1, progress=False), model
+
+    h01, m01 = run(y01, "hinge")
+    hpm, mpm = run(y_pm, "hinge")
+    hfn, _ = run(y_pm, micrograd.losses.hinge)
+    assert h01.loss == hpm.loss
+    assert hfn.loss == pytest.approx(hpm.loss, rel=1e-12)
+    assert h01.accuracy == hpm.accuracy == hfn.accuracy
+    assert accuracy(mpm, X, y_pm) == accuracy(m01, X, y01)
+    assert evaluate(mpm, X, y_pm) == evaluate(m01, X, y01)
+    with pytest.raises(ValueError, match="mixed"):
+        fit(MLP(2, [4, 1], seed=0), X, [-1, 0, *y01[2:]], epochs=1, progress=False)
+
+
 # -- what fit records ----------------------------------------------------------------------
 
 
