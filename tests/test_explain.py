@@ -291,3 +291,16 @@ def test_output_is_required_and_errors_are_clear():
         explain(a, 3)
     with pytest.raises(ValueError, match=r"max_paths=...\) needs a positive int, got 0"):
         explain(a, out, max_paths=0)
+
+
+def test_explain_x_alone_uses_the_root_the_engine_remembers(monkeypatch):
+    """explain(x) with no output asks micrograd.engine.last_backward_root() for it."""
+    a = Value(3.0, label="a")
+    out = a * a + a
+    out.backward()
+    monkeypatch.setattr(micrograd.engine, "last_backward_root", lambda: out, raising=False)
+    ledger = explain(a)
+    assert ledger.output is out and ledger.total == a.grad == 7.0
+    monkeypatch.setattr(micrograd.engine, "last_backward_root", lambda: None)
+    with pytest.raises(TypeError, match=r"explain\(x, output\)"):
+        explain(a)
