@@ -44,7 +44,7 @@ __all__ = ["ChainEdge", "ChainPath", "Explanation", "explain", "node_names", "fo
 
 DEFAULT_MAX_PATHS = 200
 _INFIX = {"+": "+", "-": "-", "*": "*", "/": "/"}
-_MAX_NAME = 28  # longer made-up expression names fall back to "tanh#3"
+_MAX_NAME = 28  # longer made-up expression names fall back to "tanh_3"
 
 
 def format_number(x: float, digits: int = 4) -> str:
@@ -67,8 +67,8 @@ def node_names(root: Value, nodes: Iterable[Value] | None = None) -> dict[Value,
 
     A node's label if it has one; else a constant's value ("2"); else its expression
     built from its parents' names ("a * b", "tanh(n)") while that stays short, else
-    the op and a number ("tanh#3"). Equal names get "#2", "#3" appended, so every
-    name is unique.
+    the op and the node's position in topological order ("tanh_3"). Equal names get
+    "#2", "#3" appended (two Values both labelled "w"), so every name is unique.
 
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> names = node_names((a * b).tanh())
@@ -86,7 +86,7 @@ def node_names(root: Value, nodes: Iterable[Value] | None = None) -> dict[Value,
         else:
             name = _expression(node, names)
             if len(name) > _MAX_NAME:
-                name = f"{node.op}#{i}"
+                name = f"{node.op}_{i}"
         count = used.get(name, 0) + 1
         used[name] = count
         names[node] = name if count == 1 else f"{name}#{count}"
