@@ -186,7 +186,7 @@ def test_plus_minus_one_labels_and_a_loss_function_from_losses():
 
     def run(y, loss):
         model = MLP(2, [4, 1], seed=0)
-        return fit(model, X, y, loss=loss, epochs=5, lr=0.1, progress=False), model
+        return fit(model, X, y, loss=loss, epochs=5, lr=0.1, seed=0, progress=False), model
 
     h01, m01 = run(y01, "hinge")
     hpm, mpm = run(y_pm, "hinge")
