@@ -220,6 +220,10 @@ class Explanation:
             f"paths={len(self.paths)}, total={self.total!r})"
         )
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """IPython's text display (a terminal, or ``print`` of the mimebundle): the ledger."""
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         esc = html.escape
         rows = []

@@ -304,3 +304,14 @@ def test_explain_x_alone_uses_the_root_the_engine_remembers(monkeypatch):
     monkeypatch.setattr(micrograd.engine, "last_backward_root", lambda: None)
     with pytest.raises(TypeError, match=r"explain\(x, output\)"):
         explain(a)
+
+
+def test_ipython_text_display_is_the_ledger():
+    from IPython.lib.pretty import pretty
+
+    a = Value(3.0, label="a")
+    out = a * a + a
+    out.backward()
+    ledger = explain(a, out)
+    assert pretty(ledger) == str(ledger)
+    assert repr(ledger) == "Explanation(x='a', output='(a * a) + a', paths=3, total=7.0)"
