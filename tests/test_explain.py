@@ -307,8 +307,7 @@ def test_explain_x_alone_uses_the_root_the_engine_remembers(monkeypatch):
 
 
 def test_ipython_text_display_is_the_ledger():
-    from IPython.lib.pretty import pretty
-
+    pretty = pytest.importorskip("IPython.lib.pretty").pretty
     a = Value(3.0, label="a")
     out = a * a + a
     out.backward()
