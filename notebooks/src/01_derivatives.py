@@ -23,6 +23,7 @@ from micrograd.data import make_moons
 from micrograd.losses import mse
 from micrograd.nn import MLP
 
+%matplotlib inline
 plt.rcParams["figure.dpi"] = 90
 
 # %% [markdown]

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import micrograd
 from micrograd import Value
 
+%matplotlib inline
 plt.rcParams["figure.dpi"] = 90
 
 # %% [markdown]

@@ -20,6 +20,7 @@ from micrograd.draw import draw_dot
 from micrograd.explain import explain
 from micrograd.stepper import backward_steps, frame_graph, record_backward, step_through
 
+%matplotlib inline
 plt.rcParams["figure.dpi"] = 90
 
 # %% [markdown]
