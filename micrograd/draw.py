@@ -197,10 +197,15 @@ class ComputationGraph(graphviz.Digraph):
         return super()._repr_mimebundle_(include, exclude, **kw)
 
     def _repr_svg_(self) -> str | None:
-        """SVG for front ends that ask for ``_repr_svg_``; None (so: text) without a renderer."""
-        if find_renderer() is None:
-            return None
-        return self.pipe(format="svg", encoding="utf-8")
+        """SVG for front ends that ask for ``_repr_svg_``; None (so: text) without a renderer.
+
+        IPython asks for it too when ``_repr_mimebundle_`` gave no SVG: it must not raise.
+        """
+        try:
+            program = find_renderer()
+        except RendererNotFoundError:
+            program = None
+        return None if program is None else self.pipe(format="svg", encoding="utf-8")
 
 
 def save(

@@ -506,6 +506,21 @@ def test_without_a_renderer_jupyter_shows_the_source_with_one_warning(no_rendere
     assert graph._repr_svg_() is None
 
 
+def test_a_broken_environment_variable_in_jupyter_shows_the_source(clean_env, tmp_path, capsys):
+    from IPython.core.formatters import DisplayFormatter
+
+    clean_env.setenv(ENV_VAR, str(tmp_path / "no-such-dot"))
+    o, _ = neuron()
+    o.backward()
+    graph = draw_dot(o)
+    with pytest.warns(RendererNotFoundWarning, match="no-such-dot") as record:
+        data, _ = DisplayFormatter().format(graph)
+    assert len(record) == 1
+    assert set(data) == {"text/plain"} and data["text/plain"] == graph.source
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.out + printed.err  # IPython prints a repr's error
+
+
 def test_jupyter_shows_svg_with_no_extra_call(clean_env):
     from IPython.core.formatters import DisplayFormatter
 
@@ -559,3 +574,29 @@ def test_every_value_is_one_box_and_every_operand_one_edge(case):
     for v in order:  # each box shows its data and grad
         assert f"data {draw_module.format_number(v.data)}" in source
         assert f"grad {draw_module.format_number(v.grad)}" in source
+
+
+@pytest.mark.slow
+def test_in_a_jupyter_kernel_without_the_venv_on_path(clean_env):
+    """A real kernel: SVG with no extra call; with a broken renderer, the source and a warning."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    setup = "from micrograd import Value\nfrom micrograd.draw import draw_dot\n"
+    graph = "x = Value(2.0, label='x')\ny = (x * x).tanh()\ny.backward()\ndraw_dot(y)"
+    broken = f"import os\nos.environ[{ENV_VAR!r}] = '/no/such/dot'\ndraw_dot(y)"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(setup + graph), nbformat.v4.new_code_cell(broken)]
+    clean_env.setenv("PATH", "/usr/bin:/bin")  # the kernel inherits a PATH without .venv/bin
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+
+    (shown,) = [o for o in notebook.cells[0].outputs if o["output_type"] == "execute_result"]
+    svg = html.unescape(shown["data"]["image/svg+xml"])
+    assert "<svg" in svg and ">data 0.9993</text>" in svg  # tanh(4)
+
+    outputs = notebook.cells[1].outputs
+    (shown,) = [o for o in outputs if o["output_type"] == "execute_result"]
+    assert "image/svg+xml" not in shown["data"]
+    assert shown["data"]["text/plain"].startswith("digraph {")
+    warned = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+    assert warned.count("RendererNotFoundWarning") == 1 and "/no/such/dot" in warned
