@@ -92,26 +92,31 @@ class BackwardStep:
     upstream: float
     contributions: tuple[GradContribution, ...]
 
-    def describe(self, names: Mapping[Value, str] | None = None) -> str:
+    def describe(self, names: Mapping[Value, str] | None = None, precision: int = 4) -> str:
         """The step in words, one line for the node and one per parent edge.
 
-        ``names`` maps Values to names (default: labels, else op names).
+        ``names`` maps Values to names (default: labels, else op names); numbers are
+        shown with ``precision`` significant digits.
         """
         name = (lambda v: names[v]) if names is not None else _fallback_name
+
+        def fmt(x: float) -> str:
+            return format_number(x, precision)
+
         node = name(self.node)
         lines = [
             f"step {self.index + 1}: {node} (op {self.node.op}, data "
-            f"{format_number(self.node.data)}) passes back its grad "
-            f"{format_number(self.upstream)}"
+            f"{fmt(self.node.data)}) passes back its grad "
+            f"{fmt(self.upstream)}"
         ]
         for c in self.contributions:
             parent = name(c.parent)
             lines.append(
                 f"  to {parent}: local derivative d{_short(node)}/d{_short(parent)} = "
-                f"{format_number(c.local_grad)}, adds {format_number(c.local_grad)} * "
-                f"{format_number(self.upstream)} = {format_number(c.contribution)}, "
-                f"{_short(parent)}.grad {format_number(c.grad_before)} -> "
-                f"{format_number(c.grad_after)}"
+                f"{fmt(c.local_grad)}, adds {fmt(c.local_grad)} * "
+                f"{fmt(self.upstream)} = {fmt(c.contribution)}, "
+                f"{_short(parent)}.grad {fmt(c.grad_before)} -> "
+                f"{fmt(c.grad_after)}"
             )
         return "\n".join(lines)
 
@@ -216,7 +221,7 @@ class BackwardTrace:
     def __len__(self) -> int:
         return len(self.steps)
 
-    def frame_text(self, frame: int) -> str:
+    def frame_text(self, frame: int, precision: int = 4) -> str:
         """The words for frame ``frame`` (0 = the seed, k = after step k)."""
         root = _short(self.names[self.root])
         if frame == 0:
@@ -227,11 +232,11 @@ class BackwardTrace:
                 f"from 0. {len(self.steps)} steps follow, outputs before inputs: each node "
                 "passes its grad back once all its uses have passed theirs to it."
             )
-        text = self.steps[frame - 1].describe(self.names)
+        text = self.steps[frame - 1].describe(self.names, precision)
         if frame == len(self.steps):
             text += f"\ndone: every grad is now d{root}/d(that node)."
             earlier = [
-                f"{self.names[v]} had {format_number(self.before[v])}"
+                f"{self.names[v]} had {format_number(self.before[v], precision)}"
                 for v in self.nodes
                 if v.is_leaf and self.before[v] != 0.0
             ]
@@ -450,7 +455,8 @@ class StepThrough:
             self.picture.value = self.svg(frame)
         except Exception as error:  # e.g. no Graphviz renderer: still show the steps
             self.picture.value = f"<pre>{html.escape(str(error))}</pre>"
-        self.panel.value = f"<pre>{html.escape(self.trace.frame_text(frame))}</pre>"
+        text = self.trace.frame_text(frame, self._draw_options.get("precision", 4))
+        self.panel.value = f"<pre>{html.escape(text)}</pre>"
 
     def _repr_mimebundle_(self, **kwargs: Any):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -502,8 +508,9 @@ def export_html(
     """
     trace = record_backward(root)
     _check_size(trace, max_steps, "export_html")
+    precision = draw_options.get("precision", 4)  # the panels' numbers match the drawing's
     frames = [
-        _frame_section(trace, k, frame_svg(trace, k, **draw_options))
+        _frame_section(trace, k, frame_svg(trace, k, **draw_options), precision)
         for k in range(len(trace.steps) + 1)
     ]
     page = _PAGE.format(
@@ -519,7 +526,7 @@ def export_html(
     return path
 
 
-def _frame_section(trace: BackwardTrace, frame: int, svg: str) -> str:
+def _frame_section(trace: BackwardTrace, frame: int, svg: str, precision: int) -> str:
     node = trace.root if frame == 0 else trace.steps[frame - 1].node
     return (
         f'<section class="frame" id="frame-{frame}" data-frame="{frame}" '
@@ -527,7 +534,7 @@ def _frame_section(trace: BackwardTrace, frame: int, svg: str) -> str:
         f'data-label="{html.escape(_frame_label(frame, len(trace.steps)))}"'
         f"{' hidden' if frame else ''}>\n"
         f'<div class="graph">{svg}</div>\n'
-        f'<pre class="panel">{html.escape(trace.frame_text(frame))}</pre>\n'
+        f'<pre class="panel">{html.escape(trace.frame_text(frame, precision))}</pre>\n'
         "</section>"
     )
 
@@ -547,7 +554,7 @@ _PAGE = """<!DOCTYPE html>
 <button id="prev" type="button" title="previous step (left arrow)">&#9664; Previous</button>
 <input id="slider" type="range" min="0" max="{last}" value="0" step="1" aria-label="step">
 <button id="next" type="button" title="next step (right arrow)">Next &#9654;</button>
-<span id="step-label">{label}</span>
+<span id="step-label" aria-live="polite">{label}</span>
 </nav>
 <p class="hint">Red: the node whose gradient is passed back in this step.
 Blue outline: the parents that receive a share. Keys: &larr; &rarr; Home End.</p>

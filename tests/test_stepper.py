@@ -399,3 +399,16 @@ def test_widget_without_a_renderer_still_steps_and_says_why(tmp_path, monkeypatc
     assert widget.picture.value.startswith("<pre>") and "MICROGRAD_DOT" in widget.picture.value
     widget.next()
     assert widget.panel.value.startswith("<pre>step 1: out ")
+
+
+def test_precision_applies_to_pictures_and_panels(tmp_path):
+    from micrograd.stepper import export_html
+
+    x = Value(1 / 3, label="x")
+    y = x * (2 / 3)
+    y.label = "y"
+    page = export_html(y, tmp_path / "p.html", precision=6).read_text(encoding="utf-8")
+    assert "grad 0.666667" in page  # x's grad in the last picture
+    assert "x.grad 0 -&gt; 0.666667" in page  # and in the panel
+    assert "y (op *, data 0.222222)" in page
+    assert "grad 0.6667" not in page
