@@ -26,7 +26,7 @@ def test_demo_writes_its_files(tmp_path):
     result = _run("demo", "--epochs", "3", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert (out / "decision_boundary.png").read_bytes()[:8] == PNG
-    assert (out / "loss.png").read_bytes()[:8] == PNG
+    assert (out / "loss_curve.png").read_bytes()[:8] == PNG
     summary = json.loads((out / "summary.json").read_text())
     assert summary["epochs"] == 3 and summary["steps"] == 3
     assert summary["architecture"]["sizes"] == [16, 16, 1]
@@ -34,6 +34,15 @@ def test_demo_writes_its_files(tmp_path):
     assert summary["loss"] == "hinge" and summary["alpha"] == 1e-4
     assert len(summary["history"]["loss"]) == 3
     assert 0.0 <= summary["final_accuracy"] <= 1.0
+    from micrograd.nn import MLP
+
+    model = MLP.load(out / "model.json")
+    assert model.sizes == [16, 16, 1] and len(model.parameters()) == summary["parameters"]
+    from micrograd.data import make_moons
+    from micrograd.train import accuracy
+
+    X, y = make_moons(n_samples=100, noise=0.1, seed=summary["seed"])
+    assert accuracy(model, X, y) == summary["final_accuracy"]  # the saved model is the trained one
     # the loss and accuracy are printed as it goes, and the progress bar goes to stderr
     assert "epoch    1  loss" in result.stdout and "epoch    3  loss" in result.stdout
     assert "training accuracy" in result.stdout

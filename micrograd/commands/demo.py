@@ -6,8 +6,9 @@ the SVM max-margin (hinge) loss plus L2 regularisation (alpha 1e-4), by full-bat
 descent for 100 steps with the learning rate falling linearly from 1.0 to 0.1. It reaches
 100% training accuracy.
 
-The decision boundary and the loss/accuracy curves are written as PNG files into --out,
-with a JSON summary of the run.
+The decision boundary and the loss/accuracy curves are written as PNG files into --out
+(decision_boundary.png, loss_curve.png), with a JSON summary of the run (summary.json) and
+the trained model (model.json; load it with micrograd.nn.MLP.load).
 """
 
 from __future__ import annotations
@@ -243,15 +244,16 @@ def run(args: argparse.Namespace) -> int:
 
     files = {
         "decision_boundary": os.path.join(out, "decision_boundary.png"),
-        "loss": os.path.join(out, "loss.png"),
+        "loss_curve": os.path.join(out, "loss_curve.png"),
         "summary": os.path.join(out, "summary.json"),
+        "model": os.path.join(out, "model.json"),
     }
     title = f"{args.dataset}, MLP(2, {sizes}): training accuracy {final_accuracy:.0%}"
     plots.plot_decision_boundary(model, X, y, title=title).savefig(
         files["decision_boundary"], dpi=120
     )
     plots.plot_history(history, title=f"{loss} loss, {args.optimizer}").savefig(
-        files["loss"], dpi=120
+        files["loss_curve"], dpi=120
     )
     summary = {
         "dataset": args.dataset,
@@ -276,6 +278,7 @@ def run(args: argparse.Namespace) -> int:
     with open(files["summary"], "w", encoding="utf-8") as f:
         json.dump(summary, f, indent=1)
         f.write("\n")
+    model.save(files["model"])  # load it again with MLP.load(path)
     for name, path in files.items():
         print(f"wrote {name}: {path}")
     return 0
