@@ -8,6 +8,7 @@ names the mistake (its ``kind``), and the message says where (the op) and with w
 from __future__ import annotations
 
 import math
+import random
 import textwrap
 
 import pytest
@@ -459,3 +460,181 @@ def test_a_transposed_square_gradient_is_caught_by_its_numbers():
     square = [c for c in result.cases if len(c.inputs["W"]) == len(c.inputs["x"]) > 1]
     assert square and not any(c.passed for c in square)
     assert any("d loss/d W[" in c.problem for c in square)
+
+
+# --------------------------------------------------------------------------------------
+# Exercises 4-6: the network, the optimizers, the training loop
+# --------------------------------------------------------------------------------------
+
+
+class NeuronRight:
+    def __init__(self, nin, nonlin=True):
+        self.w = [EngineValue(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = EngineValue(0.0)
+        self.nonlin = nonlin
+
+    def __call__(self, x):
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return act.tanh() if self.nonlin else act
+
+    def parameters(self):
+        return [*self.w, self.b]
+
+
+class NeuronNoActivation(NeuronRight):
+    def __call__(self, x):
+        return sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+
+
+class NeuronOnData(NeuronRight):
+    def __call__(self, x):
+        act = sum(wi.data * xi for wi, xi in zip(self.w, x)) + self.b.data
+        return EngineValue(math.tanh(act) if self.nonlin else act)
+
+
+class NeuronCopies(NeuronRight):
+    def parameters(self):
+        return [EngineValue(p.data) for p in [*self.w, self.b]]
+
+
+class NeuronNoBias(NeuronRight):
+    def parameters(self):
+        return list(self.w)
+
+
+class SGDRight:
+    def __init__(self, params, lr=0.01):
+        self.params, self.lr = list(params), lr
+
+    def step(self):
+        for p in self.params:
+            p.data -= self.lr * p.grad
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = 0.0
+
+
+class SGDUphill(SGDRight):
+    def step(self):
+        for p in self.params:
+            p.data += self.lr * p.grad
+
+
+class SGDNoLR(SGDRight):
+    def step(self):
+        for p in self.params:
+            p.data -= p.grad
+
+
+class MomentumForgets(SGDRight):
+    def __init__(self, params, lr=0.01, momentum=0.9):
+        super().__init__(params, lr)
+        self.momentum = momentum
+
+    def step(self):
+        for p in self.params:
+            velocity = 0.0  # recreated every step: nothing is remembered
+            velocity = self.momentum * velocity + p.grad
+            p.data -= self.lr * velocity
+
+
+class MomentumAverage(MomentumForgets):
+    def __init__(self, params, lr=0.01, momentum=0.9):
+        super().__init__(params, lr, momentum)
+        self.v = [0.0] * len(self.params)
+
+    def step(self):
+        for i, p in enumerate(self.params):
+            self.v[i] = self.momentum * self.v[i] + (1 - self.momentum) * p.grad
+            p.data -= self.lr * self.v[i]
+
+
+def adam_class(bias_correction=True, eps_inside=False):
+    class Adam(SGDRight):
+        def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
+            super().__init__(params, lr)
+            self.betas, self.eps, self.t = betas, eps, 0
+            self.m = [0.0] * len(self.params)
+            self.v = [0.0] * len(self.params)
+
+        def step(self):
+            b1, b2 = self.betas
+            self.t += 1
+            for i, p in enumerate(self.params):
+                self.m[i] = b1 * self.m[i] + (1 - b1) * p.grad
+                self.v[i] = b2 * self.v[i] + (1 - b2) * p.grad**2
+                m, v = self.m[i], self.v[i]
+                if bias_correction:
+                    m, v = m / (1 - b1**self.t), v / (1 - b2**self.t)
+                denominator = math.sqrt(v + self.eps) if eps_inside else math.sqrt(v) + self.eps
+                p.data -= self.lr * m / denominator
+
+    return Adam
+
+
+def hinge_right(scores, labels):
+    return sum(((1 - y * s).relu() for s, y in zip(scores, labels)), 0.0) / len(scores)
+
+
+def step_with(order):
+    def train_step(model, optimizer, X, y):
+        loss = None
+        for action in order:
+            if action == "zero":
+                optimizer.zero_grad()
+            elif action == "loss":
+                loss = hinge_right([model(x) for x in X], y)
+            elif action == "backward":
+                loss.backward()
+            elif action == "step":
+                optimizer.step()
+        return loss.data
+
+    return train_step
+
+
+def train_with(train_step):
+    def train(model, optimizer, X, y, steps):
+        return [train_step(model, optimizer, X, y) for _ in range(steps)]
+
+    return train
+
+
+RIGHT_STEP = ["zero", "loss", "backward", "step"]
+
+NETWORK_CORPUS = [
+    ("neuron", NeuronNoActivation, "missing-activation"),
+    ("neuron", NeuronOnData, "detached-output"),
+    ("neuron", NeuronCopies, "parameter-copies"),
+    ("neuron", NeuronNoBias, "missing-bias"),
+    ("sgd", SGDUphill, "gradient-ascent"),
+    ("sgd", SGDNoLR, "missing-lr"),
+    ("momentum", MomentumForgets, "momentum-not-kept"),
+    ("momentum", MomentumAverage, "momentum-ema"),
+    ("adam", adam_class(bias_correction=False), "no-bias-correction"),
+    ("adam", adam_class(eps_inside=True), "eps-inside-sqrt"),
+    ("hinge_loss", lambda s, y: hinge_right(s, y) * len(s), "sum-not-mean"),
+    ("hinge_loss", lambda s, y: sum(1 - t * v for v, t in zip(s, y)) / len(s), "missing-relu"),
+    ("train_step", step_with(["loss", "backward", "step"]), "no-zero-grad"),
+    ("train_step", step_with(["loss", "backward", "zero", "step"]), "step-sees-no-gradients"),
+    ("train_step", step_with(["zero", "step", "loss", "backward"]), "step-sees-no-gradients"),
+    ("train_step", step_with(["step", "zero", "loss", "backward"]), "step-before-backward"),
+    ("train", train_with(step_with(["loss", "backward", "zero", "step"])), "no-progress"),
+]
+
+
+@pytest.mark.parametrize("entry", NETWORK_CORPUS, ids=[f"{e[0]}-{e[2]}" for e in NETWORK_CORPUS])
+def test_each_wrong_network_optimizer_or_loop_is_caught_and_named(entry):
+    name, student, kind = entry
+    result = check(name, student, quiet=True)
+    assert result.status == "failed", result.messages
+    assert kind in [d.kind for d in result.diagnoses], str(result)
+
+
+def test_the_right_network_optimizers_and_loop_pass():
+    assert check("neuron", NeuronRight, quiet=True).passed
+    assert check("sgd", SGDRight, quiet=True).passed
+    assert check("adam", adam_class(), quiet=True).passed
+    assert check("hinge_loss", hinge_right, quiet=True).passed
+    assert check("train_step", step_with(RIGHT_STEP), quiet=True).passed

@@ -15,9 +15,12 @@ tricky ones: reused nodes, negative inputs, zero), compares it with micrograd's 
 
 from micrograd.exercises import (  # noqa: F401 - importing registers the checks
     check_graph,
+    check_nn,
     check_numerical,
     check_ops,
+    check_optim,
     check_shapes,
+    check_training,
 )
 from micrograd.exercises.core import (
     EXERCISES,
