@@ -33,7 +33,6 @@ import io
 import os
 import shutil
 import sys
-import sysconfig
 import threading
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -108,12 +107,13 @@ class ForgotBackwardWarning(UserWarning):
 
 
 def _script_dirs() -> list[Path]:
-    """Where pip puts the programs of this Python: next to the interpreter, and 'scripts'."""
-    dirs = [Path(sys.executable).parent]
-    scripts = sysconfig.get_path("scripts")
-    if scripts and Path(scripts) not in dirs:
-        dirs.append(Path(scripts))
-    return dirs
+    """Where pip puts the programs of this Python, judged from ``sys.executable``.
+
+    Next to the interpreter in a virtual environment (bin/ or Scripts\\), and in its
+    Scripts\\ folder for a Windows or conda installation without one.
+    """
+    here = Path(sys.executable).parent
+    return [here, here / "Scripts", here / "bin"]
 
 
 def find_renderer() -> Path | None:

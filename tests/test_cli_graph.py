@@ -155,7 +155,7 @@ def test_hostile_expression_runs_nothing(tmp_path, capsys):
 def test_no_renderer_is_a_clear_error(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv(draw_module.ENV_VAR, raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(draw_module, "_script_dirs", lambda: [])
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     code, _, err = run(capsys, *NEURON, "-o", str(tmp_path / "graph.svg"))
     assert code == 2
     assert "pip install graphviz-pure" in err and draw_module.ENV_VAR in err

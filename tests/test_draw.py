@@ -469,7 +469,7 @@ def test_an_environment_variable_naming_no_program_is_an_error(clean_env, tmp_pa
 @pytest.fixture
 def no_renderer(clean_env, tmp_path):
     clean_env.setenv("PATH", str(tmp_path))
-    clean_env.setattr(draw_module, "_script_dirs", lambda: [])
+    clean_env.setattr(sys, "executable", str(tmp_path / "python"))  # no graphviz-pure beside
     assert find_renderer() is None
     return clean_env
 
