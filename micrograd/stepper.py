@@ -303,6 +303,7 @@ def record_backward(root: Value) -> BackwardTrace:
 
 DEFAULT_MAX_STEPS = 300
 _CURRENT, _RECEIVING = "mg_current", "mg_receiving"
+_RECEIVING_CSS = "g.mg_receiving polygon { stroke: #1f77b4; stroke-width: 3; }"
 
 
 def frame_graph(trace: BackwardTrace, frame: int, **draw_options: Any):
@@ -447,13 +448,18 @@ class StepThrough:
         return self._svgs[frame]
 
     def _show(self) -> None:
+        import graphviz
+
+        from micrograd.draw import RendererNotFoundError
+
         frame, last = self.frame, len(self.trace.steps)
         self.prev_button.disabled = frame == 0
         self.next_button.disabled = frame == last
         self.label.value = _frame_label(frame, last)
         try:
-            self.picture.value = self.svg(frame)
-        except Exception as error:  # e.g. no Graphviz renderer: still show the steps
+            self.picture.value = f"<div><style>{_RECEIVING_CSS}</style>{self.svg(frame)}</div>"
+        except (RendererNotFoundError, graphviz.ExecutableNotFound) as error:
+            # No picture, but the steps still make sense as text: say how to get pictures.
             self.picture.value = f"<pre>{html.escape(str(error))}</pre>"
         text = self.trace.frame_text(frame, self._draw_options.get("precision", 4))
         self.panel.value = f"<pre>{html.escape(text)}</pre>"
@@ -519,6 +525,7 @@ def export_html(
         label=html.escape(_frame_label(0, len(trace.steps))),
         frames="\n".join(frames),
         style=_STYLE,
+        receiving=_RECEIVING_CSS,
         script=_SCRIPT,
     )
     path = Path(path)
@@ -545,7 +552,7 @@ _PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>{style}</style>
+<style>{style}{receiving}</style>
 </head>
 <body>
 <header>
@@ -578,7 +585,6 @@ nav button { font-size: 1.1em; padding: .3em .9em; }
 .graph svg { width: 100%; height: auto; max-height: 65vh; }
 .panel { font-size: 1.15em; background: #f6f6f6; padding: .8em; border-radius: 4px;
          white-space: pre-wrap; }
-g.mg_receiving polygon { stroke: #1f77b4; stroke-width: 3; }
 """
 
 # Show one frame at a time; everything else is plain HTML, readable without JavaScript.
