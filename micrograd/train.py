@@ -288,7 +288,8 @@ class History:
     """Loss and accuracy of a training run, per step (one update) and per epoch.
 
     ``loss[i]`` and ``accuracy[i]`` are measured on the batch of step ``i`` *before* its
-    update (the forward pass of that step). ``epoch_loss[e]`` is the average over the
+    update (the forward pass of that step); the loss includes the L2 penalty when
+    ``alpha > 0``. ``epoch_loss[e]`` is the average over the
     batches of epoch ``e``, weighted by their size. ``lr[i]`` is the learning rate used in
     step ``i``. All plain lists of floats: ``plt.plot(history.loss)`` just works.
     """

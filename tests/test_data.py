@@ -18,6 +18,7 @@ from micrograd.data import (
     make_circles,
     make_moons,
     make_spirals,
+    standardize,
     train_test_split,
     xor,
 )
@@ -235,3 +236,19 @@ def test_iris_is_found_as_package_data():
     resource = resources.files("micrograd").joinpath("datasets/iris.csv")
     assert resource.is_file()
     assert resource.read_text("utf-8").startswith("sepal_length,")
+
+
+def test_standardize_gives_mean_0_and_std_1_and_reuses_the_training_stats():
+    X, _ = load_iris()
+    scaled, mean, std = standardize(X)
+    for column in zip(*scaled):
+        m = sum(column) / len(column)
+        sd = math.sqrt(sum((v - m) ** 2 for v in column) / len(column))
+        assert m == pytest.approx(0.0, abs=1e-12) and sd == pytest.approx(1.0)
+    assert mean == pytest.approx([5.8433, 3.0573, 3.758, 1.1993], abs=5e-4)
+    again, _, _ = standardize(X[:3], mean, std)
+    assert again == scaled[:3]
+    constant, _, std_c = standardize([[1.0, 5.0], [2.0, 5.0]])
+    assert std_c[1] == 1.0 and [row[1] for row in constant] == [0.0, 0.0]
+    with pytest.raises(ValueError, match="one number per feature"):
+        standardize(X, mean=[0.0], std=[1.0])

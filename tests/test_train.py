@@ -12,7 +12,14 @@ import micrograd
 import micrograd.losses
 import micrograd.train
 from micrograd import Value
-from micrograd.data import make_moons, make_spirals, xor
+from micrograd.data import (
+    load_iris,
+    make_moons,
+    make_spirals,
+    standardize,
+    train_test_split,
+    xor,
+)
 from micrograd.nn import MLP
 from micrograd.optim import SGD, linear_decay
 from micrograd.train import (
@@ -198,6 +205,27 @@ def test_plus_minus_one_labels_and_a_loss_function_from_losses():
     assert evaluate(mpm, X, y_pm) == evaluate(m01, X, y01)
     with pytest.raises(ValueError, match="mixed"):
         fit(MLP(2, [4, 1], seed=0), X, [-1, 0, *y01[2:]], epochs=1, progress=False)
+
+
+def test_iris_three_classes_generalise_to_held_out_flowers():
+    X, y = load_iris()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, seed=0)
+    X_train, mean, std = standardize(X_train)
+    X_test, _, _ = standardize(X_test, mean, std)
+    model = MLP(4, [8, 3], seed=0)
+    fit(
+        model,
+        X_train,
+        y_train,
+        loss="cross_entropy",
+        optimizer="adam",
+        lr=0.05,
+        epochs=30,
+        seed=0,
+        progress=False,
+    )
+    assert accuracy(model, X_train, y_train) >= 0.95
+    assert accuracy(model, X_test, y_test) >= 0.9
 
 
 # -- what fit records ----------------------------------------------------------------------
