@@ -63,6 +63,15 @@ def _neuron():
     return out
 
 
+# Labels of the boxes outlined as receiving a share in the visible frame, and their colour.
+RECEIVING_JS = """() => {
+  const frame = [...document.querySelectorAll("section.frame")].find(f => !f.hidden);
+  return [...frame.querySelectorAll("g.node.mg_receiving")].map(g => [
+    g.querySelector("text").textContent,
+    getComputedStyle(g.querySelector("polygon")).stroke,
+  ]);
+}"""
+
 # The value boxes of the visible frame: {label: [texts of the box]}.
 BOXES_JS = """() => {
   const frame = [...document.querySelectorAll("section.frame")].find(f => !f.hidden);
@@ -121,9 +130,14 @@ def test_page_loads_without_console_errors(page_with_errors):
 def test_next_advances_the_highlighted_node_step_by_step(page_with_errors):
     page, errors, trace, _out = page_with_errors
     seen = [_visible_frame(page)]
-    for _ in trace.steps:
+    for step in trace.steps:
         page.click("#next")
         seen.append(_visible_frame(page))
+        receiving = page.evaluate(RECEIVING_JS)
+        assert sorted(label for label, _ in receiving) == sorted(
+            p.label for p in set(step.node.parents)
+        )
+        assert {stroke for _, stroke in receiving} == {"rgb(31, 119, 180)"}  # the CSS blue
     for k, shown in enumerate(seen):
         assert shown["frame"] == k and shown["slider"] == str(k)
         node = trace.root if k == 0 else trace.steps[k - 1].node
