@@ -14,8 +14,8 @@ import micrograd
 from micrograd.cli import main
 from micrograd.exercises import EXERCISES, CheckResult, check, list_exercises, reset_attempts
 from micrograd.exercises import build as exbuild
-from micrograd.exercises.check_graph import GRAPHS, reference_grads
-from micrograd.exercises.check_ops import OPS, make_cases
+from micrograd.exercises.checks.graph import GRAPHS, reference_grads
+from micrograd.exercises.checks.ops import OPS, make_cases
 from micrograd.exercises.sandbox import call
 from micrograd.exercises.scaffold import Value as ScaffoldValue
 
@@ -376,3 +376,29 @@ def test_cli_list_names_the_exercises(capsys):
     assert main(["exercises", "list"]) == 0
     out = capsys.readouterr().out
     assert "topological_sort" in out and "grad_W_by_hand" in out
+
+
+def test_every_exercise_has_a_check_function_of_its_own():
+    import micrograd.exercises as exercises
+
+    for name in EXERCISES:
+        fn = getattr(exercises, f"check_{name}")
+        assert f"check_{name}" in exercises.__all__
+        assert fn.__name__ == f"check_{name}"
+    result = exercises.check_mul(ScaffoldValue, quiet=True)
+    assert result.exercise == "mul" and result.passed
+
+
+def test_a_topological_sort_that_changes_the_graph_is_caught():
+    def destructive(root):
+        order, stack = [], [root]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(node._prev)
+            node._prev = ()  # "visited": but it destroys the graph
+        return order[::-1]
+
+    result = check("topological_sort", destructive, quiet=True)
+    assert result.status == "failed"
+    assert "mutates-graph" in [d.kind for d in result.diagnoses]

@@ -79,3 +79,33 @@ def test_the_student_notebook_runs_and_reports_not_yet_implemented(source, built
     for text in outputs:
         assert "not yet implemented" in text or "status: not implemented" in text, text
         assert "✘" not in text and "Traceback" not in text, text
+
+
+def test_an_infinite_loop_in_a_notebook_cell_becomes_feedback(tmp_path):
+    """In a kernel (as in class), a looping student op is stopped and reported, not hung."""
+    import time
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from micrograd.exercises import check\n"
+            "from micrograd.exercises.scaffold import Value\n"
+            "class Loops(Value):\n"
+            "    def exp(self):\n"
+            "        while True:\n"
+            "            pass\n"
+        ),
+        nbformat.v4.new_code_cell('check("exp", Loops, timeout=0.5)'),
+        nbformat.v4.new_code_cell(
+            'class Raises(Value):\n    def exp(self):\n        return 1 / 0\ncheck("exp", Raises)'
+        ),
+    ]
+    path = tmp_path / "loop.ipynb"
+    nbformat.write(nb, path)
+    start = time.perf_counter()
+    done = _execute(path)
+    assert time.perf_counter() - start < 60
+    assert not _errors(done)
+    outputs = _check_outputs(done)
+    assert "time limit exceeded" in outputs[0]
+    assert "ZeroDivisionError" in outputs[1]

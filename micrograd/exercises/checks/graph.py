@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from micrograd import engine
-from micrograd.exercises.check_ops import children_of, graph_nodes
+from micrograd.exercises.checks.ops import children_of, graph_nodes
 from micrograd.exercises.core import Context, close, exercise, fmt
 from micrograd.exercises.scaffold import Value as ScaffoldValue
 
