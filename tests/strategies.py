@@ -96,6 +96,9 @@ class Expr:
         # can be huge: shorten it for failure reports.
         return _shorten(to_source(self))
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # hypothesis's failure reports
+        printer.text(repr(self))
+
 
 def _shorten(text: str, limit: int = 500) -> str:
     if len(text) <= limit:
@@ -519,6 +522,9 @@ class Case:
     def __repr__(self) -> str:
         point = ", ".join(f"x{i}={x!r}" for i, x in enumerate(self.inputs))
         return f"Case({self.expr!r} at {point})"
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # hypothesis's failure reports
+        printer.text(repr(self))
 
 
 def inputs_for(n_vars: int, low: float = -2.0, high: float = 2.0) -> st.SearchStrategy:
