@@ -344,6 +344,8 @@ def _assign_groups(order: list[Value], seeds: Mapping[Value, str]) -> dict[Value
     loss), stays outside.
     """
     group_of: dict[Value, str] = {}
+    if not seeds:
+        return group_of
     for v in order:  # parents before children
         if v in seeds:
             group_of[v] = seeds[v]
@@ -580,20 +582,26 @@ def _operand_order(root: Value) -> list[Value]:
     """Every Value ``root`` depends on, parents first, first operands before later ones.
 
     Like ``topological_order``, but the operands are visited left to right, so ``x * w``
-    numbers x before w and Graphviz stacks x above w.
+    numbers x before w and Graphviz stacks x above w. A node is pushed again under a
+    marker before its parents; popping the marker means its parents are all done.
     """
     order: list[Value] = []
     visited: set[Value] = set()
-    stack = [(root, False)]
+    stack: list = [root]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
+        node = stack.pop()
+        if node is _PARENTS_DONE:
+            order.append(stack.pop())  # the node under the marker
         elif node not in visited:
             visited.add(node)
-            stack.append((node, True))
-            stack.extend((p, False) for p in reversed(node.parents) if p not in visited)
+            stack += (node, _PARENTS_DONE)
+            for parent in reversed(node.parents):  # so that the first operand pops first
+                if parent not in visited:
+                    stack.append(parent)
     return order
+
+
+_PARENTS_DONE = object()
 
 
 def _fed_with(order: list[Value], params: set[Value]) -> set[Value]:
