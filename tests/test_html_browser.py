@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import micrograd
 from micrograd import Value
 from micrograd.draw import format_number
 from micrograd.stepper import export_html, record_backward
@@ -84,12 +85,18 @@ BOXES_JS = """() => {
 }"""
 
 
-@pytest.fixture
-def page_with_errors(browser, tmp_path):
-    """Open an exported page; returns (page, console errors, trace, root)."""
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """The page of _neuron(), exported once: (path, trace, root)."""
     out = _neuron()
-    trace = record_backward(out)
-    path = export_html(out, tmp_path / "steps.html", title="A neuron")
+    path = export_html(out, tmp_path_factory.mktemp("html") / "steps.html", title="A neuron")
+    return path, record_backward(out), out
+
+
+@pytest.fixture
+def page_with_errors(browser, exported):
+    """Open the exported page; returns (page, console errors, trace, root)."""
+    path, trace, out = exported
     page = browser.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -170,13 +177,15 @@ def test_keyboard_and_slider_move_between_frames(page_with_errors):
 
 
 def test_last_frame_shows_the_final_gradients(page_with_errors):
-    page, errors, trace, out = page_with_errors
+    page, errors, trace, _out = page_with_errors
     for _ in trace.steps:
         page.click("#next")
     boxes = page.evaluate(BOXES_JS)
-    out.backward()  # the engine's own pass gives the gradients to expect
-    assert sorted(boxes) == sorted(v.label for v in trace.nodes)
-    for node in trace.nodes:
+    fresh = _neuron()  # the same graph again: its own backward() gives the expected grads
+    fresh.backward()
+    nodes = micrograd.topological_order(fresh)
+    assert sorted(boxes) == sorted(v.label for v in trace.nodes) == sorted(v.label for v in nodes)
+    for node in nodes:
         texts = boxes[node.label]
         assert f"grad {format_number(node.grad)}" in texts, (node.label, texts)
         assert f"data {format_number(node.data)}" in texts
