@@ -554,6 +554,15 @@ def _run_case(cls, case: OpCase, ctx: Context, observations: list[Observation]) 
                 f"End {method} with `return out`.",
                 key=f"wrong-return-type:{method}",
             )
+        elif hasattr(out, "data"):
+            ctx.diagnose(
+                "wrong-return-type",
+                f"{method} returned a {got} without a `_backward` ({out!r}): a node of another "
+                "class (micrograd's own Value?) instead of this exercise's Value.",
+                "Make the new node with the Value class you are writing: "
+                "Value(<result>, (self, other), '<op>').",
+                key=f"wrong-return-type:{method}",
+            )
         else:
             ctx.diagnose(
                 "wrong-return-type",
@@ -771,9 +780,9 @@ def run_op(op: str, cls, ctx: Context) -> None:
             f"got {type(cls).__name__}.",
         )
     observations: list[Observation] = []
+    before = len(ctx.diagnoses)
     for case in make_cases(op, ctx.rng):
         _run_case(cls, case, ctx, observations)
-    before = len(ctx.diagnoses)
     _explain(op, 0, observations, ctx)
     if op in ("mul", "div"):
         _explain(op, 1, observations, ctx)
