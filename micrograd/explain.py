@@ -108,8 +108,16 @@ def _expression(node: Value, names: dict[Value, str]) -> str:
 
 
 def _wrap(name: str) -> str:
-    """Parenthesise a sub-expression so that "a + b" times c reads "(a + b) * c"."""
-    return f"({name})" if " " in name and not name.endswith(")") else name
+    """Parenthesise a sub-expression so that "a + b" times c reads "(a + b) * c".
+
+    Only names with a space outside all parentheses need it: "tanh(a + b)" does not.
+    """
+    depth = 0
+    for char in name:
+        depth += (char == "(") - (char == ")")
+        if char == " " and depth == 0:
+            return f"({name})"
+    return name
 
 
 # --------------------------------------------------------------------------------------

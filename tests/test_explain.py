@@ -314,3 +314,9 @@ def test_ipython_text_display_is_the_ledger():
     ledger = explain(a, out)
     assert pretty(ledger) == str(ledger)
     assert repr(ledger) == "Explanation(x='a', output='(a * a) + a', paths=3, total=7.0)"
+
+
+def test_names_keep_the_order_of_operations():
+    a, b, c, d = (Value(float(i), label=n) for i, n in enumerate("abcd", start=1))
+    names = node_names(((a * b) + (c * d)) * d)
+    assert "((a * b) + (c * d)) * d" in names.values()
