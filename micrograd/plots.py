@@ -594,7 +594,7 @@ def ball_positions(
 
     >>> round(ball_positions("sgd")[-1], 2)        # stuck in the local minimum
     1.33
-    >>> round(ball_positions("momentum")[-1], 2)   # rolled over the bump to the global one
+    >>> round(ball_positions("momentum", steps=300)[-1], 2)   # over the bump, to the global one
     -1.48
     """
     return [p[0] for p in _descend(curve, [start], optimizer, lr, steps)]

@@ -340,3 +340,13 @@ def test_figures_save_as_png(tmp_path):
     fig.savefig(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not math.isnan(fig.get_figwidth())
+
+
+def test_docstring_examples():
+    import doctest
+
+    import micrograd.plots
+
+    result = doctest.testmod(micrograd.plots)
+    assert result.attempted >= 5
+    assert result.failed == 0
