@@ -12,9 +12,12 @@ import random
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from micrograd import Value as EngineValue
 from micrograd.exercises import check, reset_attempts
+from micrograd.exercises.checks.ops import OpCase, hypotheses
 from micrograd.exercises.scaffold import Value as ScaffoldValue
 
 
@@ -638,3 +641,46 @@ def test_the_right_network_optimizers_and_loop_pass():
     assert check("adam", adam_class(), quiet=True).passed
     assert check("hinge_loss", hinge_right, quiet=True).passed
     assert check("train_step", step_with(RIGHT_STEP), quiet=True).passed
+
+
+# --------------------------------------------------------------------------------------
+# The diagnosis model against real code: each hypothesis predicts what its code computes
+# --------------------------------------------------------------------------------------
+
+
+FORMULA_CODE = {"b": "other.data", "a": "self.data", "1": "1.0"}
+CHAIN_CODE = {"out.grad": "out.grad", "nothing": "1.0", "self.grad": "self.grad"}
+MUL_HYPOTHESES = hypotheses("mul", 0)
+MUL_MUTANTS = [
+    value_class_with(
+        MUL.format(
+            children="(self, other)",
+            acc="+=" if h.accumulate else "=",
+            self_local=("" if h.sign > 0 else "-") + f"({FORMULA_CODE[h.formula.text]})",
+            other_local="self.data",
+            chain=CHAIN_CODE[h.chain],
+        )
+    )
+    for h in MUL_HYPOTHESES
+]
+finite = st.floats(min_value=-3, max_value=3, allow_nan=False).map(lambda x: round(x, 3))
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=finite, b=finite, upstream=finite, pre=finite)
+def test_every_mul_hypothesis_predicts_what_its_code_computes(a, b, upstream, pre):
+    case = OpCase("mul", "binary", (a, b), upstream, (pre, 0.0))
+    for h, cls in zip(MUL_HYPOTHESES, MUL_MUTANTS):
+        x, y = cls(a), cls(b)
+        x.grad = pre
+        out = x * y
+        out.grad = upstream
+        out._backward()
+        predicted = h.predict((a, b, a * b), case.upstream, pre)
+        assert x.grad == pytest.approx(predicted, rel=1e-9, abs=1e-12), h
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**6))
+def test_a_correct_implementation_passes_for_any_seed(seed):
+    assert check("ops", ScaffoldValue, quiet=True, seed=seed).passed
