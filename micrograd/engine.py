@@ -22,11 +22,15 @@ Values (``grad(..., create_graph=True)``, for second derivatives).
 from __future__ import annotations
 
 import builtins
+import gc
 import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import Union
 
 Number = Union[int, float]  # noqa: UP007 - evaluated at runtime on 3.10
@@ -181,15 +185,15 @@ def _dot_grads(*inputs_and_out):  # d(w.x + b)/dw_i = x_i, d/dx_i = w_i, d/db = 
 def _dot_forward(*inputs: float) -> float:
     n = len(inputs) // 2
     bias = inputs[2 * n] if len(inputs) % 2 else 0.0
-    return builtins.sum(map(float.__mul__, inputs[:n], inputs[n : 2 * n])) + bias
+    return builtins.sum(map(operator.mul, inputs[:n], inputs[n : 2 * n])) + bias
 
 
 #        name       forward (on floats)               local derivatives (inputs..., out)
-ADD = Op("+", float.__add__,                  lambda a, b, out: (1.0, 1.0))  # fmt: skip
-SUB = Op("-", float.__sub__,                  lambda a, b, out: (1.0, -1.0))  # fmt: skip
-MUL = Op("*", float.__mul__,                  lambda a, b, out: (b, a))  # fmt: skip
+ADD = Op("+", operator.add,                   lambda a, b, out: (1.0, 1.0))  # fmt: skip
+SUB = Op("-", operator.sub,                   lambda a, b, out: (1.0, -1.0))  # fmt: skip
+MUL = Op("*", operator.mul,                   lambda a, b, out: (b, a))  # fmt: skip
 DIV = Op("/", _divide,                        lambda a, b, out: (1 / b, -out / b))  # fmt: skip
-NEG = Op("neg", float.__neg__,                lambda a, out: (-1.0,))  # fmt: skip
+NEG = Op("neg", operator.neg,                 lambda a, out: (-1.0,))  # fmt: skip
 EXP = Op("exp", _exp,                         lambda a, out: (out,))  # fmt: skip
 LOG = Op("log", _log,                         lambda a, out: (1 / a,))  # fmt: skip
 TANH = Op("tanh", math.tanh,                  lambda a, out: (1 - out * out,))  # fmt: skip
@@ -381,21 +385,55 @@ class Value:
         if not self._parents:  # a leaf: d self / d self = 1, accumulated like any leaf
             self.grad += 1.0
             return
-        order = topological_order(self, include_leaves=False)
-        for node in order:  # interior nodes start from zero on every call
-            node.grad = 0.0
-        self.grad = 1.0
-        for node in reversed(order):  # outputs before inputs
-            upstream = node.grad
-            for parent, local in zip(node._parents, node._local_grads):
-                parent.grad += local * upstream  # chain rule; += sums over all uses
+        with _gc_paused():
+            order = topological_order(self)
+            earlier = []  # (leaf, the gradient it accumulated before this call)
+            for node in order:
+                if not node._parents:
+                    earlier.append((node, node.grad))
+                node.grad = 0.0
+            self.grad = 1.0
+            for node in reversed(order):  # outputs before inputs
+                upstream = node.grad
+                for parent, local in zip(node._parents, node._local_grads):
+                    parent.grad += local * upstream  # chain rule; += sums over all uses
+            # Add this call's gradient to the leaves' earlier ones in one step, so that two
+            # calls give exactly twice the gradient (g + g), whatever the order of the paths.
+            for leaf, before in earlier:
+                leaf.grad += before
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, and restore it even if the body raises.
+
+    The graph has no reference cycles, so nothing is lost; without the pause the collector
+    would repeatedly scan the whole (large, long-lived) graph while backward() runs.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _lift(x: Operand, op: Op) -> Value:
     """Wrap a plain number as a constant leaf Value."""
     if isinstance(x, Value):
         return x
-    return Value(_as_float(x, f"the {op.name!r} op"))
+    try:
+        return Value(x)
+    except TypeError:
+        raise _operand_error(op, x) from None
+
+
+def _operand_error(op: Op, x: object) -> TypeError:
+    return TypeError(
+        f"the {op.name!r} op needs numbers or Values, but got {type(x).__name__}: {x!r}. "
+        "Convert it with float(...) or wrap it as Value(...)."
+    )
 
 
 def _data(x: Operand) -> float:
@@ -408,23 +446,35 @@ def _apply1(op: Op, a: Value) -> Value:
     out = op.forward(x)
     if out - out != 0.0:  # inf or nan
         raise _not_finite(op, (x,), out)
-    return _node(out, op, (a,), op.local_grads(x, out))
+    v = _new_value(Value)  # a new node (Value.__init__'s checks are not needed here)
+    v.data, v.grad, v.label = out, 0.0, ""
+    v._op, v._parents, v._local_grads = op, (a,), op.local_grads(x, out)
+    return v
 
 
 def _apply2(op: Op, a: Value, b: Operand) -> Value:
     """Apply a two-input op (``b`` may be a plain number, made into a constant Value)."""
     if not isinstance(b, Value):
-        b = _lift(b, op)
+        try:
+            b = Value(b)
+        except TypeError:
+            raise _operand_error(op, b) from None
     x, y = a.data, b.data
     out = op.forward(x, y)
     if out - out != 0.0:  # inf or nan
         raise _not_finite(op, (x, y), out)
-    return _node(out, op, (a, b), op.local_grads(x, y, out))
+    v = _new_value(Value)
+    v.data, v.grad, v.label = out, 0.0, ""
+    v._op, v._parents, v._local_grads = op, (a, b), op.local_grads(x, y, out)
+    return v
 
 
-def _apply(op: Op, inputs: Iterable[Operand]) -> Value:
+def _apply(op: Op, inputs: tuple) -> Value:
     """Apply an op with any number of inputs (sum, dot)."""
-    parents = tuple(_lift(v, op) for v in inputs)
+    if all(map(isinstance, inputs, repeat(Value))):
+        parents = inputs
+    else:
+        parents = tuple(_lift(v, op) for v in inputs)
     xs = [p.data for p in parents]
     out = op.forward(*xs)
     if out - out != 0.0:
@@ -492,7 +542,7 @@ def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - mirrors the builtin
 
     Same value and gradients as a chain of ``+``, with n - 1 fewer nodes.
     """
-    values = list(values)
+    values = tuple(values)
     if not values:
         return Value(0.0)
     return _apply(SUM, values)
@@ -506,13 +556,14 @@ def dot(
     Local derivatives: d/dw_i = x_i, d/dx_i = w_i, d/db = 1. Same value and gradients
     as the expanded ``w_i * x_i`` graph, with 2n fewer nodes.
     """
-    weights, inputs = list(weights), list(inputs)
     if len(weights) != len(inputs):
         raise ValueError(
             f"dot needs as many weights as inputs, got {len(weights)} weights "
             f"and {len(inputs)} inputs."
         )
-    return _apply(DOT, weights + inputs + ([] if bias is None else [bias]))
+    if bias is None:
+        return _apply(DOT, (*weights, *inputs))
+    return _apply(DOT, (*weights, *inputs, bias))
 
 
 # --------------------------------------------------------------------------------------
@@ -524,22 +575,26 @@ def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
     """Every Value that ``root`` depends on, each listed after all of its parents.
 
     A depth-first search with an explicit stack instead of recursion, so a chain of a
-    million ops cannot overflow Python's call stack.
+    million ops cannot overflow Python's call stack. A node is pushed again under a
+    marker before its parents; popping the marker means its parents are all done.
     """
     order: list[Value] = []
     visited = set()
-    stack = [(root, False)]
+    stack: list = [root]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
+        node = stack.pop()
+        if node is _PARENTS_DONE:
+            order.append(stack.pop())  # the node under the marker
         elif node not in visited:
             visited.add(node)
-            stack.append((node, True))  # come back to it after its parents
+            stack += (node, _PARENTS_DONE)
             for parent in node._parents:
                 if parent not in visited and (include_leaves or parent._parents):
-                    stack.append((parent, False))
+                    stack.append(parent)
     return order
+
+
+_PARENTS_DONE = object()
 
 
 def grad(
