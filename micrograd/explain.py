@@ -191,7 +191,7 @@ class Explanation:
 
     def _title(self) -> str:
         out, x = self.names[self.output], self.names[self.x]
-        out = f"({out})" if " " in out else out
+        out, x = (name if name.isidentifier() else f"({name})" for name in (out, x))
         return f"d{out}/d{x}"
 
     def _grad_note(self) -> str:

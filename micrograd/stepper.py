@@ -129,8 +129,9 @@ def _fallback_name(v: Value) -> str:
 
 
 def _short(name: str) -> str:
-    """Parenthesise a name with spaces in a derivative, so d(a * b)/da reads well."""
-    return f"({name})" if " " in name else name
+    """Parenthesise a name that is not a plain identifier, so d(a * b)/da and
+    d(x1*w1)/dx1 read well."""
+    return name if name.isidentifier() else f"({name})"
 
 
 # --------------------------------------------------------------------------------------

@@ -412,3 +412,14 @@ def test_precision_applies_to_pictures_and_panels(tmp_path):
     assert "x.grad 0 -&gt; 0.666667" in page  # and in the panel
     assert "y (op *, data 0.222222)" in page
     assert "grad 0.6667" not in page
+
+
+def test_derivatives_of_labels_that_are_not_names_are_parenthesised():
+    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
+    p = x1 * w1
+    p.label = "x1*w1"
+    n = p + 1.0
+    n.label = "n"
+    steps = list(backward_steps(n))
+    assert "local derivative dn/d(x1*w1) = 1" in str(steps[0])
+    assert "local derivative d(x1*w1)/dx1 = -3" in str(steps[1])
