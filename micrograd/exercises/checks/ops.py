@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from micrograd.engine import Value as RefValue
 from micrograd.exercises.core import Context, Stop, close, exercise, fmt
@@ -719,7 +719,7 @@ def _report(h: Hypothesis, op, var, method, obs, operand, ctx: Context) -> None:
         (x for x in obs if x.case.pre[operand] != 0 and x.case.upstream != 1.0), obs[0]
     )  # an example where every mistake shows
     expected_formula = hypotheses(op, operand)[0].formula.text
-    where = f"{method} (the `{var}` operand)"
+    where = f"{method} (the `{var}` operand)" if op in ("mul", "div") else method
     name = o.case.names[operand]
     want = hypotheses(op, operand)[0].predict(o.args, o.case.upstream, o.case.pre[operand])
     example = (
@@ -747,7 +747,7 @@ def _report(h: Hypothesis, op, var, method, obs, operand, ctx: Context) -> None:
         diagnose(
             "missing-chain-factor",
             f"{where}: the chain factor out.grad is missing: the local derivative is added "
-            f"as it is, as if out.grad were 1. With out.grad = {fmt(o.case.upstream)}: " + example,
+            f"as it is, as if out.grad were 1. " + example,
             "The chain rule: d loss/d input = (d out/d input) * (d loss/d out).",
             f"Multiply by out.grad: `{var}.grad += <local derivative> * out.grad`.",
         )
@@ -772,6 +772,26 @@ def _report(h: Hypothesis, op, var, method, obs, operand, ctx: Context) -> None:
         )
 
 
+def _merge_operands(method: str, start: int, ctx: Context) -> None:
+    """The same mistake for both operands of a method: one diagnosis, "(both operands)"."""
+    mine = ctx.diagnoses[start:]
+    merged = []
+    for d in mine:
+        self_tag, other_tag = f"{method} (the `self` operand)", f"{method} (the `other` operand)"
+        twin = next((e for e in mine if e.kind == d.kind and other_tag in e.message), None)
+        if self_tag in d.message and twin is not None:
+            merged.append(
+                replace(d, message=d.message.replace(self_tag, f"{method} (both operands)"))
+            )
+        elif other_tag in d.message and any(
+            e.kind == d.kind and self_tag in e.message for e in mine
+        ):
+            continue  # folded into the `self` one
+        else:
+            merged.append(d)
+    ctx.diagnoses[start:] = merged
+
+
 def run_op(op: str, cls, ctx: Context) -> None:
     if not isinstance(cls, type):
         raise Stop(
@@ -786,6 +806,7 @@ def run_op(op: str, cls, ctx: Context) -> None:
     _explain(op, 0, observations, ctx)
     if op in ("mul", "div"):
         _explain(op, 1, observations, ctx)
+        _merge_operands(METHOD[op], before, ctx)
     reuse_failed = [
         c
         for c in ctx.cases
