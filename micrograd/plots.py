@@ -2,8 +2,8 @@
 
 Every function returns a :class:`matplotlib.figure.Figure` and never calls ``plt.show()``.
 The figures are made without ``pyplot``, so importing this module never picks or changes
-a matplotlib backend: in Jupyter the returned figure displays itself (once), in a script
-save it with ``fig.savefig("boundary.png")``. Pass ``ax=`` to draw into an axes of your
+a matplotlib backend: in Jupyter the returned figure displays itself (once, as a PNG), in
+a script save it with ``fig.savefig("boundary.png")``. Pass ``ax=`` to draw into an axes of your
 own figure instead.
 
 >>> from micrograd.plots import plot_ball_rolling
@@ -17,7 +17,9 @@ their gradients from the engine's backward pass) and numpy arrays (for the conto
 
 from __future__ import annotations
 
+import io
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
@@ -51,13 +53,46 @@ OptimizerSpec = Union[str, Callable[[list], Any]]  # noqa: UP007 - evaluated at 
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"]
 
 
+def _figure_png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _enable_jupyter_display() -> None:
+    """Let IPython/Jupyter show our figures as images.
+
+    A figure made without pyplot has no picture of itself for Jupyter (only the text
+    ``<Figure size 500x450 with 1 Axes>``) until matplotlib's inline backend registers
+    one, which happens only when pyplot is imported. So register a PNG formatter for
+    figures if IPython is running and none is registered yet; outside IPython, do nothing.
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    png = shell.display_formatter.formatters["image/png"]
+    try:
+        png.lookup_by_type(Figure)  # the inline backend (or we) already did it
+    except KeyError:
+        png.for_type(Figure, _figure_png)
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    """A figure that belongs to no pyplot backend, so it is shown exactly once in Jupyter."""
+    from matplotlib.figure import Figure
+
+    _enable_jupyter_display()
+    return Figure(figsize=(width, height), layout="constrained")
+
+
 def _new_axes(ax: Axes | None, ncols: int = 1, width: float = 5.0, height: float = 4.5):
     """Axes to draw into: the caller's, or a fresh figure (not registered with pyplot)."""
     if ax is not None:
         return ax.figure, [ax]
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width * ncols, height), layout="constrained")
+    fig = _new_figure(width * ncols, height)
     axes = fig.subplots(1, ncols, squeeze=False)[0]
     return fig, list(axes)
 
@@ -237,12 +272,10 @@ def plot_boundary_snapshots(
             "fit(..., callbacks=[snapshots]) or call snapshots.record(model)."
         )
     y = _check_points(snapshots.X, y, "plot_boundary_snapshots")
-    from matplotlib.figure import Figure
-
     n = len(snapshots)
     cols = max(1, min(cols, n))
     rows = -(-n // cols)
-    fig = Figure(figsize=(2.6 * cols, 2.6 * rows), layout="constrained")
+    fig = _new_figure(2.6 * cols, 2.6 * rows)
     grid_axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for axes, step, grid_scores, predicted in zip(
         grid_axes, snapshots.steps, snapshots.grid_scores, snapshots.predictions

@@ -350,3 +350,50 @@ def test_docstring_examples():
     result = doctest.testmod(micrograd.plots)
     assert result.attempted >= 5
     assert result.failed == 0
+
+
+def test_ipython_shows_the_figures_as_png_without_pyplot():
+    """In IPython the returned figure has a PNG picture; pyplot is still never imported.
+
+    Runs in a fresh interpreter because the IPython shell is a process-wide singleton.
+    """
+    pytest.importorskip("IPython")
+    code = (
+        "import base64, sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "import micrograd.plots as p\n"
+        "data, _ = shell.display_formatter.format(p.plot_ball_rolling(steps=5))\n"
+        "png = data['image/png']\n"
+        "png = png if isinstance(png, bytes) else base64.b64decode(png)\n"
+        "assert png[:8] == b'\\x89PNG\\r\\n\\x1a\\n', png[:8]\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+@pytest.mark.notebook
+def test_jupyter_displays_a_figure_exactly_once():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import sys\nprint(sys.prefix)"),
+        nbformat.v4.new_code_cell(
+            "from micrograd.plots import plot_history\nplot_history({'loss': [2.0, 1.0]})"
+        ),
+        nbformat.v4.new_code_cell(
+            "import matplotlib.pyplot as plt\nplot_history({'loss': [2.0, 1.0]})"
+        ),
+    ]
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    assert nb.cells[0].outputs[0]["text"].strip() == sys.prefix  # the kernel is this venv
+    for cell in nb.cells[1:]:
+        (output,) = cell.outputs  # one output: no second copy from a pyplot backend
+        assert output["output_type"] == "execute_result"
+        assert "image/png" in output["data"]
