@@ -211,7 +211,15 @@ def _power_op(k: float) -> Op:
     """``x ** k`` for a plain-number exponent k: one op per exponent, e.g. '**2'."""
 
     def local_grads(a, out):  # d(a ** k)/da = k * a ** (k - 1)
-        return (k * power(a, k - 1),) if k != 0 else (0.0,)
+        if k == 0:
+            return (0.0,)
+        try:
+            return (k * power(a, k - 1),)
+        except ZeroDivisionError:  # 0 < k < 1 at a = 0: name the power the user wrote
+            raise ZeroDivisionError(
+                f"x ** {k!r} at x = 0.0: the value is 0 but the derivative {k!r} * x ** {k - 1!r} "
+                "is infinite there. Keep x away from 0 (e.g. add a small epsilon)."
+            ) from None
 
     name = f"**{int(k) if k.is_integer() else k}"
     return Op(name, lambda a: _power(a, k), local_grads)
