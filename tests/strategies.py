@@ -51,6 +51,7 @@ __all__ = [
     "evaluate_torch",
     "expressions",
     "finite_difference",
+    "graphs",
     "to_source",
     "to_sympy",
     "well_conditioned",
@@ -601,3 +602,13 @@ def sympy_derivatives(
 def close(got: float, want: float, rel: float = 1e-6, abs_: float = 1e-9) -> bool:
     """``got`` equals ``want`` within ``rel`` relative or ``abs_`` absolute error."""
     return math.isclose(got, want, rel_tol=rel, abs_tol=abs_)
+
+
+def graphs(
+    max_vars: int = 3, ops: Sequence[str] = ALL_OPS, max_depth: int = 4
+) -> st.SearchStrategy[tuple[Value, list[Value]]]:
+    """``(output, input Values)``: a random micrograd graph, not yet backpropagated.
+
+    For tests that need a graph rather than a formula (drawing, stepping through backward).
+    """
+    return cases(max_vars, ops, max_depth).map(lambda c: evaluate_micrograd(c.expr, c.inputs))
