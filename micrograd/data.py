@@ -208,16 +208,17 @@ def make_spirals(
 def make_blobs(
     n_samples: int = 100,
     centers: int | Sequence[Sequence[float]] = 3,
-    std: float = 1.0,
+    std: float = 0.5,
     seed: int | random.Random | None = 0,
     shuffle: bool = True,
 ) -> tuple[Points, Labels]:
     """Gaussian clouds of points, one per class (like scikit-learn's ``make_blobs``).
 
-    ``centers`` is either the number of classes, placed evenly on a circle of radius 4
-    (so that with ``std=1`` the blobs barely touch: a linearly separable warm-up), or a list
-    of centre points. ``std`` is the standard deviation of each blob. Samples are split
-    evenly between the blobs (the first blobs get one more if needed).
+    ``centers`` is either the number of classes, placed evenly on a circle of radius 2
+    (so that with the default ``std=0.5`` the blobs barely touch: a linearly separable
+    warm-up, on the same scale as the other data sets), or a list of centre points.
+    ``std`` is the standard deviation of each blob. Samples are split evenly between the
+    blobs (the first blobs get one more if needed).
 
     >>> X, y = make_blobs(n_samples=9, centers=[[0, 0], [10, 10], [-10, 10]], std=0.1, seed=0)
     >>> sorted(set(y)), len(X)
@@ -227,7 +228,7 @@ def make_blobs(
     if isinstance(centers, int) and not isinstance(centers, bool):
         k = _check_count(where, "centers", centers, minimum=1)
         angles = _linspace(0.0, 2 * math.pi, k, endpoint=False)
-        centre_points = [[4.0 * math.cos(t), 4.0 * math.sin(t)] for t in angles]
+        centre_points = [[2.0 * math.cos(t), 2.0 * math.sin(t)] for t in angles]
     else:
         try:
             centre_points = [[float(c) for c in centre] for centre in centers]

@@ -165,6 +165,7 @@ def test_spirals_with_adam_and_mini_batches(tmp_path, capsys):
     assert summary["classes"] == 3 and summary["loss"] == "cross_entropy"
     assert summary["architecture"]["sizes"] == [8, 3]
     assert summary["steps"] == 6 and summary["batch_size"] == 10
+    assert summary["lr"] == pytest.approx(0.03 * (10 / 30) ** 0.5)  # adam's default, scaled
     assert summary["history"]["lr"][0] == summary["lr"]  # linear decay starts at --lr
     assert summary["history"]["lr"][-1] < summary["lr"]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import time
 from typing import Any
@@ -113,7 +114,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--lr",
         type=_positive_float,
         default=None,
-        help="starting learning rate (default: 1.0 for sgd, smaller for the others)",
+        help="starting learning rate (default: 1.0 for sgd, smaller for the others; "
+        "for mini-batches times sqrt(batch size / samples))",
     )
     training.add_argument(
         "--schedule",
@@ -200,7 +202,10 @@ def run(args: argparse.Namespace) -> int:
 
     sizes = [*args.hidden, 1 if n_classes == 2 else n_classes]
     model = MLP(2, sizes, activation=args.activation, seed=args.seed)
-    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
+    if args.lr is not None:
+        lr = args.lr
+    else:  # smaller batches give noisier gradients: scale the default by sqrt(batch / samples)
+        lr = DEFAULT_LR[args.optimizer] * math.sqrt(min(args.batch_size or len(X), len(X)) / len(X))
     optimizer = make_optimizer(args.optimizer, model.parameters(), lr=lr)
     steps_per_epoch = -(-len(X) // (args.batch_size or len(X)))
     total_steps = args.epochs * steps_per_epoch
