@@ -87,6 +87,8 @@ def test_python_dash_m_runs_the_demo(tmp_path):
         (["--dataset", "spirals", "--loss", "hinge"], "use --loss cross_entropy"),
         (["--loss", "cross_entropy"], "needs three or more classes"),
         (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--dataset", "xor", "--samples", "1"], "gives only one class"),
+        (["--samples", "1"], "make_moons: n_samples must be at least 2, got 1"),
     ],
 )
 def test_bad_options_give_one_line_and_exit_2(args, words, capsys, tmp_path):

@@ -184,6 +184,8 @@ def run(args: argparse.Namespace) -> int:
 
     X, y = _load_data(args)
     n_classes = max(y) + 1
+    if n_classes < 2:
+        raise CLIError(f"--samples {args.samples} gives only one class; use --samples 4 or more")
     loss = args.loss or ("hinge" if n_classes == 2 else "cross_entropy")
     if n_classes > 2 and loss != "cross_entropy":
         raise CLIError(
