@@ -74,7 +74,8 @@ def gc_paused() -> Iterator[None]:
     counts towards the collector's next run, and each run walks over all of them looking
     for reference cycles. The graph of Values has no cycles (a Value points only to its
     parents, never back), so reference counting alone frees it, and the collector's
-    work is wasted: pausing it makes a step about twice as fast.
+    work is wasted: pausing it made a training step of the demo's MLP(2, [16, 16, 1])
+    about 15-25% faster when we measured it (CPU time, Python 3.11).
 
     The collector's previous state is restored on the way out, also when the block raises.
 
