@@ -394,20 +394,20 @@ class Value:
             self.grad += 1.0
             return
         with _gc_paused():
-            order = topological_order(self)
-            earlier = []  # (leaf, the gradient it accumulated before this call)
-            for node in order:
-                if not node._parents:
-                    earlier.append((node, node.grad))
+            leaves, computed = _depth_first(self)
+            earlier = [leaf.grad for leaf in leaves]  # what the leaves accumulated before
+            for node in leaves:
+                node.grad = 0.0
+            for node in computed:
                 node.grad = 0.0
             self.grad = 1.0
-            for node in reversed(order):  # outputs before inputs
+            for node in reversed(computed):  # outputs before inputs
                 upstream = node.grad
                 for parent, local in zip(node._parents, node._local_grads):
                     parent.grad += local * upstream  # chain rule; += sums over all uses
             # Add this call's gradient to the leaves' earlier ones in one step, so that two
             # calls give exactly twice the gradient (g + g), whatever the order of the paths.
-            for leaf, before in earlier:
+            for leaf, before in zip(leaves, earlier):
                 leaf.grad += before
 
 
@@ -582,24 +582,37 @@ def dot(
 def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
     """Every Value that ``root`` depends on, each listed after all of its parents.
 
+    The leaves come first (they have no parents), then the computed Values, ``root`` last.
+    """
+    leaves, computed = _depth_first(root)
+    return leaves + computed if include_leaves else computed
+
+
+def _depth_first(root: Value) -> tuple[list[Value], list[Value]]:
+    """The leaves under ``root``, and its computed Values in topological order.
+
     A depth-first search with an explicit stack instead of recursion, so a chain of a
     million ops cannot overflow Python's call stack. A node is pushed again under a
     marker before its parents; popping the marker means its parents are all done.
     """
-    order: list[Value] = []
-    visited = set()
-    stack: list = [root]
+    if not root._parents:
+        return [root], []
+    leaves: list[Value] = []
+    computed: list[Value] = []
+    visited = {root}
+    stack: list = [root, _PARENTS_DONE]
+    stack.extend(root._parents)
     while stack:
         node = stack.pop()
         if node is _PARENTS_DONE:
-            order.append(stack.pop())  # the node under the marker
+            computed.append(stack.pop())  # the node under the marker
         elif node not in visited:
             visited.add(node)
-            stack += (node, _PARENTS_DONE)
-            for parent in node._parents:
-                if parent not in visited and (include_leaves or parent._parents):
-                    stack.append(parent)
-    return order
+            if node._parents:
+                stack += (node, _PARENTS_DONE, *node._parents)
+            else:
+                leaves.append(node)  # nothing to wait for
+    return leaves, computed
 
 
 _PARENTS_DONE = object()
