@@ -38,9 +38,7 @@ def _ids(paths):
 
 def test_the_course_is_there():
     stems = [p.stem[:2] for p in NOTEBOOKS]
-    assert stems, "no notebooks found"
-    assert len(set(stems)) == len(stems), f"two notebooks share a number: {stems}"
-    assert set(stems) <= {f"{i:02d}" for i in range(1, 8)}, f"notebooks are 01..07: {stems}"
+    assert stems == [f"{i:02d}" for i in range(1, 8)], f"expected notebooks 01..07, got {stems}"
     assert _ids(SOURCES) == _ids(NOTEBOOKS), "every notebook needs a source in notebooks/src/"
 
 
