@@ -26,6 +26,7 @@ import gc
 import math
 import numbers
 import operator
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -252,7 +253,8 @@ class Value:
     ``<``, ``<=``, ``>``, ``>=`` compare the data and return a plain bool.
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_parents", "_local_grads")
+    # __weakref__ lets the engine remember the last backward() root without keeping it alive.
+    __slots__ = ("data", "grad", "label", "_op", "_parents", "_local_grads", "__weakref__")
 
     data: float
     grad: float
@@ -390,6 +392,8 @@ class Value:
 
         Interior nodes get this call's gradient; leaves add it to what they had.
         """
+        global _last_backward_root
+        _last_backward_root = weakref.ref(self)  # for explain(x), which needs the output
         if not self._parents:  # a leaf: d self / d self = 1, accumulated like any leaf
             self.grad += 1.0
             return
@@ -409,6 +413,21 @@ class Value:
             # calls give exactly twice the gradient (g + g), whatever the order of the paths.
             for leaf, before in zip(leaves, earlier):
                 leaf.grad += before
+
+
+def _no_root() -> None:
+    return None
+
+
+_last_backward_root: Callable[[], Value | None] = _no_root
+
+
+def last_backward_root() -> Value | None:
+    """The Value whose ``backward()`` ran last, while it is still alive (else None).
+
+    ``explain(x)`` uses it to find the output whose gradient ``x.grad`` holds.
+    """
+    return _last_backward_root()
 
 
 @contextmanager
