@@ -30,16 +30,14 @@ A model for ``k > 2`` classes has ``k`` outputs and predicts the largest one.
 
 from __future__ import annotations
 
-import gc
 import math
 import random
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 from micrograd.data import batches
-from micrograd.engine import Value
+from micrograd.engine import Value, gc_paused  # gc_paused: re-exported for fit's users
 
 __all__ = [
     "LOSSES",
@@ -59,40 +57,6 @@ __all__ = [
 Score = Union[Value, float]  # noqa: UP007 - evaluated at runtime on 3.10
 Model = Callable[[Sequence[float]], Any]
 LossFunction = Callable[[list, list], Value]
-
-
-# --------------------------------------------------------------------------------------
-# Pausing the garbage collector during a step
-# --------------------------------------------------------------------------------------
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector inside the ``with`` block.
-
-    A training step makes hundreds of thousands of short-lived Values. Each allocation
-    counts towards the collector's next run, and each run walks over all of them looking
-    for reference cycles. The graph of Values has no cycles (a Value points only to its
-    parents, never back), so reference counting alone frees it, and the collector's
-    work is wasted: pausing it made a training step of the demo's MLP(2, [16, 16, 1])
-    about 15-25% faster when we measured it (CPU time, Python 3.11).
-
-    The collector's previous state is restored on the way out, also when the block raises.
-
-    >>> import gc
-    >>> with gc_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --------------------------------------------------------------------------------------
