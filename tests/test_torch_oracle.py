@@ -14,7 +14,6 @@ torch = pytest.importorskip(
 
 from hypothesis import given  # noqa: E402
 from strategies import (  # noqa: E402
-    SMOOTH_OPS,
     Case,
     cases,
     close,
@@ -63,7 +62,7 @@ def test_values_and_gradients_match_torch(case):
         )
 
 
-@given(cases(max_vars=2, ops=SMOOTH_OPS))
+@given(cases(max_vars=2))
 def test_second_derivatives_match_torch(case):
     out, inputs = evaluate_micrograd(case.expr, case.inputs)
     _, t_first, t_hessian = torch_hessian(case)
