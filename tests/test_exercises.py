@@ -397,3 +397,19 @@ def test_a_topological_sort_that_changes_the_graph_is_caught():
     result = check("topological_sort", destructive, quiet=True)
     assert result.status == "failed"
     assert "mutates-graph" in [d.kind for d in result.diagnoses]
+
+
+def test_an_endless_generator_from_student_code_is_stopped():
+    import itertools
+
+    def endless(root):
+        return itertools.cycle([root])
+
+    def slow_endless(root):
+        while True:
+            yield root
+
+    result = check("topological_sort", endless, quiet=True, timeout=0.3)
+    assert result.status == "failed"
+    assert "wrong-return-type" in [d.kind for d in result.diagnoses]
+    assert check("topological_sort", slow_endless, quiet=True, timeout=0.3).status == "failed"

@@ -240,7 +240,22 @@ def run_topological_sort(topo, ctx: Context) -> None:
                 "Collect the nodes in a list and `return` it.",
             )
             continue
-        result = list(result)
+        if not isinstance(result, list):  # a generator may never end: list it time-limited
+            limit = 10 * len(nodes) + 10
+            listed = ctx.call(_take, result, limit, what="listing what topological_sort returned")
+            if not listed.ok:
+                ctx.error_case(graph.name, listed, inputs)
+                continue
+            result = listed.value
+            if len(result) > limit:
+                ctx.case(graph.name, False, inputs=inputs, problem="returned endless items")
+                ctx.diagnose(
+                    "wrong-return-type",
+                    "topological_sort returned an iterator that "
+                    f"gives more than {limit} items for a graph of {len(nodes)} nodes.",
+                    "Return a list with each node once.",
+                )
+                continue
         ids = {id(n) for n in nodes}
         problem = _order_problem(result, nodes, ids, root, ctx)
         ctx.case(
@@ -253,6 +268,16 @@ def run_topological_sort(topo, ctx: Context) -> None:
         )
     if all(c.passed for c in ctx.cases):
         _deep_chain_note(topo, ctx)
+
+
+def _take(iterable, limit: int) -> list:
+    """Up to ``limit + 1`` items, in a Python loop (which the time limit can interrupt)."""
+    items = []
+    for item in iterable:
+        items.append(item)
+        if len(items) > limit:
+            break
+    return items
 
 
 def _order_problem(result, nodes, ids, root, ctx: Context) -> str:
