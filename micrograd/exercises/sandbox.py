@@ -16,7 +16,9 @@ How the time limit works, and its limits:
   is still running when time is up, a ``StudentTimeout`` is raised inside that thread
   (CPython's ``PyThreadState_SetAsyncExc``) and the checker moves on.
 - Both interrupt Python code only: a single long computation inside C (``10 ** 10 ** 9``,
-  ``time.sleep(1e9)`` on Windows) runs to its end before the interrupt is seen.
+  ``list(itertools.cycle(...))``, ``time.sleep(1e9)`` on Windows) runs to its end before the
+  interrupt is seen. So the checkers never hand an object the student returned to such a C
+  loop: they walk it in Python, with a cap on its length. Memory is not limited.
 """
 
 from __future__ import annotations
