@@ -154,7 +154,7 @@ def to_source(expr: Expr) -> str:
     if op == "var":
         return f"x{int(expr.param)}"
     if op == "const":
-        return repr(expr.param)
+        return f"({expr.param!r})" if expr.param < 0 else repr(expr.param)  # -c ** 2 = -(c ** 2)
     if op == "neg":
         return f"(-{args[0]})"
     if op == "powk":
