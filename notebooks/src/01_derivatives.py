@@ -180,7 +180,7 @@ for width in [2, 4, 6, 8, 12]:
     net = MLP(2, [width, width, 1], seed=0)
     sizes.append(len(net.parameters()))
     naive_times.append(seconds(lambda: naive_gradient(net), repeat=1))
-    backward_times.append(seconds(lambda: backprop(net)))
+    backward_times.append(seconds(lambda: backprop(net), repeat=5))
     print(
         f"MLP(2, [{width}, {width}, 1]): {sizes[-1]:4d} parameters   "
         f"naive {naive_times[-1] * 1000:8.1f} ms   backward {backward_times[-1] * 1000:6.2f} ms   "
@@ -191,7 +191,7 @@ for width in [2, 4, 6, 8, 12]:
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.loglog(sizes, naive_times, "o-", label="naive: 2 forward passes per parameter")
 ax.loglog(sizes, backward_times, "s-", label="1 forward + 1 backward pass")
-ax.set_xlabel("number of parameters (可训练参数)")
+ax.set_xlabel("number of parameters")
 ax.set_ylabel("seconds for the full gradient")
 ax.set_title("Cost of one gradient, batch of 16 samples")
 ax.legend()

@@ -179,7 +179,7 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 3.3), sharex=True)
 for ax, ys, title in zip(
     axes,
     [values, slopes, curvatures],
-    ["f(x) = x⁴ + x² − 2x", "f′(x): slope (斜率) — the gradient", "f″(x): curvature (曲率)"],
+    ["f(x) = x⁴ + x² − 2x", "f′(x): the slope — the gradient", "f″(x): the curvature"],
 ):
     ax.plot(xs, ys)
     ax.axhline(0, color="gray", linewidth=0.7)

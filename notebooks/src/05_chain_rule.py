@@ -18,7 +18,13 @@ import matplotlib.pyplot as plt
 from micrograd import Value, topological_order
 from micrograd.draw import draw_dot
 from micrograd.explain import explain
-from micrograd.stepper import backward_steps, frame_graph, record_backward, step_through
+from micrograd.stepper import (
+    backward_steps,
+    export_html,
+    frame_graph,
+    record_backward,
+    step_through,
+)
 
 %matplotlib inline
 plt.rcParams["figure.dpi"] = 90
@@ -128,6 +134,17 @@ for frame in range(len(trace) + 1):
     print(trace.frame_text(frame), "\n")
 
 # %% [markdown]
+# Outside Jupyter — to project in class, or to send to students without Python — the same frames
+# go into one self-contained HTML page (inline SVG and a few lines of JavaScript, no network):
+
+# %%
+page = export_html(f, "steps.html", title="f = a(W1, b(W2, c(W3)))", params=[W1, W2, W3])
+print(f"wrote {page} ({page.stat().st_size // 1024} KB): open it in any browser, press Next")
+
+# %% [markdown]
+# (`micrograd graph "tanh(x*w + b)" --at x=2 w=-3 b=6.88 --html steps.html` does the same from the
+# command line for any formula.)
+#
 # Frame 2 as a picture: `v` (outlined in red) has passed its gradient back through `tanh` to the
 # product `W2 · u`, which now holds 1.469; `W2` and `u` receive theirs in the next step.
 

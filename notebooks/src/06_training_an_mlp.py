@@ -84,6 +84,9 @@ for step in range(61):
 plot_history(history, title="two moons, MLP(2, [16, 16, 1])")
 
 # %% [markdown]
+# (The command `micrograd demo` runs this same training — 100 steps, as the original — and
+# saves the decision boundary and these curves as PNG files.)
+#
 # The loss falls fast at first, while the network gets the broad shape right, then slowly while it
 # fixes the last points near the boundary. The accuracy moves in jumps: it only changes when a point
 # crosses the boundary.
