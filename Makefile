@@ -29,5 +29,8 @@ docs: $(STAMP)
 docs-serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
+notebooks: $(STAMP)  ## rebuild the course notebooks from notebooks/src/, run them, stamp them
+	$(BIN)/python tools/regenerate_notebooks.py
+
 clean:
 	rm -rf $(VENV) out site .pytest_cache .ruff_cache .hypothesis
