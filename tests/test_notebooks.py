@@ -165,3 +165,20 @@ def test_pytorch_notebook_runs_without_torch(tmp_path, monkeypatch):
         for out in cell.get("outputs", [])
     )
     assert "torch is not installed" in printed
+
+
+@pytest.mark.notebook
+def test_a_user_wide_python3_kernel_does_not_take_over(tmp_path, monkeypatch):
+    """A "python3" kernel spec in the user's Jupyter folder must not replace this interpreter."""
+    spec = tmp_path / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        '{"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],'
+        ' "display_name": "elsewhere", "language": "python"}'
+    )
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))  # the user's folder ...
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")  # ... searched before the environment's
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    executed, probe = regen.execute(nb)
+    assert executed.cells[0].outputs[0]["text"] == "42\n"
+    assert Path(probe["prefix"]).resolve() == Path(sys.prefix).resolve()

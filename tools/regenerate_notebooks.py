@@ -28,6 +28,7 @@ changed since the outputs were made, the outputs are stale and the test says to 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -213,6 +215,28 @@ def clean_outputs(nb: nbformat.NotebookNode) -> None:
     nb.metadata.pop("widgets", None)
 
 
+@contextlib.contextmanager
+def _this_environments_kernel() -> Iterator[None]:
+    """Make the kernel spec "python3" of this environment win over a user-wide one.
+
+    Jupyter looks for kernel specs in $JUPYTER_PATH first, then in the user's folder
+    (~/.local/share/jupyter), then in the environment. A "python3" spec in the user's folder
+    could start another interpreter; the environment's own (installed with ipykernel) runs
+    this one. The probe in the tests checks which interpreter ran.
+    """
+    ours = Path(sys.prefix) / "share" / "jupyter"
+    saved = os.environ.get("JUPYTER_PATH")
+    if (ours / "kernels" / "python3").is_dir():
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ours), saved]))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = saved
+
+
 def execute(
     nb: nbformat.NotebookNode, timeout: int = CELL_TIMEOUT
 ) -> tuple[nbformat.NotebookNode, dict]:
@@ -228,7 +252,8 @@ def execute(
             cell.outputs = []
             cell.execution_count = None
     nb.cells.append(nbformat.v4.new_code_cell(_PROBE))
-    with tempfile.TemporaryDirectory(prefix="micrograd-nb-") as workdir:
+    workspace = tempfile.TemporaryDirectory(prefix="micrograd-nb-")
+    with _this_environments_kernel(), workspace as workdir:
         client = NotebookClient(
             nb,
             timeout=timeout,
