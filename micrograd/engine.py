@@ -73,8 +73,7 @@ def _as_float(x: object, where: str) -> float:
             ) from None
     else:
         raise TypeError(
-            f"{where} needs a real number (int or float) or a Value, "
-            f"but got {type(x).__name__}: {x!r}."
+            f"{where} needs a real number (an int or a float), but got {type(x).__name__}: {x!r}."
         )
     if not math.isfinite(result):
         raise ValueError(
@@ -86,9 +85,17 @@ def _as_float(x: object, where: str) -> float:
 
 def _not_finite(op: Op, inputs: Sequence[float], out: float) -> ArithmeticError:
     """The error for an op whose result is infinite or NaN."""
-    shown = ", ".join(repr(x) for x in inputs)
+    name = op.name
+    if name in ("+", "-", "*", "/") and len(inputs) == 2:
+        shown = f"{inputs[0]!r} {name} {inputs[1]!r}"
+    elif name.startswith("**"):
+        shown = f"{inputs[0]!r} ** {name[2:]}"
+    else:
+        shown = f"{name}({', '.join(repr(x) for x in inputs)})"
+    if out != out:  # NaN
+        return ValueError(f"{shown} is not a number (NaN). Check the inputs of this op.")
     return OverflowError(
-        f"{op.name}({shown}) = {out!r}: the result is too large for a float (limit ~1.8e308). "
+        f"{shown} = {out!r}: the result is too large for a float (limit ~1.8e308). "
         "Use smaller inputs, e.g. normalise the data or lower the learning rate."
     )
 
@@ -112,7 +119,7 @@ def _power(a: float, k: float) -> float:
         )
     if a < 0.0 and not float(k).is_integer():
         raise ValueError(
-            f"{a!r} ** {k!r} is not a real number: a negative base needs a whole-number exponent."
+            f"({a!r}) ** {k!r} is not a real number: a negative base needs a whole-number exponent."
         )
     try:
         return a**k
@@ -333,7 +340,9 @@ class Value:
     def __pow__(self, exponent: Operand) -> Value:
         if isinstance(exponent, Value):  # x ** y with y a Value: exp(y * log(x))
             return _value_power(self, exponent)
-        return _apply1(_power_op(_as_float(exponent, f"{self.data!r} ** exponent")), self)
+        finite_float = type(exponent) is float and exponent - exponent == 0.0
+        k = exponent if finite_float else _as_float(exponent, "the ** exponent")
+        return _apply1(_power_op(k), self)
 
     def __rpow__(self, base: Number) -> Value:  # base ** self, e.g. 2 ** x
         return _value_power(Value(_as_float(base, "base ** Value")), self)
