@@ -182,3 +182,25 @@ def test_a_user_wide_python3_kernel_does_not_take_over(tmp_path, monkeypatch):
     executed, probe = regen.execute(nb)
     assert executed.cells[0].outputs[0]["text"] == "42\n"
     assert Path(probe["prefix"]).resolve() == Path(sys.prefix).resolve()
+
+
+def test_output_rule_keeps_what_teaches_and_drops_noise():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="loss 0.1\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="100%|#####| 10/10\n"),
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="}),
+        nbformat.v4.new_output(
+            "display_data",
+            data={regen.WIDGET_VIEW: {"model_id": "abc"}, "text/plain": "VBox(...)"},
+        ),
+    ]
+    cell.metadata = {"execution": {"iopub.status.busy": "2026-01-01"}, "tags": ["keep"]}
+    nb.cells.append(cell)
+    nb.metadata["widgets"] = {"state": {}}
+    regen.clean_outputs(nb)
+    kinds = [(o.output_type, o.get("name") or next(iter(o.get("data", {})))) for o in cell.outputs]
+    assert kinds == [("stream", "stdout"), ("display_data", "image/png")]
+    assert cell.metadata == {"tags": ["keep"]}
+    assert "widgets" not in nb.metadata
