@@ -38,20 +38,22 @@ Number = Union[int, float]  # noqa: UP007 - evaluated at runtime on 3.10
 Operand = Union["Value", int, float]
 
 __all__ = [
-    "Value",
     "Op",
-    "topological_order",
-    "grad",
-    "sum",
+    "Value",
+    "cos",
     "dot",
     "exp",
+    "gc_paused",
+    "grad",
+    "last_backward_root",
     "log",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "sin",
-    "cos",
     "power",
+    "relu",
+    "sigmoid",
+    "sin",
+    "sum",
+    "tanh",
+    "topological_order",
 ]
 
 
