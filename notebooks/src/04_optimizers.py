@@ -14,7 +14,7 @@
 import matplotlib.pyplot as plt
 
 from micrograd import Value
-from micrograd.optim import SGD, Adagrad, Adam, RMSprop
+from micrograd.optim import SGD
 from micrograd.plots import (
     ball_positions,
     double_well,

@@ -13,8 +13,6 @@
 #   used twice if you leave either out.
 
 # %%
-import matplotlib.pyplot as plt
-
 from micrograd import Value, topological_order
 from micrograd.draw import draw_dot
 from micrograd.explain import explain
@@ -25,9 +23,6 @@ from micrograd.stepper import (
     record_backward,
     step_through,
 )
-
-%matplotlib inline
-plt.rcParams["figure.dpi"] = 90
 
 # %% [markdown]
 # ## The notes' network as a graph
