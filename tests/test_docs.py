@@ -51,6 +51,9 @@ def test_every_course_notebook_is_a_page(site):
         assert "What you will learn" in page, stem
         assert "Try it" in page, stem
     assert not (site / "notebooks" / "src").exists(), "the notebooks' sources are not pages"
+    # The committed outputs are shown (the site does not run the notebooks): plots and graphs.
+    assert "data:image/png" in _page(site, "notebooks/04_optimizers")
+    assert "<svg" in _page(site, "notebooks/05_chain_rule").split("Out[", 1)[1]
 
 
 def test_api_reference_comes_from_the_docstrings(site):
