@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _common = {
@@ -27,3 +28,26 @@ settings.register_profile("ci", max_examples=50, derandomize=True, database=None
 settings.register_profile("thorough", max_examples=1000, **_common)
 
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+# A time limit for each engine test that has none of its own: if an engine change makes a
+# graph walk blow up (e.g. forgetting the visited set on a graph of stacked diamonds), the
+# test fails after two minutes instead of eating the shared machine's memory.
+ENGINE_TEST_FILES = {
+    "test_engine.py",
+    "test_engine_properties.py",
+    "test_engine_regressions.py",
+    "test_engine_strategies.py",
+    "test_errors.py",
+    "test_higher_order.py",
+    "test_numerical.py",
+    "test_torch_oracle.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("timeout"):
+        return
+    for item in items:
+        if item.path.name in ENGINE_TEST_FILES and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(120))

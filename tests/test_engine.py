@@ -6,6 +6,7 @@ never from the engine itself.
 
 from __future__ import annotations
 
+import gc
 import math
 from fractions import Fraction
 
@@ -451,3 +452,55 @@ def test_gradients_of_two_outputs_add_up_on_shared_leaves():
 
 def test_backward_returns_none():
     assert (Value(1.0) * 2).backward() is None
+
+
+def test_last_backward_root_is_remembered_without_keeping_it_alive():
+    x = Value(2.0)
+    y = x * x
+    y.backward()
+    assert micrograd.last_backward_root() is y
+    z = x + 1.0
+    z.backward()
+    assert micrograd.last_backward_root() is z
+    x.backward()  # a leaf's backward() counts too
+    assert micrograd.last_backward_root() is x
+    del x, y, z
+    gc.collect()
+    assert micrograd.last_backward_root() is None  # only a weak reference was kept
+
+
+# --------------------------------------------------------------------------------------
+# gc_paused(): the cyclic collector is off inside, restored afterwards
+# --------------------------------------------------------------------------------------
+
+
+def test_gc_paused_disables_and_restores_the_collector():
+    assert gc.isenabled()
+    with micrograd.gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_gc_paused_restores_the_collector_when_the_block_raises():
+    with pytest.raises(ZeroDivisionError), micrograd.gc_paused():
+        Value(1.0) / 0
+    assert gc.isenabled()
+
+
+def test_gc_paused_leaves_a_disabled_collector_disabled():
+    gc.disable()
+    try:
+        with micrograd.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_backward_restores_the_collector():
+    x = Value(1.0)
+    (x * 2.0).backward()
+    assert gc.isenabled()
+    with pytest.raises(TypeError):
+        x.backward(1.0)  # backward() takes no gradient argument
+    assert gc.isenabled()
