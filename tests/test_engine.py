@@ -501,6 +501,8 @@ def test_backward_restores_the_collector():
     x = Value(1.0)
     (x * 2.0).backward()
     assert gc.isenabled()
+    broken = x * 2.0
+    broken._local_grads = (None, None)  # make the chain rule itself fail half-way
     with pytest.raises(TypeError):
-        x.backward(1.0)  # backward() takes no gradient argument
+        broken.backward()
     assert gc.isenabled()
