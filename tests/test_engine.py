@@ -6,7 +6,9 @@ never from the engine itself.
 
 from __future__ import annotations
 
+import doctest
 import gc
+import importlib
 import math
 from fractions import Fraction
 
@@ -506,3 +508,16 @@ def test_backward_restores_the_collector():
     with pytest.raises(TypeError):
         broken.backward()
     assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------------------
+# The documented examples are true
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["micrograd", "micrograd.engine", "micrograd.numerical"])
+def test_docstring_examples(module):
+    # The PyTorch gradient semantics are documented with an example on Value: run it.
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+    assert result.attempted > 0
