@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import math
 import sys
+import tracemalloc
 
 import pytest
 
@@ -403,3 +404,42 @@ def test_exp_of_a_large_negative_number_is_zero_not_an_error():
     out = x.exp()
     out.backward()
     assert (out.data, x.grad) == (0.0, 0.0)
+
+
+# --------------------------------------------------------------------------------------
+# Memory per node (the target: at most 250 bytes after backward)
+# --------------------------------------------------------------------------------------
+
+
+def test_memory_per_node_after_backward_is_at_most_250_bytes():
+    # The benchmark's chain: * + relu - / ** cycled, numbers on the right (constant leaves).
+    def chain(n: int) -> Value:
+        x = Value(0.5)
+        for i in range(n):
+            k = i % 6
+            if k == 0:
+                x = x * 1.0001
+            elif k == 1:
+                x = x + 0.001
+            elif k == 2:
+                x = x.relu()
+            elif k == 3:
+                x = x - 0.0005
+            elif k == 4:
+                x = x / 1.0001
+            else:
+                x = x**1
+        return x
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        root = chain(12_000)
+        root.backward()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    nodes = len(micrograd.topological_order(root))
+    assert nodes > 12_000  # ops plus their constant leaves
+    assert held / nodes <= 250, f"{held / nodes:.0f} bytes per node"
