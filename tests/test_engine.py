@@ -86,6 +86,14 @@ def test_equal_data_does_not_make_values_equal():
     assert (a == b) is False
 
 
+def test_a_value_is_not_equal_to_a_number():
+    # == is identity, also against plain numbers (compare .data to compare values)
+    v = Value(2.0)
+    assert (v == 2.0) is False
+    assert (v != 2.0) is True
+    assert v.data == 2.0
+
+
 def test_values_work_in_sets_and_dicts_by_identity():
     a, b = Value(1.0), Value(1.0)
     assert len({a, b, a}) == 2
