@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import (
@@ -142,3 +143,17 @@ def test_sum_and_dot_nodes_equal_their_expanded_graphs(xs, ws, b):
     assert math.isclose(total.data, math.fsum(xs), rel_tol=1e-9, abs_tol=1e-9)
     total.backward()
     assert [v.grad for v in s_leaves] == [1.0] * n
+
+
+@given(cases(), st.integers(0, 10**6))
+def test_backward_on_an_interior_node_equals_grad_of_that_node(case, pick):
+    out, inputs = evaluate_micrograd(case.expr, case.inputs)
+    order = micrograd.topological_order(out)
+    node = order[pick % len(order)]  # any node of the graph, the output included
+    expected = micrograd.grad(node, inputs)
+    node.backward()
+    for x, want in zip(inputs, expected):
+        if x is node:  # backward() on a leaf adds 1 to it
+            want = 1.0
+        assert x.grad == pytest.approx(want, rel=1e-12, abs=1e-15), case
+    assert out.grad == (1.0 if out is node else 0.0)  # nodes after `node` are not touched

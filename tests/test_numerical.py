@@ -8,7 +8,14 @@ import re
 
 import pytest
 from hypothesis import given
-from strategies import MICROGRAD_OPS, cases, close, evaluate, sympy_derivatives
+from strategies import (
+    MICROGRAD_OPS,
+    cases,
+    close,
+    evaluate,
+    evaluate_micrograd,
+    sympy_derivatives,
+)
 
 import micrograd
 from micrograd import GradcheckError, Value, engine
@@ -205,3 +212,10 @@ def test_gradcheck_blames_the_chain_rule_when_every_op_is_right(monkeypatch):
     assert mentions(message, 2 * 1.5 + 1)  # the expected derivative
     assert "chain rule" in message or "+=" in message
     assert "'*'" not in message and "'+'" not in message  # no op is blamed
+
+
+@given(cases(max_vars=3))
+def test_check_local_grads_finds_nothing_wrong_in_correct_random_graphs(case):
+    # No false alarms: otherwise gradcheck would blame an innocent node.
+    out, _ = evaluate_micrograd(case.expr, case.inputs)
+    assert check_local_grads(out) == [], case
