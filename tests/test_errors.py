@@ -4,8 +4,11 @@ operation and the offending value (or type)."""
 from __future__ import annotations
 
 import math
+import operator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import micrograd
 from micrograd import Value
@@ -258,3 +261,48 @@ def test_second_derivative_of_a_power_infinite_at_zero_names_the_power():
         assert "** 0.5" in str(error) and "derivative" in str(error), str(error)
     else:
         assert d2 == math.inf  # if not an error, then the true value
+
+
+# --------------------------------------------------------------------------------------
+# The same, for many random bad inputs
+# --------------------------------------------------------------------------------------
+
+non_numbers = st.one_of(
+    st.text(max_size=5),
+    st.none(),
+    st.complex_numbers(allow_nan=False),
+    st.lists(st.floats(allow_nan=False), max_size=3),
+    st.binary(max_size=3),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.sets(st.integers(), max_size=2),
+)
+
+
+@given(non_numbers)
+def test_any_non_number_in_value_is_a_type_error_naming_its_type(data):
+    with pytest.raises(TypeError) as info:
+        Value(data)
+    assert type(data).__name__ in str(info.value)
+
+
+@given(non_numbers, st.sampled_from(["+", "-", "*", "/"]), st.booleans())
+def test_any_non_number_operand_is_a_type_error_naming_its_type(data, op, value_first):
+    x = Value(1.5)
+    a, b = (x, data) if value_first else (data, x)
+    with pytest.raises(TypeError) as info:
+        {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}[op](a, b)
+    assert type(data).__name__ in str(info.value)
+
+
+@given(st.floats(max_value=0.0, allow_nan=False, allow_infinity=False))
+def test_log_of_any_non_positive_number(data):
+    with pytest.raises(ValueError) as info:
+        Value(data).log()
+    assert "log" in str(info.value) and repr(data) in str(info.value)
+
+
+@given(st.floats(min_value=709.8, allow_nan=False, allow_infinity=False))
+def test_exp_of_any_too_large_number(data):
+    with pytest.raises(OverflowError) as info:
+        Value(data).exp()
+    assert "exp" in str(info.value) and repr(data) in str(info.value)
