@@ -133,8 +133,22 @@ def _report_own_peak(engine: str, steps: int) -> None:
         _, orig_nn = original.load()
         sys.setrecursionlimit(1_000_000)
         original_demo(orig_nn, initial_parameters(), steps)
-    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(kib * 1024)
+    print(_peak_rss())
+
+
+def _peak_rss() -> int:
+    """This process's peak resident memory in bytes.
+
+    On Linux, VmHWM of /proc/self/status: getrusage's ru_maxrss would also count the
+    parent's peak, which a child inherits through fork and exec.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
 # -- measuring -----------------------------------------------------------------------------
