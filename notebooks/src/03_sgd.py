@@ -54,6 +54,21 @@ plt.show()
 #
 # The notes' loop (随机梯度下降, point 6), with the notes' words as comments. The weights start
 # at a fixed "random" value (随机初始化) so every run is the same.
+#
+# The notes count **four** steps; the comments below count five, because the notes' step 4 ("compute
+# the gradient and move the parameters a little against it") is two separate lines of code: the
+# gradient (4, a backward pass) and the update (5).
+#
+# Where is the "stochastic" (随机) in stochastic gradient descent? In step 1: `batches(X, ys,
+# batch_size=16, seed=epoch)` **shuffles** the 64 samples at the start of every epoch (with a
+# different seed, `epoch`, each time, so each epoch sees the samples in a new random order and
+# cuts them into different batches of 16). Each step's gradient is computed from a random quarter
+# of the data, not from all of it.
+#
+# Why the line `w.grad = b.grad = 0.0` before every `backward()`? Because `backward()` does not
+# *overwrite* the gradient of a leaf such as `w`: it **adds** to it (`+=`, notebook 5 explains
+# why). Without zeroing, step 10 would use the sum of the gradients of steps 1 to 10 — a direction
+# that no longer belongs to the current point.
 
 # %%
 w, b = Value(-1.0, label="w"), Value(1.5, label="b")
@@ -67,7 +82,7 @@ for epoch in range(3):
         # 3. the loss on this batch: how far y_pred is from y (损失)
         loss = mse(y_pred, y_batch)
         # 4. the gradient of the loss w.r.t. the parameters: one backward pass (反向传播) ...
-        w.grad = b.grad = 0.0  # gradients add up until zeroed
+        w.grad = b.grad = 0.0  # leaves accumulate (+=) across backward() calls: start at 0
         loss.backward()
         # 5. ... and a small step against it: W -= step * gradient
         for p in (w, b):
@@ -144,9 +159,28 @@ plt.show()
 # %% [markdown]
 # - **Too small**: every step goes downhill, but 30 steps get nowhere near the bottom.
 # - **Good**: the loss drops by orders of magnitude, then flattens at the noise level of the data.
-# - **Too large**: each step jumps over the valley to a *higher* point on the other side, and the
-#   loss grows every step: gradient descent **diverges**. The slope is only a good guide for small
-#   steps (notebook 1's tangent line).
+# - **Too large**: the loss first *falls* for a couple of steps, then climbs without bound:
+#   gradient descent **diverges**. Why both? The bowl is not equally curved in every direction
+#   (the cell below measures it): along one direction, mostly `b`, it is curved steeply, along the
+#   other, mostly `w`, gently. On a bowl, a gradient step multiplies the distance to the bottom
+#   along each such direction by `1 − lr · curvature`, so it shrinks only while `lr` is below
+#   `2 / curvature`. lr = 1.1 is within that limit for the gentle direction, so at first the
+#   loss falls as that part of the error shrinks, but beyond it for the steep direction: there
+#   every step jumps over the valley floor to a point *further* up the other side (the zig-zag in
+#   the plot above). That error grows by the same factor each step and soon dominates the loss.
+#   The slope is only a good guide for small steps (notebook 1's tangent line), and what counts as
+#   "small" is set by the curvature.
+
+# %%
+# The curvature of this loss: its second derivatives form a 2 x 2 matrix (the Hessian, notebook 2)
+# that is the same everywhere, because the loss is quadratic in (w, b).
+x_arr = np.array(xs)
+hessian = 2 * np.array([[np.mean(x_arr**2), np.mean(x_arr)], [np.mean(x_arr), 1.0]])
+curvatures, directions = np.linalg.eigh(hessian)
+for curvature, direction in zip(curvatures, directions.T):
+    print(f"curvature {curvature:.3f} along (w, b) = ({direction[0]:+.2f}, {direction[1]:+.2f}): "
+          f"converges for lr < {2 / curvature:.2f}; "
+          f"factor per step at lr 1.1: {abs(1 - 1.1 * curvature):.2f}")
 #
 # ## True SGD, mini-batch SGD, batch SGD
 #
@@ -238,7 +272,19 @@ plt.show()
 # ### The same on a real network
 #
 # `micrograd.train.fit` runs this loop for a model; here an MLP on the two-moons data, for the
-# three batch sizes, 15 epochs each. The loss per epoch, and the time it took:
+# three batch sizes, 15 epochs each. The loss per epoch, and the time it took.
+#
+# Four new words, one line each (notebook 6 uses them again):
+#
+# - **MLP** (多层感知机): layers of neurons; each neuron computes `relu(w · x + b)`, where
+#   **ReLU** is `relu(z) = max(0, z)` (the last layer has no ReLU: its output is a *score*).
+# - **two moons** (`make_moons`): points in the plane in two classes, labels 0 and 1, shaped like
+#   two interleaving half-moons.
+# - **hinge loss** (the SVM "max-margin" loss, 合页损失): reading the labels 0/1 as `y = -1/+1`,
+#   `loss = mean(max(0, 1 − y · score))` — zero for a point on the right side of the boundary by
+#   a margin of at least 1, growing linearly the further it is on the wrong side.
+# - **accuracy** (准确率): the fraction of points whose predicted class (1 if `score > 0`, else 0)
+#   is the label.
 
 # %%
 X_moons, y_moons = make_moons(n_samples=64, noise=0.1, seed=0)
@@ -249,7 +295,9 @@ for name, batch_size, lr in [("true SGD", 1, 0.02), ("mini-batch 8", 8, 0.1),
     start = time.perf_counter()
     histories[name] = fit(model, X_moons, y_moons, loss="hinge", optimizer="sgd", lr=lr,
                           epochs=15, batch_size=batch_size, progress=False, seed=0)
-    print(f"{name:13s} {histories[name].steps:4d} steps in {time.perf_counter() - start:.2f} s, "
+    seconds = time.perf_counter() - start
+    print(f"{name:13s} {histories[name].steps:4d} steps in {seconds:.2f} s "
+          f"({seconds / histories[name].steps * 1000:5.1f} ms per update), "
           f"final epoch loss {histories[name].epoch_loss[-1]:.3f}")
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -261,11 +309,41 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# `plot_history` shows one run step by step — the per-step loss of true SGD is noisy because
-# each step sees one sample:
+# **Reading the timings.** The three runs take times of the same order: each epoch, every run
+# pushes all 64 samples through one forward and one backward pass, whatever the batch size. What
+# differs is the extra work *per update* (zeroing the gradients, the update itself, starting a new
+# loss), which true SGD pays 960 times and batch SGD 15 times — so if anything, smaller batches
+# are a little slower per epoch. Per **update** the order is reversed: one step of batch SGD
+# processes 64 samples, one step of true SGD just 1, so batch SGD's update costs many times
+# more (the "ms per update" column). Batch SGD buys few precise updates, true SGD many cheap
+# noisy ones, for about the same price per pass over the data.
+#
+# **Why different learning rates?** Each run got a learning rate that works for it. True SGD
+# takes 64 times as many steps per epoch as batch SGD, each from a single noisy sample: with
+# batch SGD's 0.3 it would take 64 large noisy steps per epoch and jump around; with true SGD's
+# 0.02, batch SGD would need hundreds of epochs. A larger batch gives a more reliable direction,
+# which tolerates a larger step. (So this is not a race at equal settings; it shows each method
+# at a sensible setting.)
+#
+# Step by step, true SGD's history is misleading: each step sees **one sample**, so the loss of a
+# step is 0 whenever that one sample is on the right side by a margin, and its accuracy is either
+# 0 % or 100 % (one sample is either right or wrong). The per-step values jump between these
+# extremes, and the first or last of them describes one sample, not the model. What measures the
+# model is the **epoch average** (`History.epoch_loss`, `History.epoch_accuracy`: the mean over
+# the 64 steps of an epoch), which `plot_history` can draw from a dict of lists:
 
 # %%
-plot_history(histories["true SGD"], title="true SGD: loss and accuracy per step")
+true_sgd = histories["true SGD"]
+fig = plot_history(
+    {"loss": true_sgd.epoch_loss, "accuracy": true_sgd.epoch_accuracy},
+    title="true SGD: epoch averages (64 one-sample steps each)",
+)
+for ax in fig.axes:
+    ax.set_xlabel("epoch (0 = the first)")
+plt.show()
+for epoch in [0, 4, 9, 14]:
+    print(f"epoch {epoch + 1:2d}: average loss {true_sgd.epoch_loss[epoch]:.3f}, "
+          f"average accuracy {true_sgd.epoch_accuracy[epoch]:.0%}")
 
 # %% [markdown]
 # ## Why not just solve `gradient = 0`?
@@ -309,8 +387,13 @@ print(f"200 gradient steps:      w = {w.data:.6f}, b = {b.data:.6f}")
 #    would still have to find out which solution is the lowest.
 #
 # The loop needs none of that: it only needs the gradient at the current point, which one backward
-# pass delivers — whatever the model, however many parameters. The notes' remark (point 6) says it
-# well: we adjust `W` step by step so that the gradient gets close to 0.
+# pass delivers — whatever the model, however many parameters.
+#
+# One correction to the notes' remark (point 6) that we "adjust `W` so that the gradient gets close
+# to 0": the **goal is a lower loss**, not a small gradient. Each step goes downhill, and the
+# gradient shrinks as the loss flattens out near a minimum, so a gradient near 0 is a *by-product*
+# of reaching a low point. It is not a sign of success by itself: the gradient is also 0 at a
+# maximum and at a saddle point (point 3 above), and close to 0 on any long flat plateau.
 
 # %%
 print(len(MLP(2, [16, 16, 1]).parameters()), "equations in as many unknowns for MLP(2, [16, 16, 1])")
@@ -318,9 +401,13 @@ print(len(MLP(2, [16, 16, 1]).parameters()), "equations in as many unknowns for 
 # %% [markdown]
 # ## Try it
 #
-# 1. Find the largest learning rate for which full-batch descent on the line still converges
-#    (try values between 0.3 and 1.1). Can you relate it to the curvature of the loss (notebook 2)?
-# 2. True SGD with `lr = 0.1` keeps jittering around the minimum. Make the learning rate decay
-#    (e.g. `optimizer.lr = 0.1 / (1 + step / 20)` in the loop) and watch the jitter die down.
+# 1. Find, by trying values between 0.3 and 1.1 in `descend(lr)`, the largest learning rate for
+#    which full-batch descent on the line still converges. Does it agree with the limit
+#    `2 / curvature` printed above?
+# 2. True SGD with `lr = 0.1` keeps jittering around the minimum. Make the learning rate decay and
+#    watch the jitter die down: in `sgd_path`, count the updates with a variable of your own,
+#    `updates = 0` before the loops and `updates += 1` after `optimizer.step()`, and set
+#    `optimizer.lr = lr / (1 + updates / 20)` before each step. (Careful: the name `step` is
+#    already taken in this notebook — it holds the learning rate 0.3 from the first loop.)
 # 3. Change the noise of the data (`rng.gauss(0, 0.3)`) to 0 and to 1. How does the gradient-noise
 #    plot change, and why?
