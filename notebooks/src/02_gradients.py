@@ -94,9 +94,19 @@ plt.show()
 #   `[i, j]` is the arrangement that makes the update one line: `W -= step * gradient` moves every
 #   entry by its own answer. Same shape, entry by entry.
 #
-# So the shape is not a deep fact about derivatives; it is bookkeeping. (If the input were a
-# 3-D tensor of weights, the gradient would be a 3-D tensor of the same shape for the same
-# reason.)
+# The real reason is the many-variable version of notebook 1's formula
+# `f(p + eps) ≈ f(p) + a * eps`. Nudge **every** entry of `W` at once, `W[i, j]` by its own small
+# `dW[i, j]`; close to `W0` the loss changes by the sum of the six separate effects:
+#
+# ```
+# loss(W0 + dW) ≈ loss(W0) + Σ_ij grad[i, j] · dW[i, j]
+# ```
+#
+# The nudge `dW` has `W`'s shape (it is a change of `W`), and the formula needs **one coefficient
+# per entry of `dW`**: that coefficient is `grad[i, j]` = ∂loss/∂W[i, j], the slope (notebook 1's
+# `a`) in the direction of that one entry. So the gradient is exactly "the slope", one slope per
+# entry, and it has `W`'s shape because it is paired entry by entry with `dW`. (If the weights
+# were a 3-D tensor, the gradient would be a 3-D tensor of the same shape for the same reason.)
 #
 # We can check one entry with the naive method of notebook 1 — nudge `W[1,2]` alone:
 
@@ -149,8 +159,10 @@ print(f"loss before: {loss_value.data:.4f}   after W -= {step} * gradient: {f(st
 # of steepest ascent and its length is the steepness. The many-variable version of curvature is a
 # *matrix* of second derivatives (the Hessian), one per **pair** of parameters.
 #
-# The engine can compute both. `micrograd.grad(y, [x], create_graph=True)` returns the derivative
-# as a Value with a graph of its own, so we can differentiate it again:
+# The engine can compute both. `micrograd.grad(y, [x])` returns the derivatives of `y` with respect
+# to the inputs as a tuple, without touching any `.grad`. By default they are plain floats; with
+# `create_graph=True` they are **Values** with a graph of their own, so we can differentiate them
+# again (hence `slope.data` below, but `curvature` is already a float):
 
 # %%
 def g(x):
@@ -189,8 +201,15 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Where `f′` crosses zero, `f` has its minimum; `f″` is positive everywhere (the curve is a bowl),
-# and largest where the slope changes fastest.
+# Where `f′` crosses zero, `f` has its minimum. `f″ = 12x² + 2` is positive everywhere: the curve
+# bends upward everywhere, like a bowl. It is smallest at `x = 0`, where the curve bends least
+# (there the slope `f′` changes slowly: its graph is flattest), and grows towards both ends, where
+# the curve bends more and more sharply upward.
+#
+# (A footnote for the mathematically minded: in geometry, the curvature of a curve is
+# `f″ / (1 + f′²)^(3/2)`, which also depends on the slope. In optimisation, "curvature" loosely
+# means the second derivative `f″` itself, or the Hessian matrix for many variables, and that is
+# how we use the word here.)
 #
 # ### A gradient step and a Newton step
 #
@@ -249,5 +268,7 @@ for name, path in paths.items():
 # 1. Change `x` or `y` and predict, before running, the sign of each entry of the gradient using
 #    `∂loss/∂W[i, j] = 2 · error[i] · x[j]`.
 # 2. Make `W` 3 × 3 (add a row and an entry to `y`). What shape is the gradient now, and why?
-# 3. Start the two methods at `x = -0.5` or use `lr = 0.2`. When does the gradient step overshoot,
-#    and what does Newton's method do when `f″(x)` is close to zero?
+# 3. Start the two methods at `x = -0.5` or use `lr = 0.2`. When does the gradient step overshoot?
+#    Then replace `g` by notebook 4's double well, `x**4 / 4 - x**2 + 0.3 * x`, whose `f″ = 3x² − 2`
+#    is zero at `x ≈ ±0.82` (inflection points, 拐点). Start Newton's method at `x = 0.7` or
+#    `x = 0.8`: what does it do when `f″(x)` is close to zero, or negative?
