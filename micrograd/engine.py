@@ -40,6 +40,7 @@ Operand = Union["Value", int, float]
 __all__ = [
     "Op",
     "Value",
+    "apply",
     "cos",
     "dot",
     "exp",
@@ -185,11 +186,10 @@ def _sum_grads(*inputs_and_out):  # d(x1 + ... + xn)/dxi = 1
     return (1.0,) * (len(inputs_and_out) - 1)
 
 
-def _dot_grads(*inputs_and_out):  # d(w.x + b)/dw_i = x_i, d/dx_i = w_i, d/db = 1
-    *inputs, _out = inputs_and_out
-    n = len(inputs) // 2
-    bias = (1.0,) if len(inputs) % 2 else ()
-    return (*inputs[n : 2 * n], *inputs[:n], *bias)
+def _dot_grads(*args):  # args: w_1..w_n, x_1..x_n, [b,] out
+    n = (len(args) - 1) // 2  # d(w.x + b)/dw_i = x_i, d/dx_i = w_i, d/db = 1
+    bias = (1.0,) if len(args) % 2 == 0 else ()
+    return (*args[n : 2 * n], *args[:n], *bias)
 
 
 def _dot_forward(*inputs: float) -> float:
@@ -519,15 +519,29 @@ def _apply2(op: Op, a: Value, b: Operand) -> Value:
     return v
 
 
-def _apply(op: Op, inputs: tuple) -> Value:
-    """Apply an op with any number of inputs (sum, dot)."""
-    if all(map(isinstance, inputs, repeat(Value))):
-        parents = inputs
-    else:
-        parents = tuple(_lift(v, op) for v in inputs)
-    xs = [p.data for p in parents]
+def apply(op: Op, inputs: Sequence[Operand], data: Sequence[float] | None = None) -> Value:
+    """Apply any op of the table to its inputs: the forward value, its local derivatives
+    and the record of its parents, in one new Value.
+
+    Every op of this module goes through this (or its one- and two-input shortcuts), and
+    so can an op of your own:
+
+    >>> CUBE = Op("cube", lambda a: a**3, lambda a, out: (3 * a**2,))
+    >>> x = Value(2.0)
+    >>> y = apply(CUBE, [x])
+    >>> y.backward()
+    >>> (y.data, x.grad)
+    (8.0, 12.0)
+
+    ``data``, if given, is ``[x.data for x in inputs]`` already computed by the caller
+    (a layer shares one such list among all its neurons).
+    """
+    parents = tuple(inputs)
+    if not all(map(isinstance, parents, repeat(Value))):
+        parents = tuple(_lift(v, op) for v in parents)
+    xs = [p.data for p in parents] if data is None else data
     out = op.forward(*xs)
-    if out - out != 0.0:
+    if out - out != 0.0:  # inf or nan
         raise _not_finite(op, xs, out)
     return _node(out, op, parents, op.local_grads(*xs, out))
 
@@ -595,7 +609,7 @@ def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - mirrors the builtin
     values = tuple(values)
     if not values:
         return Value(0.0)
-    return _apply(SUM, values)
+    return apply(SUM, values)
 
 
 def dot(
@@ -612,8 +626,8 @@ def dot(
             f"and {len(inputs)} inputs."
         )
     if bias is None:
-        return _apply(DOT, (*weights, *inputs))
-    return _apply(DOT, (*weights, *inputs, bias))
+        return apply(DOT, (*weights, *inputs))
+    return apply(DOT, (*weights, *inputs, bias))
 
 
 # --------------------------------------------------------------------------------------

@@ -42,14 +42,12 @@ import math
 import os
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from operator import mul
 from typing import Any, Union
 
-# The fused forward pass builds its ``dot`` node directly with the engine's own node
-# constructor: the public ``micrograd.dot`` re-checks and re-wraps every input for every
-# neuron, which is about 3x slower per layer. tests/test_nn.py checks that the node built here
-# is the node ``micrograd.dot`` builds (same op, parents, data and local derivatives).
-from micrograd.engine import DOT, Value, _node, _not_finite
+# The fused forward pass applies the engine's ``dot`` op directly, passing the inputs' data
+# that a layer computes once for all its neurons (``micrograd.dot`` would look it up again for
+# every neuron). tests/test_nn.py checks that the node is the one ``micrograd.dot`` builds.
+from micrograd.engine import DOT, Value, apply
 
 __all__ = [
     "ACTIVATIONS",
@@ -425,11 +423,7 @@ class Neuron(Module):
         """The forward pass on inputs already checked: Values ``xs`` with data ``xd``."""
         w, b = self.w, self.b
         if self.fused:
-            wd = [p.data for p in w]
-            out = sum(map(mul, wd, xd)) + b.data  # as micrograd.dot computes it, bit for bit
-            if out - out != 0.0:  # inf or nan: the same error micrograd.dot raises
-                raise _not_finite(DOT, (*wd, *xd, b.data), out)
-            z = _node(out, DOT, (*w, *xs, b), (*xd, *wd, 1.0))
+            z = apply(DOT, (*w, *xs, b), (*[p.data for p in w], *xd, b.data))
         else:
             z = w[0] * xs[0]
             for i in range(1, len(w)):
