@@ -56,7 +56,15 @@ print(f"exact slope f'({p}) = {exact}")
 # The estimate gets better as `eps` shrinks: the error is roughly proportional to `eps`. A
 # *central* difference, `(f(p + eps) - f(p - eps)) / (2 * eps)`, is better still (its error shrinks
 # like `eps²`); it is what `micrograd.numerical_grad` uses. The engine gets the exact slope
-# without any `eps`:
+# without any `eps`.
+#
+# **What is a `Value`?** The engine's number type: a number that **remembers how it was
+# computed**. `x = Value(1.5, label="x")` is a number (`x.data` is 1.5) with a name for pictures
+# (`label=`, optional). Each operation on Values (`x**3 - 3 * x + 1`) makes a new Value that
+# records which Values it came from and how. Calling `y.backward()` walks back through that record
+# and stores in each Value's `.grad` the derivative of `y` with respect to it: so `x.grad` is
+# dy/dx at `x.data`. Notebook 5 shows how this works inside; for now it is enough to know that
+# `.data` is the number and `.grad` is filled in by `backward()`.
 
 # %%
 x = Value(p, label="x")
@@ -93,8 +101,22 @@ plt.show()
 # lowers the loss. Let us do exactly that on a real network: a small multi-layer perceptron on the
 # two-moons data, with one of its weights set to 0.3.
 #
+# The pieces, in a few words (notebooks 3 and 6 use them at length):
+#
+# - `make_moons(n_samples=16, ...)`: 16 points in the plane, in two classes shaped like two
+#   interleaving half-moons (the "two moons" data); we ask the network for +1 on one class and −1
+#   on the other (`targets`).
+# - `MLP(2, [8, 8, 1], seed=0)`: a multi-layer perceptron (多层感知机): 2 inputs, two layers of 8
+#   neurons, 1 output. Its weights start as random numbers (a fixed `seed`, so the same every run).
+#   `model.parameters()` is the list of all its weights and biases, each a Value;
+#   `model.zero_grad()` sets all their `.grad` back to 0.
+# - `mse(predictions, targets)`: the mean squared error, the average of `(prediction − target)²`.
+#
 # The notes' numbers (loss 0.5 → 0.6 at 0.35, → 0.4 at 0.25) were made up for illustration; ours
-# come from a real forward pass, but the reasoning is the same.
+# come from a real forward pass, but the reasoning is the same. Our loss is about 6, not 0.5,
+# because this network is **untrained**: with random weights its outputs are a few units away from
+# the targets ±1, and squared errors of that size average to about 6. Training is what brings it
+# down.
 
 # %%
 X, labels = make_moons(n_samples=16, noise=0.1, seed=0)
@@ -112,11 +134,10 @@ def loss_on_batch(model):
 
 
 coefficient = model.parameters()[5]  # any one weight will do
-coefficient.data = 0.3
 for value in [0.3, 0.35, 0.25]:
     coefficient.data = value
     print(f"coefficient = {value:.2f}  ->  loss = {loss_on_batch(model).data:.4f}")
-coefficient.data = 0.3
+coefficient.data = 0.3  # leave it at the notes' value
 print("forward passes so far:", forward_passes)
 
 # %% [markdown]
@@ -151,7 +172,7 @@ model.zero_grad()
 loss = loss_on_batch(model)
 loss.backward()  # one backward pass fills p.grad for every parameter
 print(f"backward(): {forward_passes} forward pass + 1 backward pass")
-worst = max(abs(n - p.grad) for n, p in zip(naive, model.parameters()))
+worst = max(abs(n - param.grad) for n, param in zip(naive, model.parameters()))
 print(f"largest difference between the two gradients: {worst:.1e}")
 
 # %% [markdown]
@@ -179,8 +200,8 @@ sizes, naive_times, backward_times = [], [], []
 for width in [2, 4, 6, 8, 12]:
     net = MLP(2, [width, width, 1], seed=0)
     sizes.append(len(net.parameters()))
-    naive_times.append(seconds(lambda: naive_gradient(net), repeat=1))
-    backward_times.append(seconds(lambda: backprop(net), repeat=5))
+    naive_times.append(seconds(lambda: naive_gradient(net), repeat=3 if width <= 8 else 1))
+    backward_times.append(seconds(lambda: backprop(net), repeat=20))
     print(
         f"MLP(2, [{width}, {width}, 1]): {sizes[-1]:4d} parameters   "
         f"naive {naive_times[-1] * 1000:8.1f} ms   backward {backward_times[-1] * 1000:6.2f} ms   "
@@ -191,18 +212,29 @@ for width in [2, 4, 6, 8, 12]:
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.loglog(sizes, naive_times, "o-", label="naive: 2 forward passes per parameter")
 ax.loglog(sizes, backward_times, "s-", label="1 forward + 1 backward pass")
+ax.set_xticks(sizes, [str(n) for n in sizes])  # label the sizes we measured, nothing else
+ax.xaxis.set_minor_formatter(plt.NullFormatter())
 ax.set_xlabel("number of parameters")
 ax.set_ylabel("seconds for the full gradient")
 ax.set_title("Cost of one gradient, batch of 16 samples")
 ax.legend()
 plt.show()
+growth = sizes[-1] / sizes[0]
+print(f"from {sizes[0]} to {sizes[-1]} parameters ({growth:.0f} times as many): "
+      f"naive {naive_times[-1] / naive_times[0]:.0f} times slower, "
+      f"backward {backward_times[-1] / backward_times[0]:.1f} times slower")
 
 # %% [markdown]
 # On a log-log plot a straight line of slope 1 means "time grows in proportion to the size", and
-# slope 2 means "in proportion to the size squared". The backward pass grows like the network
-# (each parameter is touched a constant number of times). The naive method grows like the
-# **square** of it: one forward pass already costs time proportional to the number of parameters,
-# and it is repeated twice per parameter. With the thousands to millions of coefficients of a
+# slope 2 means "in proportion to the size squared". The naive method heads for the **square** of
+# the size: one forward pass already costs time proportional to the number of parameters, and it
+# is repeated twice per parameter. (For the smallest networks it grows more slowly, for the same
+# reason as below: a fixed cost per forward pass.) The backward pass grows at most in proportion to the size
+# (each parameter is touched a constant number of times), and for these small networks even
+# *slower* than that (see the numbers printed under the plot): part of its time is a fixed
+# overhead — calling functions, creating the loss, setting up the pass — that is the same for
+# every size. For large networks that overhead becomes negligible and the line approaches
+# slope 1. With the thousands to millions of coefficients of a
 # real network (notes, point 8) that is hopeless — which is why the notes go on to gradients and
 # backpropagation (梯度, 反向传播).
 #
