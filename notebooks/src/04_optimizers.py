@@ -16,8 +16,10 @@ import matplotlib.pyplot as plt
 from micrograd import Value
 from micrograd.optim import SGD
 from micrograd.plots import (
+    SURFACES,
     ball_positions,
     double_well,
+    optimizer_path,
     plot_ball_rolling,
     plot_optimizer_paths,
 )
@@ -35,6 +37,10 @@ plt.rcParams["figure.dpi"] = 90
 # Plain SGD (`w -= lr * gradient`) walks downhill and stops at the first place where the slope is
 # zero: the local minimum. SGD with momentum keeps part of its previous velocity, like a heavy ball,
 # and rolls over the bump.
+#
+# In this plot and the film strip, "momentum" means PyTorch-style **heavy-ball SGD with momentum
+# 0.9** (it keeps 90 % of its velocity each step), both with learning rate 0.02. That is the usual
+# value, **not** the notes' 0.1; what 0.1 does is the subject of the next section.
 
 # %%
 plot_ball_rolling(("sgd", "momentum"), lr=0.02, steps=100)
@@ -50,20 +56,23 @@ plot_ball_rolling(("sgd", "momentum"), lr=0.02, steps=100, frames=[0, 8, 16, 30,
 #
 # The notes (point 9) give this implementation, and mark it 不懂 ("I don't get it"):
 #
-# ```py
-# past_velocity = 0.
-# momentum = 0.1  # 不变的动量因子
-# while loss > 0.01:   # 优化循环
-#     w, loss, gradient = get_current_parameters()
-#     velocity = past_velocity * momentum - learning_rate * gradient
-#     w = w + momentum * velocity - learning_rate * gradient
-#     past_velocity = velocity
-#     update_parameter(w)
+# ```
+# 1  past_velocity = 0.
+# 2  momentum = 0.1  # 不变的动量因子
+# 3  while loss > 0.01:   # 优化循环
+# 4      w, loss, gradient = get_current_parameters()
+# 5      velocity = past_velocity * momentum - learning_rate * gradient
+# 6      w = w + momentum * velocity - learning_rate * gradient
+# 7      past_velocity = velocity
+# 8      update_parameter(w)
 # ```
 #
-# Here it is as runnable code on our curve. `get_current_parameters()` is "a forward pass, the loss
-# and a backward pass"; `update_parameter(w)` is writing the new value back. Because our loss goes
-# below zero, a fixed number of steps replaces `while loss > 0.01`.
+# (The line numbers are ours, to refer to below.)
+#
+# Here it is as runnable code on our curve. Lines 3, 4 and 8 are the training loop around the
+# update: `get_current_parameters()` (line 4) is "a forward pass, the loss and a backward pass";
+# `update_parameter(w)` (line 8) is writing the new value back. Because our loss goes below zero,
+# a fixed number of steps replaces `while loss > 0.01` (line 3).
 
 # %%
 def notes_momentum(momentum, learning_rate=0.02, start=2.5, steps=100):
@@ -98,7 +107,7 @@ print(f"plain SGD:                      ends at w = {ball_positions('sgd')[-1]:+
 # is "constant" (不变) only in the sense that it does not change during training; its *value* is
 # what matters.
 #
-# **Line 3: `velocity = past_velocity * momentum - learning_rate * gradient`** — the new velocity is
+# **Line 5: `velocity = past_velocity * momentum - learning_rate * gradient`** — the new velocity is
 # the old one, damped, plus a push downhill (`-learning_rate * gradient`: the step plain SGD would
 # take). Unrolled over the steps, it is a decaying sum of all past SGD steps:
 #
@@ -110,8 +119,8 @@ print(f"plain SGD:                      ends at w = {ball_positions('sgd')[-1]:+
 # learning rate and pointing downhill). Gradients that keep the same sign add up (the ball
 # accelerates down a long slope); gradients that flip sign cancel (zig-zags are damped).
 #
-# **Line 4: `w = w + momentum * velocity - learning_rate * gradient`** — the puzzling line. The
-# simple "heavy ball" would just move by the velocity: `w = w + velocity`. Substitute line 3 into
+# **Line 6: `w = w + momentum * velocity - learning_rate * gradient`** — the puzzling line. The
+# simple "heavy ball" would just move by the velocity: `w = w + velocity`. Substitute line 5 into
 # the snippet's version:
 #
 # ```
@@ -123,7 +132,13 @@ print(f"plain SGD:                      ends at w = {ball_positions('sgd')[-1]:+
 # the ball moves to where its momentum is taking it and **then** looks at the slope — a
 # look-ahead. This is **Nesterov momentum**, not the plain heavy ball.
 #
-# **Line 5: `past_velocity = velocity`** — remember the velocity for the next step.
+# Where is the look-ahead, when the gradient in line 4 is taken at the current `w`? In this form of
+# Nesterov's method (Sutskever's, the one PyTorch uses), the `w` that is stored between steps **is
+# the look-ahead point**: the position the ball would reach by coasting on its velocity, not the
+# ball's own position. So the gradient at the stored `w` is exactly the look-ahead gradient, and
+# line 6 keeps the stored `w` one coasting step ahead of the ball.
+#
+# **Line 7: `past_velocity = velocity`** — remember the velocity for the next step.
 #
 # ### Next to PyTorch's form
 #
@@ -177,7 +192,21 @@ plot_ball_rolling(
 # |---|---|---|
 # | Adagrad | `s = s + g²` (sum of all squared gradients) | `w -= lr * g / (√s + ε)` |
 # | RMSprop | `s = α·s + (1 − α)·g²` (a *recent* average of g²) | `w -= lr * g / (√s + ε)` |
-# | Adam | `m = β₁·m + (1 − β₁)·g` (momentum) and `s` as RMSprop | `w -= lr * m̂ / (√ŝ + ε)` (m̂, ŝ: bias-corrected) |
+# | Adam | `m = β₁·m + (1 − β₁)·g` (momentum) and `s = β₂·s + (1 − β₂)·g²` | `w -= lr * m̂ / (√ŝ + ε)` (m̂, ŝ: bias-corrected) |
+#
+# The symbols, one line each (the defaults are PyTorch's):
+#
+# - `g`: the gradient of this step; `s`, `m`: running averages kept per parameter, starting at 0.
+# - `ε` (epsilon): a tiny constant (1e-10 for Adagrad, 1e-8 for the others) so that the division
+#   never divides by zero when `s` is 0.
+# - `α` (alpha, RMSprop, default 0.99): how much of the old average `s` survives a step; the average
+#   covers roughly the last `1 / (1 − α)` = 100 steps.
+# - `β₁` (beta1, Adam, default 0.9): the same for the average of gradients `m` — momentum in
+#   average form.
+# - `β₂` (beta2, Adam, default 0.999): the same for Adam's average of squared gradients `s`.
+# - bias correction: `m̂ = m / (1 − β₁ᵗ)` and `ŝ = s / (1 − β₂ᵗ)` at step `t`: because `m` and `s`
+#   start at 0, their first values are too small; dividing by `1 − βᵗ` scales them back up, and
+#   the correction fades away as `t` grows.
 #
 # Dividing by `√s` makes steep directions take smaller steps and flat directions larger ones —
 # a cheap stand-in for the curvature of notebook 2. Adagrad's sum only grows, so its steps keep
@@ -190,7 +219,28 @@ plot_ball_rolling(
 # Each optimizer uses a learning rate that suits it on this surface (`micrograd.plots.SURFACES`):
 
 # %%
+def where_they_end(surface, names, steps=None):
+    """Print where each optimizer's path ends on a surface, and the loss there."""
+    for name in names:
+        path = optimizer_path(surface, name, steps=steps)
+        w1, w2 = path[-1]
+        print(f"{name:9s} after {len(path) - 1} steps: (w1, w2) = ({w1:+.3f}, {w2:+.3f}), "
+              f"loss {SURFACES[surface](w1, w2):.2g}")
+
+
 plot_optimizer_paths("ravine", ["sgd", "momentum", "adagrad", "rmsprop", "adam"], steps=60)
+
+# %%
+where_they_end("ravine", ["sgd", "momentum", "adagrad", "rmsprop", "adam"], steps=60)
+
+# %% [markdown]
+# What to see: how each path crosses the valley (the steep `w₂` direction) and how fast it moves
+# along it (the flat `w₁` direction). Plain SGD zig-zags across: at lr 0.9 each step multiplies
+# `w₂` by `1 − 2·0.9 = −0.8`, flipping its sign (try it 3 below). Momentum and Adam sweep past the
+# minimum and swing back, carried by their velocity. Adagrad and RMSprop, which divide each
+# coordinate's step by that coordinate's own gradient size, take steps of similar size in both
+# coordinates: they drop straight to the valley floor first (the `w₂` distance is the short one)
+# and then travel along it without any zig-zag.
 
 # %% [markdown]
 # ### A surface with a local minimum
@@ -212,7 +262,16 @@ plot_optimizer_paths("local_minimum", ["sgd", "momentum", "nesterov", "rmsprop",
 # %%
 plot_optimizer_paths("rosenbrock", ["sgd", "momentum", "adagrad", "rmsprop", "adam"])
 
+# %%
+where_they_end("rosenbrock", ["sgd", "momentum", "adagrad", "rmsprop", "adam"])
+
 # %% [markdown]
+# What to see: every path first drops from the start (−1.2, 1) into the valley within a few steps
+# (across the valley the surface is very steep). Then the slow part: the floor curves through
+# (0, 0) up to the minimum at (1, 1), and along the floor the gradient is tiny while across it is
+# huge, so each optimizer creeps along the banana. The printed end points say how far each got in
+# 500 steps: none reached (1, 1), and the two with momentum (momentum and Adam) got furthest.
+#
 # There is no single winner: which optimizer is best depends on the surface and on the learning
 # rate each one gets. In practice Adam with its default settings is a robust first choice, and
 # SGD with momentum (0.9) and a learning-rate schedule often generalizes better in the end.
