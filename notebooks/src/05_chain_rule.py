@@ -6,7 +6,8 @@
 # - how the notes' network `f(W1, W2, W3) = a(W1, b(W2, c(W3)))` becomes a computation graph
 #   (计算图) of Values;
 # - the chain rule (链式法则) `(f(g(x)))' = f'(g(x)) · g'(x)` applied by hand, link by link, and
-#   the same numbers from the engine's `backward()`;
+#   the same numbers from the engine's `backward()`: backpropagation (反向传播), which is
+#   **reverse-mode differentiation** (反向模式微分; the notes write 反式微分);
 # - how the backward pass visits the graph, one node at a time (the step-through widget), and
 #   where each gradient comes from (the `explain` ledger);
 # - why the engine needs a **topological order** and `+=`: what goes wrong on a node that is
@@ -36,6 +37,11 @@ from micrograd.stepper import (
 # To draw it we make each weight a single number (a 1 × 1 matrix) and pick three simple
 # operations, each like a tiny layer: `c` multiplies the input `x` by `W3` and applies `tanh`,
 # `b` does the same with `W2`, and `a` multiplies by `W1`.
+#
+# `tanh` (the hyperbolic tangent, 双曲正切) is a common activation function: an S-shaped curve
+# `tanh(z) = (eᶻ − e⁻ᶻ) / (eᶻ + e⁻ᶻ)` that squashes any number into (−1, 1), close to `z` itself
+# for small `z`. Its derivative has a handy form in terms of its own value:
+# `d/dz tanh(z) = 1 − tanh²(z)`.
 
 # %%
 x = Value(0.5, label="x")  # the input: fixed data, not a weight
@@ -61,6 +67,8 @@ v.label = "v"
 f = a(W1, v)
 f.label = "f"
 print(f"u = {u.data:.4f}, v = {v.data:.4f}, f = {f.data:.4f}")
+# warn_no_backward=False: draw_dot normally warns when every gradient is 0 (usually a forgotten
+# backward()); here we have not run backward() yet on purpose.
 draw_dot(f, params=[W1, W2, W3], warn_no_backward=False)
 
 # %% [markdown]
@@ -71,13 +79,13 @@ draw_dot(f, params=[W1, W2, W3], warn_no_backward=False)
 #
 # How does `f` change when `W3` changes? `W3` reaches `f` through a chain: `W3 → W3·x → u → W2·u →
 # v → f`. The chain rule says: multiply the local derivatives along the chain. Each one is
-# simple:
+# simple, using `d/dz tanh(z) = 1 − tanh²(z)` and the fact that `v` and `u` *are* the tanh values:
 #
 # | link | local derivative |
 # |---|---|
 # | `f = W1 · v` | ∂f/∂v = `W1` |
-# | `v = tanh(W2 · u)` | ∂v/∂u = `(1 − v²) · W2` |
-# | `u = tanh(W3 · x)` | ∂u/∂W3 = `(1 − u²) · x` |
+# | `v = tanh(W2 · u)` | ∂v/∂u = `(1 − tanh²(W2 · u)) · W2 = (1 − v²) · W2` |
+# | `u = tanh(W3 · x)` | ∂u/∂W3 = `(1 − tanh²(W3 · x)) · x = (1 − u²) · x` |
 
 # %%
 df_dv = W1.data
@@ -114,16 +122,23 @@ draw_dot(f, params=[W1, W2, W3])
 #
 # In Jupyter, this widget shows the pass one node at a time: Previous/Next move between steps,
 # the current node is outlined in red and the gradients known so far are filled in.
-# (On the web page of this notebook the widget is not live; the pictures after it show the
-# same frames.)
+# (On the web page of this notebook the widget is not live and shows nothing: right after it
+# comes a static picture of its first step, and further down the text of every frame.)
 
 # %%
 for leaf in (x, W1, W2, W3):
     leaf.grad = 0.0  # leaves accumulate across backward passes (like PyTorch): start from zero
 step_through(f, params=[W1, W2, W3])
 
+# %% [markdown]
+# What the widget shows after one press of Next (frame 1): `f` (outlined in red) has passed its
+# gradient to its two inputs, `W1` and `v`.
+
 # %%
-trace = record_backward(f)
+trace = record_backward(f)  # every frame of the pass, recorded without touching any .grad
+frame_graph(trace, 1, params=[W1, W2, W3])
+
+# %%
 print(f"{len(trace)} steps. What each one does:\n")
 for frame in range(len(trace) + 1):
     print(trace.frame_text(frame), "\n")
@@ -201,6 +216,22 @@ explain(x2, out)
 # Two paths lead from `out` to `x` (directly through `h`, and through `g` then `h`), and `x.grad`
 # is the sum of their products. Now two naive ways to write backpropagation, both wrong.
 #
+# To write a backward pass of our own we need two attributes that every Value has (the engine's
+# record of how it was computed):
+#
+# - `node.parents`: the Values it was computed from, in operand order (for `out = h * g`: `(h, g)`;
+#   empty for a leaf such as `x`);
+# - `node.local_grads`: the local derivative of `node` with respect to each parent, computed during
+#   the forward pass (for `out = h * g`: `(g.data, h.data)`, since ∂out/∂h = g and ∂out/∂g = h).
+#
+# The chain rule then says: a parent receives `local · (the node's gradient)`.
+
+# %%
+x2, h, g, out = reused_graph()
+print("out.parents    :", [p.label for p in out.parents])
+print("out.local_grads:", out.local_grads, "  (= g.data, h.data)")
+
+# %% [markdown]
 # **Mistake 1: `=` instead of `+=`.** A recursive function that *sets* each node's gradient:
 
 # %%
@@ -271,5 +302,8 @@ draw_dot(out, rankdir="LR")
 #    new formula against `backward()`.
 # 2. Use `x` twice in `c`, e.g. `(W3 * x + x * x).tanh()`. How many paths does `explain(W3, f)`
 #    show now, and how many for `explain(x, f)`?
-# 3. Build a chain of 10 diamonds (`h = h * h + h` ten times) and count the calls a recursive
-#    `+=` backward makes, against `len(topological_order(out))`.
+# 3. Build a chain of 10 diamonds like the one above: start from `h = Value(0.5)` and repeat
+#    `h = h * (h + 1)` ten times (each repetition uses `h` twice, so the number of paths
+#    doubles). Count the calls a recursive `+=` backward makes, against
+#    `len(topological_order(h))`. (What happens to the count with `h = h * h + h`, which uses `h`
+#    three times?)
