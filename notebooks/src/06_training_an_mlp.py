@@ -30,9 +30,14 @@ plt.rcParams["figure.dpi"] = 90
 # demo). A straight line cannot separate them.
 #
 # The network: 2 inputs, two hidden layers of 16 ReLU neurons, 1 output (a score: class 1 if it is
-# positive). Its 337 weights start as small random numbers — a fixed seed makes them the same on
-# every run. Before any training its decision boundary is arbitrary: the notes' point 1, "the
-# result is certainly not a useful representation".
+# positive). Each neuron computes `relu(w · x + b)`, with the ReLU (rectified linear unit)
+# `relu(z) = max(0, z)`: zero for negative inputs, the identity for positive ones. The output
+# neuron has no ReLU, so its score can be any number.
+#
+# The network has 337 parameters (可训练参数): 320 weights and 17 biases. The weights start as
+# random numbers drawn uniformly from [−1, 1] and the biases start at 0 (随机初始化) — a fixed seed
+# makes them the same on every run. Before any training its decision boundary is arbitrary: the
+# notes' point 1, "the result is certainly not a useful representation".
 
 # %%
 X, y = make_moons(n_samples=100, noise=0.1, seed=0)
@@ -46,7 +51,18 @@ plot_decision_boundary(model, X, y, resolution=40, title="before training")
 # The four steps of the notes, as in the original demo: every step uses the whole data set
 # (batch SGD), the loss is the SVM "max-margin" hinge loss plus a small L2 penalty that keeps the
 # weights small, and the learning rate falls linearly from 1.0 to 0.1 (over 60 steps here; the
-# original runs 100, but 100 % accuracy comes well before).
+# original runs 100, but 100 % accuracy comes well before). The pieces, one line each:
+#
+# - **hinge loss** (`hinge(scores, y)`, the SVM max-margin loss): the labels 0/1 are read as
+#   `y = −1/+1`, and `hinge = mean(max(0, 1 − y · score))`: 0 for a point classified correctly
+#   with a margin of at least 1, growing linearly the further it is from that.
+# - **L2 penalty** (`l2(model, alpha=1e-4)`, L2 正则化): `alpha · Σ p²` over all parameters `p`;
+#   it adds `2 · alpha · p` to each gradient, pulling every weight a little towards 0. `alpha` sets
+#   how hard.
+# - **linear_decay** (`linear_decay(1.0, 0.1, total_steps=60)`): the learning rate at step `k` is
+#   `1.0 + (0.1 − 1.0) · k / 60`, so 1.0 at the start and 0.1 from step 60 on.
+# - **accuracy** (`accuracy(scores, y)`, 准确率): the fraction of points whose predicted class
+#   (1 if `score > 0`, else 0) equals the label.
 # Along the way we keep a copy of the weights at a few steps, to draw the boundary later.
 
 # %%
@@ -83,11 +99,21 @@ for step in range(61):
 # %%
 plot_history(history, title="two moons, MLP(2, [16, 16, 1])")
 
+# %%
+print("the first steps:", "  ".join(f"{loss:.3f}" for loss in history["loss"][:5]))
+
 # %% [markdown]
 # (The command `micrograd demo` runs this same training — 100 steps, as the original — and
 # saves the decision boundary and these curves as PNG files.)
 #
-# The loss falls fast at first, while the network gets the broad shape right, then slowly while it
+# Look at the start: the loss does not fall at once, it **jumps up** at step 2 before falling.
+# A learning rate of 1.0 is a large step for this untrained network: one update overshoots to a
+# worse point, like the "too large" case in notebook 3's section *The step size: too small, good,
+# too large*: the step is longer than the local curvature allows along some direction. There the
+# overshoot grew step after step; here it happens once, and the next steps recover. Try it 1 below
+# explores smaller and larger rates.
+#
+# After that the loss falls fast, while the network gets the broad shape right, then slowly while it
 # fixes the last points near the boundary. The accuracy moves in jumps: it only changes when a point
 # crosses the boundary.
 #
@@ -114,7 +140,11 @@ plt.show()
 #
 # Three interleaved spiral arms are much harder: the boundary must wind around the centre. We
 # train three networks of growing size (60 epochs each) on the same 90 points with `micrograd.train.fit` (the same
-# loop as above in one call), with three output scores (one per class) and the cross-entropy loss:
+# loop as above in one call), with three output scores (one per class) and the cross-entropy loss
+# (交叉熵), the usual loss for more than two classes: the scores `z` are turned into probabilities
+# by the softmax, `p_k = exp(z_k) / Σ_j exp(z_j)`, and the loss of a sample of class `y` is
+# `−log p_y` (0 when the network gives the right class probability 1, large when it gives it
+# little). The optimizer is Adam (notebook 4):
 #
 # - `MLP(2, [3])`: no hidden layer at all — a linear classifier;
 # - `MLP(2, [4, 3])`: one hidden layer of 4 neurons;
