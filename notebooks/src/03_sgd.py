@@ -166,8 +166,9 @@ plt.show()
 #   along each such direction by `1 − lr · curvature`, so it shrinks only while `lr` is below
 #   `2 / curvature`. lr = 1.1 is within that limit for the gentle direction, so at first the
 #   loss falls as that part of the error shrinks, but beyond it for the steep direction: there
-#   every step jumps over the valley floor to a point *further* up the other side (the zig-zag in
-#   the plot above). That error grows by the same factor each step and soon dominates the loss.
+#   every step jumps over the valley floor to a point *further* up the other side (the green
+#   zig-zag, almost vertical, on the contour plot). That error grows by the same factor each step
+#   and soon dominates the loss.
 #   The slope is only a good guide for small steps (notebook 1's tangent line), and what counts as
 #   "small" is set by the curvature.
 
@@ -339,10 +340,12 @@ fig = plot_history(
     title="true SGD: epoch averages (64 one-sample steps each)",
 )
 for ax in fig.axes:
-    ax.set_xlabel("epoch (0 = the first)")
-plt.show()
+    ax.set_xlabel("epoch (counted from 0, like the loops above)")
+fig
+
+# %%
 for epoch in [0, 4, 9, 14]:
-    print(f"epoch {epoch + 1:2d}: average loss {true_sgd.epoch_loss[epoch]:.3f}, "
+    print(f"epoch {epoch:2d}: average loss {true_sgd.epoch_loss[epoch]:.3f}, "
           f"average accuracy {true_sgd.epoch_accuracy[epoch]:.0%}")
 
 # %% [markdown]
