@@ -34,10 +34,11 @@ plt.rcParams["figure.dpi"] = 90
 # `relu(z) = max(0, z)`: zero for negative inputs, the identity for positive ones. The output
 # neuron has no ReLU, so its score can be any number.
 #
-# The network has 337 parameters (可训练参数): 320 weights and 17 biases. The weights start as
-# random numbers drawn uniformly from [−1, 1] and the biases start at 0 (随机初始化) — a fixed seed
-# makes them the same on every run. Before any training its decision boundary is arbitrary: the
-# notes' point 1, "the result is certainly not a useful representation".
+# The network has 337 parameters (可训练参数): 304 weights (2·16 + 16·16 + 16·1, one per input of
+# each neuron) and 33 biases (one per neuron). The weights start as random numbers drawn uniformly
+# from [−1, 1] and the biases start at 0 (随机初始化) — a fixed seed makes them the same on every
+# run. Before any training its decision boundary is arbitrary: the notes' point 1, "the result is
+# certainly not a useful representation".
 
 # %%
 X, y = make_moons(n_samples=100, noise=0.1, seed=0)
