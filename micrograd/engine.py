@@ -21,7 +21,6 @@ Values (``grad(..., create_graph=True)``, for second derivatives).
 
 from __future__ import annotations
 
-import builtins
 import gc
 import math
 import numbers
@@ -30,7 +29,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from itertools import repeat
 from typing import Union
 
@@ -192,10 +191,17 @@ def _dot_grads(*args):  # args: w_1..w_n, x_1..x_n, [b,] out
     return (*args[n : 2 * n], *args[:n], *bias)
 
 
+def _add_up(terms: Iterable[float], last: float = 0.0) -> float:
+    """Left to right, exactly as a chain of ``+`` adds: Python 3.12's builtin sum() rounds
+    differently (it compensates), and a fused node must equal its expanded graph everywhere."""
+    total = reduce(operator.add, terms, 0.0)
+    return total + last
+
+
 def _dot_forward(*inputs: float) -> float:
     n = len(inputs) // 2
     bias = inputs[2 * n] if len(inputs) % 2 else 0.0
-    return builtins.sum(map(operator.mul, inputs[:n], inputs[n : 2 * n])) + bias
+    return _add_up(map(operator.mul, inputs[:n], inputs[n : 2 * n]), bias)
 
 
 #        name       forward (on floats)               local derivatives (inputs..., out)
@@ -212,7 +218,7 @@ RELU = Op("relu", lambda a: a if a > 0 else 0.0, lambda a, out: (1.0 if a > 0 el
 SIN = Op("sin", math.sin,                     lambda a, out: (cos(a),))  # fmt: skip
 COS = Op("cos", math.cos,                     lambda a, out: (-sin(a),))  # fmt: skip
 ABS = Op("abs", abs,                          lambda a, out: (_sign(a),))  # fmt: skip
-SUM = Op("sum", lambda *xs: builtins.sum(xs), _sum_grads)  # fmt: skip
+SUM = Op("sum", lambda *xs: _add_up(xs),      _sum_grads)  # fmt: skip
 DOT = Op("dot", _dot_forward,                 _dot_grads)  # fmt: skip
 
 
