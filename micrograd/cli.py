@@ -35,6 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="micrograd",
         description="A scalar autograd engine for learning how neural networks learn.",
+        epilog=(
+            "examples:\n"
+            "  micrograd demo --out out                  train MLP(2,[16,16,1]) on two moons\n"
+            '  micrograd graph "tanh(x*w + b)" --at x=2 w=-3 b=6.88 -o graph.svg\n'
+            "  micrograd exercises build --out class/    student notebooks for a class\n"
+            "Run 'micrograd COMMAND --help' for a command's options."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"micrograd {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
