@@ -18,6 +18,7 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from micrograd.cli import CLIError
@@ -38,6 +39,23 @@ DEFAULT_LR = {
 }
 
 
+def _float_at_least(minimum: float, *, strictly: bool) -> Callable[[str], float]:
+    """An argparse type: a finite float >= minimum (or > minimum, if strictly)."""
+    sign = ">" if strictly else ">="
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        big_enough = value > minimum if strictly else value >= minimum
+        if not (big_enough and value < float("inf")):
+            raise argparse.ArgumentTypeError(f"must be a number {sign} {minimum:g}, got {text}")
+        return value
+
+    return parse
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -48,24 +66,8 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (value > 0 and value < float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (value >= 0 and value < float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text}")
-    return value
+_positive_float = _float_at_least(0, strictly=True)
+_non_negative_float = _float_at_least(0, strictly=False)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
