@@ -37,14 +37,14 @@ from micrograd.engine import (
     tanh,
     topological_order,
 )
-from micrograd.explain import explain  # the function, not the module of the same name
+from micrograd.ledger import explain  # the module is micrograd.ledger, so nothing shadows it
 from micrograd.numerical import GradcheckError, gradcheck, numerical_grad
 
 __version__ = "0.1.0"
 
 _SUBMODULES = {
     "nn", "optim", "losses", "data", "train", "plots", "draw", "stepper",
-    "expression", "exercises", "numerical", "engine", "cli",
+    "expression", "exercises", "numerical", "engine", "cli", "ledger",
 }  # fmt: skip
 
 # name -> module it lives in, imported on first use

@@ -43,11 +43,13 @@ from typing import Any
 import graphviz
 
 from micrograd.engine import Value
+from micrograd.ledger import format_number
 
 __all__ = [
     "ComputationGraph",
     "ForgotBackwardWarning",
     "GraphTooLargeError",
+    "RenderError",
     "RendererNotFoundError",
     "RendererNotFoundWarning",
     "draw_dot",
@@ -85,7 +87,14 @@ ROLE_COLOURS = {
 HIGHLIGHT = {"color": "#d62728", "penwidth": "3"}
 
 
-class RendererNotFoundError(RuntimeError):
+class RenderError(RuntimeError):
+    """Turning the DOT source into a picture failed: no renderer, it crashed, or it took too long.
+
+    The message is one line saying what happened and what to do; the command line prints it.
+    """
+
+
+class RendererNotFoundError(RenderError):
     """No Graphviz ``dot`` program was found to turn the DOT source into a picture."""
 
 
@@ -393,12 +402,6 @@ def _role(v: Value, root: Value, params: set[Value], inputs: set[Value]) -> str:
     # A labelled leaf nobody classified: if only the inputs were named, it is a parameter;
     # otherwise (only parameters named, or nothing named) it is an input.
     return "parameter" if inputs and not params else "input"
-
-
-def format_number(x: float, precision: int = 4) -> str:
-    """``x`` with ``precision`` significant digits: 0.70710678 -> '0.7071', -3.0 -> '-3'."""
-    text = f"{x:.{precision}g}"
-    return "0" if text == "-0" else text
 
 
 def _escape(text: str) -> str:

@@ -40,7 +40,7 @@ from types import MappingProxyType
 from typing import Any
 
 from micrograd.engine import Value, topological_order
-from micrograd.explain import format_number, node_names
+from micrograd.ledger import format_number, node_names
 
 __all__ = [
     "BackwardStep",
@@ -209,7 +209,7 @@ class BackwardTrace:
     (``steps[k - 1]``). The last snapshot is the state ``root.backward()`` leaves: it
     also includes what the leaves had from earlier calls, which they add at the very end.
     ``names`` are short readable names for the nodes (see
-    :func:`micrograd.explain.node_names`).
+    :func:`micrograd.ledger.node_names`).
     """
 
     root: Value

@@ -13,7 +13,7 @@ from strategies import cases, evaluate_micrograd, finite_difference
 
 import micrograd
 from micrograd import Value
-from micrograd.explain import format_number
+from micrograd.ledger import format_number
 from micrograd.stepper import BackwardStep, backward_steps, record_backward
 
 

@@ -16,7 +16,7 @@
 # %%
 from micrograd import Value, topological_order
 from micrograd.draw import draw_dot
-from micrograd.explain import explain
+from micrograd import explain
 from micrograd.stepper import (
     backward_steps,
     export_html,

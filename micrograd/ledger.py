@@ -47,13 +47,13 @@ _INFIX = {"+": "+", "-": "-", "*": "*", "/": "/"}
 _MAX_NAME = 28  # longer made-up expression names fall back to "tanh_3"
 
 
-def format_number(x: float, digits: int = 4) -> str:
-    """A float with ``digits`` significant digits and no noise: 7.0 -> '7', 0.5 -> '0.5'.
+def format_number(x: float, precision: int = 4) -> str:
+    """A float with ``precision`` significant digits and no noise: 7.0 -> '7', 0.5 -> '0.5'.
 
     >>> format_number(0.70710678), format_number(-3.0), format_number(12345.0)
     ('0.7071', '-3', '1.234e+04')
     """
-    text = f"{x:.{digits}g}"
+    text = f"{x:.{precision}g}"
     return "0" if text == "-0" else text
 
 

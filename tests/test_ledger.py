@@ -11,7 +11,7 @@ from strategies import cases, evaluate_micrograd, finite_difference
 
 import micrograd
 from micrograd import Value
-from micrograd.explain import count_paths, explain, format_number, node_names
+from micrograd.ledger import count_paths, explain, format_number, node_names
 
 # --------------------------------------------------------------------------------------
 # Random graphs with reuse: every op picks its operands from all nodes made so far, so
