@@ -62,7 +62,9 @@ def short(value: object) -> str:
 
 
 def _where(path: str | os.PathLike[str]) -> str:
-    return short(os.fspath(path))
+    """The file's name for a message: in full unless absurdly long."""
+    text = os.fspath(path)
+    return repr(text) if len(text) <= 300 else short(text)
 
 
 # --------------------------------------------------------------------------------------
@@ -102,16 +104,15 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     name = _where(path)
     try:
-        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # bounded, even for /dev/zero
     except ValueError as error:  # e.g. a NUL character in the path
         raise ValueError(f"cannot read a model from {name}: {error}.") from None
-    if size > MAX_FILE_BYTES:
+    if len(raw) > MAX_FILE_BYTES:
         raise ValueError(
-            f"{name} is {size:,} bytes; a model file over {MAX_FILE_BYTES:,} bytes is refused "
+            f"{name} is over {MAX_FILE_BYTES:,} bytes, too large for a model file "
             "(that is millions of parameters, more than a scalar engine trains)."
         )
-    with open(path, "rb") as f:
-        raw = f.read()
     try:
         document = json.loads(raw.decode("utf-8"))
     except RecursionError:
@@ -160,7 +161,7 @@ def load(target: Any, path: str | os.PathLike[str]) -> Any:
     else:
         model = target
         expected = model.architecture()
-        if saved != expected:
+        if not _same(saved, expected):
             raise ValueError(
                 f"{_where(path)} holds a model of another architecture: the file has "
                 f"{_describe(saved)}, this model is {_describe(expected)}. Build a model "
@@ -188,13 +189,20 @@ def build(cls: type, architecture: dict[str, Any], n_parameters: int, path: obje
             "make the model first, then call model.load(path)."
         )
     if found != cls.__name__:
-        advice = f"load it with {found}.load(path)" if found in BUILDABLE else "is it damaged?"
+        known = isinstance(found, str) and found in BUILDABLE
+        advice = f"load it with {found}.load(path)" if known else "is it damaged?"
         raise ValueError(f"{where} holds a {short(found)}, not a {cls.__name__!r}; {advice}.")
     arguments = {}
     for field in BUILDABLE[cls.__name__]:
         if field not in architecture:
             raise ValueError(f"{where} is damaged: the architecture has no {field!r}.")
         arguments[field] = architecture[field]
+    unknown = [key for key in architecture if key != "type" and key not in arguments]
+    if unknown:
+        raise ValueError(
+            f"{where} is damaged: the architecture of a {cls.__name__} has no field "
+            f"{short(unknown[0])}."
+        )
     declared = _parameter_count(_widths(arguments, where))
     if declared != n_parameters:
         raise ValueError(
@@ -233,9 +241,28 @@ def _parameter_count(widths: list[int]) -> int:
     return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(widths))
 
 
+def _same(a: object, b: object) -> bool:
+    """``a == b``, but also of the same types: a file's ``"nin": 2.0`` or ``true`` is no 2 or 1.
+
+    Recursion follows ``b`` (the model's own, shallow architecture), never the file alone.
+    """
+    if type(a) is not type(b):
+        return False
+    if isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in b)
+    if isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
 def _describe(architecture: object) -> str:
+    """``type='MLP', nin=2, ...``: the first fields of an architecture, each cut short."""
     if isinstance(architecture, dict):
-        return ", ".join(f"{short(k)[1:-1]}={short(v)}" for k, v in architecture.items())
+        fields = [
+            f"{short(k)[1:-1] if isinstance(k, str) else short(k)}={short(v)}"
+            for k, v in list(architecture.items())[:8]
+        ]
+        return ", ".join(fields) + (", ..." if len(architecture) > 8 else "")
     return short(architecture)
 
 

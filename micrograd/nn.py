@@ -272,7 +272,7 @@ def _collect(obj: object, prefix: str, found: list, seen: set) -> None:
 
 def _name_difference(missing: Sequence[str], unexpected: Sequence[str]) -> str:
     def shown(names: Sequence[str]) -> str:
-        head = ", ".join(repr(n) for n in names[:5])
+        head = ", ".join(short(n) for n in names[:5])
         return head + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
     parts = []
