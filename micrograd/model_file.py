@@ -203,7 +203,13 @@ def build(cls: type, architecture: dict[str, Any], n_parameters: int, path: obje
             f"{where} is damaged: the architecture of a {cls.__name__} has no field "
             f"{short(unknown[0])}."
         )
-    declared = _parameter_count(_widths(arguments, where))
+    widths = _widths(arguments, where)
+    if max(widths) > n_parameters:  # each size alone needs that many weights at least
+        raise ValueError(
+            f"{where} is damaged: its architecture ({_describe(architecture)}) declares a "
+            f"size of {short(max(widths))}, but the file stores only {n_parameters} parameters."
+        )
+    declared = _parameter_count(widths)  # sizes bounded by the file, so the product is too
     if declared != n_parameters:
         raise ValueError(
             f"{where} is damaged: its architecture ({_describe(architecture)}) has "

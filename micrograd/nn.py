@@ -38,6 +38,7 @@ its checks live in :mod:`micrograd.model_file`: every bad file is a ``ValueError
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import random
@@ -57,6 +58,7 @@ __all__ = [
     "DEFAULT_SEED",
     "FORMAT",
     "FORMAT_VERSION",
+    "MAX_PARAMETERS",
     "MLP",
     "Layer",
     "Module",
@@ -67,6 +69,10 @@ Input = Union[Value, Number]  # noqa: UP007 - evaluated at runtime on 3.10
 
 #: The seed used when neither ``seed`` nor ``rng`` is given.
 DEFAULT_SEED = 0
+
+#: The most parameters a model may have: each is a Value of a few hundred bytes, so ten
+#: million already take gigabytes, and a scalar engine would train them for days.
+MAX_PARAMETERS = 10_000_000
 
 #: Activation name -> the Value method applied after the weighted sum (None: no node at all).
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -92,6 +98,16 @@ def _check_activation(activation: object, where: str) -> str:
         choices = ", ".join(repr(a) for a in ACTIVATIONS)
         raise ValueError(f"{where}: unknown activation {activation!r}; choose one of {choices}.")
     return activation  # type: ignore[return-value]
+
+
+def _check_parameter_count(count: int, where: str) -> None:
+    """Refuse, before building, a model too large for a scalar engine (see MAX_PARAMETERS)."""
+    if count > MAX_PARAMETERS:
+        shown = f"{count:,}" if count < 10**18 else "over 10^18"
+        raise ValueError(
+            f"{where} would have {shown} parameters, more than the {MAX_PARAMETERS:,} a "
+            "scalar engine can hold and train; use smaller layers."
+        )
 
 
 def _make_rng(seed: int | None, rng: random.Random | None, where: str) -> random.Random:
@@ -120,10 +136,11 @@ def _as_inputs(x: Any, nin: int, where: str) -> list[Value]:
             x = list(x)
         except TypeError:
             raise TypeError(
-                f"{where} needs a list of {nin} numbers or Values, got {type(x).__name__}: {x!r}."
+                f"{where} needs a list of {nin} numbers or Values, "
+                f"got {type(x).__name__}: {short(x)}."
             ) from None
     if len(x) != nin:
-        raise ValueError(f"{where} expects {nin} inputs, got {len(x)}: {list(x)!r}.")
+        raise ValueError(f"{where} expects {nin} inputs, got {len(x)}: {short(list(x))}.")
     return [v if isinstance(v, Value) else Value(v) for v in x]
 
 
@@ -320,6 +337,7 @@ class Neuron(Module):
         self.nin = _check_size(nin, "nin", "Neuron")
         self.activation = _check_activation(activation, "Neuron")
         self.fused = bool(fused)
+        _check_parameter_count(nin + 1, "Neuron")
         rng = _make_rng(seed, rng, "Neuron")
         self.w = [Value(rng.uniform(-1.0, 1.0), label=f"w{i}") for i in range(nin)]
         self.b = Value(0.0, label="b")
@@ -375,6 +393,7 @@ class Layer(Module):
         self.nin = _check_size(nin, "nin", "Layer")
         self.nout = _check_size(nout, "nout", "Layer")
         self.activation = _check_activation(activation, "Layer")
+        _check_parameter_count((nin + 1) * nout, "Layer")
         rng = _make_rng(seed, rng, "Layer")
         self.neurons = [Neuron(nin, activation, rng=rng, fused=fused) for _ in range(nout)]
 
@@ -435,8 +454,9 @@ class MLP(Module):
             raise ValueError("MLP: sizes must name at least one layer, e.g. [16, 16, 1].")
         self.activation = _check_activation(activation, "MLP")
         self.output_activation = _check_activation(output_activation, "MLP")
-        rng = _make_rng(seed, rng, "MLP")
         widths = [nin, *self.sizes]
+        _check_parameter_count(sum((a + 1) * b for a, b in itertools.pairwise(widths)), "MLP")
+        rng = _make_rng(seed, rng, "MLP")
         last = len(self.sizes) - 1
         self.layers = [
             Layer(
