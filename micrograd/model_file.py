@@ -150,9 +150,10 @@ def load(target: Any, path: str | os.PathLike[str]) -> Any:
     and parameter names match it. ``MLP.load(path)`` (on the class) builds a new model of
     the saved architecture. A file that is not JSON, not a model file, of another
     architecture, with other parameter names or with a value that is not a finite number
-    is a ``ValueError`` naming the file and saying what is wrong; nothing is built or
-    changed before the whole file has been checked. A file that cannot be opened is an
-    ``OSError`` (e.g. ``FileNotFoundError``).
+    is a ``ValueError`` naming the file and saying what is wrong (the one error type of a
+    bad file). The declared architecture is checked against the stored parameters before
+    anything is built, and a model is changed only if the whole file is good. A file that
+    cannot be opened at all is an ``OSError`` (e.g. ``FileNotFoundError``).
     """
     document = read(path)
     saved, parameters = document["architecture"], document["parameters"]
