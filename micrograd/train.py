@@ -106,17 +106,30 @@ def predict(model: Model, X: Sequence[Sequence[float]]) -> list[int]:
         return [_label(model(x)) for x in X]
 
 
+def _check_data(X: Sequence, y: Sequence, where: str) -> None:
+    if len(X) != len(y) or not X:
+        raise ValueError(
+            f"{where}: X and y must be non-empty and of the same length, "
+            f"got {len(X)} samples and {len(y)} labels."
+        )
+
+
+def _fraction_correct(outputs: Sequence[Any], y: Sequence[int]) -> float:
+    """The fraction of the model's outputs whose predicted class is the label."""
+    return sum(_label(out) == _as_class(t) for out, t in zip(outputs, y)) / len(y)
+
+
 def accuracy(model: Model, X: Sequence[Sequence[float]], y: Sequence[int]) -> float:
     """The fraction of samples whose predicted class is the label (0.0 to 1.0).
 
-    Binary labels may be 0/1 or -1/+1 (-1 counts as class 0).
+    The package's one accuracy. Binary labels may be 0/1 or -1/+1 (-1 counts as class 0).
+
+    >>> accuracy(lambda x: x[0], [[2.0], [-1.0], [0.5]], [1, 0, 0])
+    0.6666666666666666
     """
-    if len(X) != len(y) or not X:
-        raise ValueError(
-            f"accuracy: X and y must be non-empty and of the same length, "
-            f"got {len(X)} samples and {len(y)} labels."
-        )
-    return sum(p == _as_class(t) for p, t in zip(predict(model, X), y)) / len(y)
+    _check_data(X, y, "accuracy")
+    with gc_paused():
+        return _fraction_correct([model(x) for x in X], y)
 
 
 # --------------------------------------------------------------------------------------
@@ -360,11 +373,7 @@ def fit(
         raise ValueError(f"fit: epochs must be a whole number >= 0, got {epochs!r}.")
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha >= 0:
         raise ValueError(f"fit: alpha (the L2 strength) must be a number >= 0, got {alpha!r}.")
-    if len(X) != len(y) or not X:
-        raise ValueError(
-            f"fit: X and y must be non-empty and of the same length, "
-            f"got {len(X)} samples and {len(y)} labels."
-        )
+    _check_data(X, y, "fit")
     params = list(model.parameters())
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, params, lr)
@@ -434,11 +443,10 @@ def _step(model, params, optimizer, loss_fn, X_batch, y_batch, alpha) -> tuple[f
     outputs = [model(x) for x in X_batch]  # forward pass
     data_loss = loss_fn(outputs, y_batch)
     total = data_loss + losses.l2(params, alpha) if alpha else data_loss
-    correct = sum(_label(out) == _as_class(t) for out, t in zip(outputs, y_batch))
     optimizer.zero_grad()
     total.backward()  # backward pass: fills p.grad
     optimizer.step()  # update: move against the gradient
-    return total.data, correct / len(y_batch)
+    return total.data, _fraction_correct(outputs, y_batch)
 
 
 def _progress_bar(total: int, enabled: bool):
@@ -460,13 +468,8 @@ def evaluate(
     There is no backward pass, so the parameters' gradients are left as they were.
     """
     loss_fn = _loss_function(loss)
-    if len(X) != len(y) or not X:
-        raise ValueError(
-            f"evaluate: X and y must be non-empty and of the same length, "
-            f"got {len(X)} samples and {len(y)} labels."
-        )
+    _check_data(X, y, "evaluate")
     with gc_paused():
         outputs = [model(x) for x in X]
         value = loss_fn(outputs, list(y))
-        correct = sum(_label(out) == _as_class(t) for out, t in zip(outputs, y))
-    return _data(value), correct / len(y)
+    return _data(value), _fraction_correct(outputs, y)
