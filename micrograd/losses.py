@@ -28,11 +28,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Union
 
 import micrograd
-from micrograd.engine import Value
+from micrograd.engine import Number, Value
 
 __all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
 
-Scalar = Union[Value, int, float]  # noqa: UP007 - evaluated at runtime on 3.10
+Scalar = Union[Value, Number]  # noqa: UP007 - evaluated at runtime on 3.10
 REDUCTIONS = ("mean", "sum", "none")
 
 

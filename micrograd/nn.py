@@ -183,8 +183,14 @@ class Module:
         """
         found: list[Value] = []
         for name, attribute in vars(self).items():
-            if not name.startswith("_"):
-                found += _parameters_of(attribute)
+            if name.startswith("_"):
+                continue
+            if isinstance(attribute, Value):
+                found.append(attribute)
+            elif isinstance(attribute, Module):
+                found += attribute.parameters()
+            elif isinstance(attribute, (list, tuple)):
+                found += _parameters_in(attribute)
         return list(dict.fromkeys(found))  # a shared parameter once, as named_parameters does
 
     def zero_grad(self) -> None:
@@ -259,17 +265,17 @@ class Module:
         return f"{type(self).__name__}(parameters={len(self.parameters())})"
 
 
-def _parameters_of(obj: object) -> list[Value]:
-    """The parameters in one attribute: a Value, a Module, or a list or tuple of them."""
-    if isinstance(obj, Value):
-        return [obj]
-    if isinstance(obj, Module):
-        return obj.parameters()
-    if isinstance(obj, (list, tuple)):
-        if all(isinstance(item, Value) for item in obj):  # e.g. a neuron's weights
-            return list(obj)
-        return [p for item in obj for p in _parameters_of(item)]
-    return []
+def _parameters_in(items: list | tuple) -> list[Value]:
+    """The parameters in a list or tuple of Values, Modules and lists of them."""
+    found: list[Value] = []
+    for item in items:
+        if isinstance(item, Value):
+            found.append(item)
+        elif isinstance(item, Module):
+            found += item.parameters()
+        elif isinstance(item, (list, tuple)):
+            found += _parameters_in(item)
+    return found
 
 
 def _collect(obj: object, prefix: str, found: list, seen: set) -> None:
