@@ -78,14 +78,11 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Value] | Any, lr: float) -> None:
         owner = type(self).__name__
-        #: the parameters' names when a Module was given (for error messages), else None
-        self.names: list[str] | None = None
-        if hasattr(params, "named_parameters") and callable(params.named_parameters):
-            named = list(params.named_parameters())  # a Module: be forgiving
-            self.names = [name for name, _ in named]
-            params = [p for _, p in named]
-        elif hasattr(params, "parameters") and callable(params.parameters):
-            params = params.parameters()
+        #: each parameter's name when a Module was given (for error messages), else None
+        self.names: list[str | None] | None = None
+        module = None
+        if hasattr(params, "parameters") and callable(params.parameters):
+            module, params = params, params.parameters()  # a Module: be forgiving
         if isinstance(params, Value):
             raise TypeError(f"{owner}: params must be a list of Values, got a single Value.")
         try:
@@ -108,6 +105,9 @@ class Optimizer:
                 "twice per step. Pass each Value once."
             )
         self.params: list[Value] = params
+        if hasattr(module, "named_parameters"):
+            name_of = {id(p): name for name, p in module.named_parameters()}
+            self.names = [name_of.get(id(p)) for p in params]
         self.lr = lr  # checked by the property setter
         #: how many times step() has run
         self.steps = 0
@@ -162,7 +162,7 @@ class Optimizer:
 
     def _describe(self, i: int) -> str:
         """How an error names parameter ``i``: its name, else its index (and label)."""
-        if self.names is not None:
+        if self.names is not None and self.names[i] is not None:
             return f"parameter {self.names[i]!r}"
         label = self.params[i].label
         return f"parameter {i}" + (f" (label {label!r})" if label else "")

@@ -367,6 +367,11 @@ def fit(
         shuffle: visit the samples in a new random order every epoch.
 
     The cyclic garbage collector is paused during each step (see :func:`gc_paused`).
+
+    A run that diverges (a learning rate too large) stops with an ``ArithmeticError``:
+    the optimizer raises ``OverflowError`` rather than step a parameter to inf or NaN (see
+    :mod:`micrograd.optim`), so the model keeps the finite values of the last good step, and
+    the callbacks have seen every step before it (``info.epoch`` says how far it got).
     """
     loss_fn = _loss_function(loss)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:

@@ -468,3 +468,17 @@ def test_an_unlabelled_parameter_is_named_by_its_index():
     params[2].grad = math.nan
     with pytest.raises(OverflowError, match=r"parameter 2 would become nan \(data 3\.0, grad nan"):
         Adam(params, lr=0.01).step()
+
+
+def test_a_module_gives_its_parameters_and_names_even_when_it_chooses_a_subset():
+    class Frozen(MLP):
+        def parameters(self):  # train only the last layer
+            return self.layers[-1].parameters()
+
+    model = Frozen(2, [3, 1], seed=0)
+    optimizer = SGD(model, lr=1e300)
+    assert optimizer.params == model.layers[-1].parameters()
+    assert optimizer.names[0] == "layers.1.neurons.0.w.0"
+    optimizer.params[0].grad = 1e10
+    with pytest.raises(OverflowError, match=r"parameter 'layers\.1\.neurons\.0\.w\.0'"):
+        optimizer.step()

@@ -457,3 +457,23 @@ def test_mismatched_data_is_refused():
     with pytest.raises(ValueError, match="2 samples and 1 labels"):
         fit(MLP(2, [4, 1], seed=0), [[0.0, 0.0], [1.0, 1.0]], [0], progress=False)
     assert math.isfinite(evaluate(MLP(2, [4, 1], seed=0), [[0.0, 1.0]], [1])[0])
+
+
+def test_a_diverging_run_stops_with_overflow_error_and_keeps_finite_parameters():
+    """Huge steps: never an inf or NaN parameter, and an error instead of silent nonsense."""
+    X, y = make_moons(n_samples=20, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    epochs_seen = []
+    with pytest.raises(OverflowError):  # from the optimizer, or the engine's next forward pass
+        fit(
+            model,
+            X,
+            y,
+            loss="mse",
+            lr=1e300,
+            epochs=50,
+            callbacks=[lambda info: epochs_seen.append(info.epoch)],
+            progress=False,
+        )
+    assert all(math.isfinite(p.data) for p in model.parameters())
+    assert len(epochs_seen) < 50  # it stopped early, and the callbacks saw how far it got
