@@ -181,17 +181,9 @@ class Module:
         (alone or in a list) gives its own ``parameters()``. The same Values in the same
         order as :meth:`named_parameters`, without building the names.
         """
-        found: list[Value] = []
-        for name, attribute in vars(self).items():
-            if name.startswith("_"):
-                continue
-            if isinstance(attribute, Value):
-                found.append(attribute)
-            elif isinstance(attribute, Module):
-                found += attribute.parameters()
-            elif isinstance(attribute, (list, tuple)):
-                found += _parameters_in(attribute)
-        return list(dict.fromkeys(found))  # a shared parameter once, as named_parameters does
+        public = [value for name, value in vars(self).items() if not name.startswith("_")]
+        # dict.fromkeys: a shared parameter once, as in named_parameters
+        return list(dict.fromkeys(_parameters_in(public)))
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0 (gradients add up until you do)."""
@@ -266,7 +258,7 @@ class Module:
 
 
 def _parameters_in(items: list | tuple) -> list[Value]:
-    """The parameters in a list or tuple of Values, Modules and lists of them."""
+    """The parameters among ``items``: Values, Modules' ``parameters()``, lists of them."""
     found: list[Value] = []
     for item in items:
         if isinstance(item, Value):
