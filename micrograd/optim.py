@@ -402,6 +402,17 @@ def _check_step(step: object, schedule: str) -> int:
     return step
 
 
+def _power(base: float, exponent: int, schedule: str, step: int) -> float:
+    """``base ** exponent``, with a clear message when a growing schedule overflows."""
+    try:
+        return base**exponent
+    except OverflowError:
+        raise OverflowError(
+            f"{schedule}: at step {step} the learning rate grows past the largest float "
+            f"({base!r} ** {exponent}); use a factor <= 1 to decay the rate."
+        ) from None
+
+
 def _check_count(owner: str, name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{owner}: {name} must be a whole number >= 1, got {value!r}.")
@@ -417,7 +428,8 @@ class StepDecay:
     every: int
 
     def __call__(self, step: int) -> float:
-        return self.lr0 * self.drop ** (_check_step(step, "step_decay") // self.every)
+        drops = _check_step(step, "step_decay") // self.every
+        return self.lr0 * _power(self.drop, drops, "step_decay", step)
 
 
 @dataclass(frozen=True)
@@ -441,7 +453,8 @@ class ExponentialDecay:
     gamma: float
 
     def __call__(self, step: int) -> float:
-        return self.lr0 * self.gamma ** _check_step(step, "exponential_decay")
+        step = _check_step(step, "exponential_decay")
+        return self.lr0 * _power(self.gamma, step, "exponential_decay", step)
 
 
 def step_decay(lr0: float, drop: float, every: int) -> StepDecay:

@@ -482,3 +482,11 @@ def test_a_module_gives_its_parameters_and_names_even_when_it_chooses_a_subset()
     optimizer.params[0].grad = 1e10
     with pytest.raises(OverflowError, match=r"parameter 'layers\.1\.neurons\.0\.w\.0'"):
         optimizer.step()
+
+
+def test_a_growing_schedule_that_overflows_says_so():
+    with pytest.raises(OverflowError, match=r"step_decay: at step 2000 .*2\.0 \*\* 2000"):
+        step_decay(0.1, drop=2.0, every=1)(2000)
+    with pytest.raises(OverflowError, match="exponential_decay: at step 5000"):
+        exponential_decay(1.0, gamma=1.5)(5000)
+    assert exponential_decay(1.0, gamma=0.5)(5000) == 0.0  # decaying to 0 is fine
