@@ -28,11 +28,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Union
 
 import micrograd
-from micrograd.engine import Value
+from micrograd.engine import Number, Value
 
-__all__ = ["accuracy", "binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
+__all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
 
-Scalar = Union[Value, int, float]  # noqa: UP007 - evaluated at runtime on 3.10
+Scalar = Union[Value, Number]  # noqa: UP007 - evaluated at runtime on 3.10
 REDUCTIONS = ("mean", "sum", "none")
 
 
@@ -96,17 +96,22 @@ def _reduce(losses: list[Value], reduction: str, where: str) -> Value | list[Val
     )
 
 
-def _signs(labels: list, where: str) -> list[float]:
-    """Binary labels as -1.0 / +1.0; accepts -1/+1 or 0/1 (0 means the negative class)."""
+def _signs(labels: Sequence[Any], where: str) -> list[float]:
+    """Binary labels as -1.0 / +1.0; accepts -1/+1 or 0/1 (0 means the negative class).
+
+    The one check of binary labels (``micrograd.train.fit`` relies on it too).
+    """
     values = [_number(y, "labels", i, where) for i, y in enumerate(labels)]
     for i, y in enumerate(values):
         if y not in (-1.0, 0.0, 1.0):
             raise ValueError(
-                f"{where}: labels[{i}] is {labels[i]!r}; binary labels are -1/+1 or 0/1."
+                f"{where}: labels[{i}] is {labels[i]!r}; binary labels are -1/+1 or 0/1 "
+                "(for more classes use cross_entropy, with one output per class)."
             )
     if -1.0 in values and 0.0 in values:
         raise ValueError(
-            f"{where}: the labels mix -1 and 0; use -1/+1 or 0/1 for the two classes, not both."
+            f"{where}: the labels mix -1 and 0 (two conventions mixed); use -1/+1 or 0/1 "
+            "for the two classes, not both."
         )
     return [1.0 if y > 0 else -1.0 for y in values]
 
@@ -268,7 +273,7 @@ def cross_entropy(
 
 
 # --------------------------------------------------------------------------------------
-# Regularisation and accuracy
+# Regularisation
 # --------------------------------------------------------------------------------------
 
 
@@ -294,41 +299,3 @@ def l2(parameters: Iterable[Value] | Any, alpha: float = 1e-4) -> Value:
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha >= 0:
         raise ValueError(f"l2: alpha must be a number >= 0, got {alpha!r}.")
     return micrograd.dot(params, params) * alpha
-
-
-def accuracy(
-    scores: Sequence[Scalar] | Sequence[Sequence[Scalar]],
-    labels: Sequence[Scalar],
-    threshold: float = 0.0,
-) -> float:
-    """The fraction of samples classified correctly, as a float in [0, 1].
-
-    Binary: one score per sample, predicted positive when ``score > threshold`` (0 for
-    logits and hinge scores; use 0.5 for probabilities), labels -1/+1 or 0/1.
-    Multi-class: one row of k scores per sample, the predicted class is the largest score,
-    labels are class indices.
-
-    >>> accuracy([2.0, -1.0, 0.5], [1, -1, -1])
-    0.6666666666666666
-    >>> accuracy([[0.1, 0.9], [0.8, 0.2]], [1, 1])
-    0.5
-    """
-    where = "accuracy"
-    scores, labels = _batch(scores, labels, ("scores", "labels"), where)
-    first = scores[0]
-    if isinstance(first, (Value, numbers.Real)):
-        signs = _signs(labels, where)
-        correct = 0
-        for i, (s, y) in enumerate(zip(scores, signs)):
-            s = s.data if isinstance(s, Value) else _number(s, "scores", i, where)
-            correct += (s > threshold) == (y > 0)
-        return correct / len(scores)
-    correct = 0
-    for i, (row, y) in enumerate(zip(scores, labels)):
-        data = [z.data if isinstance(z, Value) else float(z) for z in row]
-        if isinstance(y, bool) or not isinstance(y, numbers.Integral) or not 0 <= y < len(data):
-            raise ValueError(
-                f"{where}: labels[{i}] is {y!r}; it must be a class index in 0..{len(data) - 1}."
-            )
-        correct += max(range(len(data)), key=data.__getitem__) == y
-    return correct / len(scores)

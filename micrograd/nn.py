@@ -32,39 +32,47 @@ to get different networks. The global :mod:`random` state is never used or chang
 **Saving.** ``model.save(path)`` writes plain JSON (never pickle: loading a pickle can run
 arbitrary code): a small header (format name, version, architecture) and the parameters by
 name. ``model.load(path)`` checks the header and the names before changing anything, and says
-exactly what differs; ``MLP.load(path)`` builds a new model from the file.
+exactly what differs; ``MLP.load(path)`` builds a new model from the file. The file format and
+its checks live in :mod:`micrograd.model_file`: every bad file is a ``ValueError`` naming it.
 """
 
 from __future__ import annotations
 
-import json
+import itertools
 import math
 import os
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Union
 
+from micrograd import model_file
+
 # The fused forward pass applies the engine's ``dot`` op directly, passing the inputs' data
 # that a layer computes once for all its neurons (``micrograd.dot`` would look it up again for
 # every neuron). tests/test_nn.py checks that the node is the one ``micrograd.dot`` builds.
-from micrograd.engine import DOT, Value, apply
+from micrograd.engine import DOT, Number, Value, apply
+from micrograd.model_file import FORMAT, FORMAT_VERSION, short
 
 __all__ = [
     "ACTIVATIONS",
     "DEFAULT_SEED",
     "FORMAT",
     "FORMAT_VERSION",
+    "MAX_PARAMETERS",
     "MLP",
     "Layer",
     "Module",
     "Neuron",
 ]
 
-Number = Union[int, float]  # noqa: UP007 - evaluated at runtime on 3.10
-Input = Union[Value, int, float]  # noqa: UP007
+Input = Union[Value, Number]  # noqa: UP007 - evaluated at runtime on 3.10
 
 #: The seed used when neither ``seed`` nor ``rng`` is given.
 DEFAULT_SEED = 0
+
+#: The most parameters a model may have: each is a Value of a few hundred bytes, so ten
+#: million already take gigabytes, and a scalar engine would train them for days.
+MAX_PARAMETERS = 10_000_000
 
 #: Activation name -> the Value method applied after the weighted sum (None: no node at all).
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -73,11 +81,6 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "sigmoid": Value.sigmoid,
     "linear": None,
 }
-
-#: The ``format`` field of a saved model file, and the version this code writes and reads.
-FORMAT = "micrograd-edu-model"
-FORMAT_VERSION = 1
-
 
 # --------------------------------------------------------------------------------------
 # Checking arguments once, at construction, so that the forward pass need not
@@ -95,6 +98,16 @@ def _check_activation(activation: object, where: str) -> str:
         choices = ", ".join(repr(a) for a in ACTIVATIONS)
         raise ValueError(f"{where}: unknown activation {activation!r}; choose one of {choices}.")
     return activation  # type: ignore[return-value]
+
+
+def _check_parameter_count(count: int, where: str) -> None:
+    """Refuse, before building, a model too large for a scalar engine (see MAX_PARAMETERS)."""
+    if count > MAX_PARAMETERS:
+        shown = f"{count:,}" if count < 10**18 else "over 10^18"
+        raise ValueError(
+            f"{where} would have {shown} parameters, more than the {MAX_PARAMETERS:,} a "
+            "scalar engine can hold and train; use smaller layers."
+        )
 
 
 def _make_rng(seed: int | None, rng: random.Random | None, where: str) -> random.Random:
@@ -123,36 +136,17 @@ def _as_inputs(x: Any, nin: int, where: str) -> list[Value]:
             x = list(x)
         except TypeError:
             raise TypeError(
-                f"{where} needs a list of {nin} numbers or Values, got {type(x).__name__}: {x!r}."
+                f"{where} needs a list of {nin} numbers or Values, "
+                f"got {type(x).__name__}: {short(x)}."
             ) from None
     if len(x) != nin:
-        raise ValueError(f"{where} expects {nin} inputs, got {len(x)}: {list(x)!r}.")
+        raise ValueError(f"{where} expects {nin} inputs, got {len(x)}: {short(list(x))}.")
     return [v if isinstance(v, Value) else Value(v) for v in x]
 
 
 # --------------------------------------------------------------------------------------
 # Module: finding parameters by name, zeroing gradients, saving and loading
 # --------------------------------------------------------------------------------------
-
-
-class _ClassOrInstanceMethod:
-    """A method that receives the class when called on the class, the instance otherwise.
-
-    ``model.load(path)`` loads into an existing model; ``MLP.load(path)`` makes a new one.
-    """
-
-    def __init__(self, function: Callable[..., Any]) -> None:
-        self.function = function
-        self.__doc__ = function.__doc__
-
-    def __get__(self, instance: object, owner: type) -> Callable[..., Any]:
-        target = owner if instance is None else instance
-
-        def bound(*args: Any, **kwargs: Any) -> Any:
-            return self.function(target, *args, **kwargs)
-
-        bound.__doc__ = self.function.__doc__
-        return bound
 
 
 class Module:
@@ -180,8 +174,16 @@ class Module:
         return found
 
     def parameters(self) -> list[Value]:
-        """Every trainable Value of the model (give them to an optimizer)."""
-        return [p for _, p in self.named_parameters()]
+        """Every trainable Value of the model (give them to an optimizer), each once.
+
+        Composed as in the original micrograd, where a layer's parameters are its neurons'
+        parameters: every public attribute that is a Value is one, and every sub-module
+        (alone or in a list) gives its own ``parameters()``. The same Values in the same
+        order as :meth:`named_parameters`, without building the names.
+        """
+        public = [value for name, value in vars(self).items() if not name.startswith("_")]
+        # dict.fromkeys: a shared parameter once, as in named_parameters
+        return list(dict.fromkeys(_parameters_in(public)))
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0 (gradients add up until you do)."""
@@ -225,65 +227,47 @@ class Module:
             if isinstance(number, bool) or not isinstance(number, (int, float)):
                 raise ValueError(
                     f"{where}: parameter {name!r} must be a number, "
-                    f"got {type(number).__name__}: {number!r}."
+                    f"got {type(number).__name__}: {short(number)}."
                 )
+            try:
+                number = float(number)
+            except OverflowError:  # an int too large for a float, e.g. 10**400
+                number = math.inf
             if not math.isfinite(number):
-                raise ValueError(f"{where}: parameter {name!r} is {number!r}, not a finite number.")
-            updates.append((params[name], float(number)))
+                raise ValueError(
+                    f"{where}: parameter {name!r} is {short(state[name])}, not a finite number."
+                )
+            updates.append((params[name], number))
         for p, number in updates:
             p.data = number
 
     # -- files: plain JSON with a header -------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the architecture and parameters to ``path`` as JSON (human-readable)."""
-        document = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "architecture": self.architecture(),
-            "parameters": self.state_dict(),
-        }
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(document, f, indent=1)
-            f.write("\n")
+        """Write the architecture and parameters to ``path`` as JSON (human-readable).
 
-    @_ClassOrInstanceMethod
-    def load(target: Any, path: str | os.PathLike[str]) -> Any:
-        """Load parameters saved by :meth:`save`; returns the model.
-
-        ``model.load(path)`` loads into ``model`` after checking that the file's architecture
-        and parameter names match it. ``MLP.load(path)`` (on the class) builds a new model of
-        the saved architecture. A file that is not JSON, not a model file, of another
-        architecture or with other parameter names is a ``ValueError`` saying what differs.
+        The file is replaced only once the new one is complete; a parameter that is not a
+        finite number is a ``ValueError`` (see :mod:`micrograd.model_file`).
         """
-        document = _read_model_file(path)
-        saved = document["architecture"]
-        if isinstance(target, type):
-            model = target._from_architecture(saved, path)
-        else:
-            model = target
-            expected = model.architecture()
-            if saved != expected:
-                raise ValueError(
-                    f"{os.fspath(path)!r} holds a model of another architecture: the file has "
-                    f"{_describe(saved)}, this model is {_describe(expected)}. Build a model "
-                    f"with the saved architecture, or use {type(model).__name__}.load(path)."
-                )
-        try:
-            model.load_state_dict(document["parameters"])
-        except ValueError as error:
-            raise ValueError(f"{os.fspath(path)!r}: {error}") from None
-        return model
+        model_file.save(self, path)
 
-    @classmethod
-    def _from_architecture(cls, architecture: dict[str, Any], path: object) -> Module:
-        raise ValueError(
-            f"{cls.__name__}.load(path) cannot build a {cls.__name__} from a file; "
-            "make the model first, then call model.load(path)."
-        )
+    load = model_file.class_or_instance_method(model_file.load)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(parameters={len(self.parameters())})"
+
+
+def _parameters_in(items: list | tuple) -> list[Value]:
+    """The parameters among ``items``: Values, Modules' ``parameters()``, lists of them."""
+    found: list[Value] = []
+    for item in items:
+        if isinstance(item, Value):
+            found.append(item)
+        elif isinstance(item, Module):
+            found += item.parameters()
+        elif isinstance(item, (list, tuple)):
+            found += _parameters_in(item)
+    return found
 
 
 def _collect(obj: object, prefix: str, found: list, seen: set) -> None:
@@ -303,7 +287,7 @@ def _collect(obj: object, prefix: str, found: list, seen: set) -> None:
 
 def _name_difference(missing: Sequence[str], unexpected: Sequence[str]) -> str:
     def shown(names: Sequence[str]) -> str:
-        head = ", ".join(repr(n) for n in names[:5])
+        head = ", ".join(short(n) for n in names[:5])
         return head + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
     parts = []
@@ -312,64 +296,6 @@ def _name_difference(missing: Sequence[str], unexpected: Sequence[str]) -> str:
     if unexpected:
         parts.append(f"unexpected {len(unexpected)} parameter(s): {shown(unexpected)}")
     return "; ".join(parts) + "."
-
-
-def _describe(architecture: object) -> str:
-    if isinstance(architecture, dict):
-        return ", ".join(f"{k}={v!r}" for k, v in architecture.items())
-    return repr(architecture)
-
-
-def _read_model_file(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read and check a saved model file's header; the parameters are checked on loading."""
-    name = repr(os.fspath(path))
-    try:
-        with open(path, encoding="utf-8") as f:
-            document = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(
-            f"{name} is not a micrograd model file: it is not valid JSON ({error})."
-        ) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise ValueError(
-            f"{name} is not a micrograd model file: expected format {FORMAT!r}, found {found!r}."
-        )
-    if document.get("version") != FORMAT_VERSION:
-        raise ValueError(
-            f"{name} has format version {document.get('version')!r}; this micrograd reads "
-            f"version {FORMAT_VERSION}."
-        )
-    for key, kind in (("architecture", dict), ("parameters", dict)):
-        if not isinstance(document.get(key), kind):
-            raise ValueError(
-                f"{name} is damaged: {key!r} should be a JSON object, "
-                f"found {type(document.get(key)).__name__}."
-            )
-    return document
-
-
-def _architecture_field(architecture: dict, key: str, path: object) -> Any:
-    if key not in architecture:
-        raise ValueError(f"{os.fspath(path)!r} is damaged: the architecture has no {key!r}.")
-    return architecture[key]
-
-
-def _build(cls: type, path: object, *args: Any, **kwargs: Any) -> Any:
-    """``cls(*args, **kwargs)`` from a file's architecture; a bad field names the file."""
-    try:
-        return cls(*args, **kwargs)
-    except (TypeError, ValueError) as error:  # e.g. a size that is a string
-        raise ValueError(f"{os.fspath(path)!r} is damaged: {error}") from None
-
-
-def _check_type(architecture: dict, cls: type, path: object) -> None:
-    found = architecture.get("type")
-    if found != cls.__name__:
-        raise ValueError(
-            f"{os.fspath(path)!r} holds a {found!r}, not a {cls.__name__!r}; "
-            f"load it with {found}.load(path)."
-        )
 
 
 # --------------------------------------------------------------------------------------
@@ -409,6 +335,7 @@ class Neuron(Module):
         self.nin = _check_size(nin, "nin", "Neuron")
         self.activation = _check_activation(activation, "Neuron")
         self.fused = bool(fused)
+        _check_parameter_count(nin + 1, "Neuron")
         rng = _make_rng(seed, rng, "Neuron")
         self.w = [Value(rng.uniform(-1.0, 1.0), label=f"w{i}") for i in range(nin)]
         self.b = Value(0.0, label="b")
@@ -432,25 +359,8 @@ class Neuron(Module):
         act = self._act
         return z if act is None else act(z)
 
-    def parameters(self) -> list[Value]:
-        # The same list as the generic search of Module.parameters(), 20x faster: a training
-        # loop calls model.zero_grad() at every step. A subclass may add parameters: search.
-        if type(self) is not Neuron:
-            return super().parameters()
-        return [*self.w, self.b]
-
     def architecture(self) -> dict[str, Any]:
         return {"type": "Neuron", "nin": self.nin, "activation": self.activation}
-
-    @classmethod
-    def _from_architecture(cls, architecture: dict[str, Any], path: object) -> Neuron:
-        _check_type(architecture, cls, path)
-        return _build(
-            cls,
-            path,
-            _architecture_field(architecture, "nin", path),
-            activation=_architecture_field(architecture, "activation", path),
-        )
 
     def __repr__(self) -> str:
         return f"Neuron(nin={self.nin}, activation={self.activation!r}, parameters={self.nin + 1})"
@@ -481,6 +391,7 @@ class Layer(Module):
         self.nin = _check_size(nin, "nin", "Layer")
         self.nout = _check_size(nout, "nout", "Layer")
         self.activation = _check_activation(activation, "Layer")
+        _check_parameter_count((nin + 1) * nout, "Layer")
         rng = _make_rng(seed, rng, "Layer")
         self.neurons = [Neuron(nin, activation, rng=rng, fused=fused) for _ in range(nout)]
 
@@ -493,29 +404,8 @@ class Layer(Module):
         xd = [v.data for v in xs]  # read once, shared by all the neurons
         return [n._forward(xs, xd) for n in self.neurons]
 
-    def parameters(self) -> list[Value]:
-        if type(self) is not Layer:  # see Neuron.parameters
-            return super().parameters()
-        # dict.fromkeys drops repeats (a neuron used twice) as Module.parameters() does
-        params: list[Value] = []
-        for n in self.neurons:
-            params += n.w
-            params.append(n.b)
-        return list(dict.fromkeys(params))
-
     def architecture(self) -> dict[str, Any]:
         return {"type": "Layer", "nin": self.nin, "nout": self.nout, "activation": self.activation}
-
-    @classmethod
-    def _from_architecture(cls, architecture: dict[str, Any], path: object) -> Layer:
-        _check_type(architecture, cls, path)
-        return _build(
-            cls,
-            path,
-            _architecture_field(architecture, "nin", path),
-            _architecture_field(architecture, "nout", path),
-            activation=_architecture_field(architecture, "activation", path),
-        )
 
     def __repr__(self) -> str:
         return (
@@ -562,8 +452,9 @@ class MLP(Module):
             raise ValueError("MLP: sizes must name at least one layer, e.g. [16, 16, 1].")
         self.activation = _check_activation(activation, "MLP")
         self.output_activation = _check_activation(output_activation, "MLP")
-        rng = _make_rng(seed, rng, "MLP")
         widths = [nin, *self.sizes]
+        _check_parameter_count(sum((a + 1) * b for a, b in itertools.pairwise(widths)), "MLP")
+        rng = _make_rng(seed, rng, "MLP")
         last = len(self.sizes) - 1
         self.layers = [
             Layer(
@@ -582,16 +473,6 @@ class MLP(Module):
             xs = layer._forward(xs)
         return xs[0] if len(xs) == 1 else xs
 
-    def parameters(self) -> list[Value]:
-        if type(self) is not MLP:  # see Neuron.parameters
-            return super().parameters()
-        params: list[Value] = []
-        for layer in self.layers:
-            for n in layer.neurons:
-                params += n.w
-                params.append(n.b)
-        return list(dict.fromkeys(params))
-
     def architecture(self) -> dict[str, Any]:
         return {
             "type": "MLP",
@@ -600,18 +481,6 @@ class MLP(Module):
             "activation": self.activation,
             "output_activation": self.output_activation,
         }
-
-    @classmethod
-    def _from_architecture(cls, architecture: dict[str, Any], path: object) -> MLP:
-        _check_type(architecture, cls, path)
-        return _build(
-            cls,
-            path,
-            _architecture_field(architecture, "nin", path),
-            _architecture_field(architecture, "sizes", path),
-            activation=_architecture_field(architecture, "activation", path),
-            output_activation=_architecture_field(architecture, "output_activation", path),
-        )
 
     def __repr__(self) -> str:
         count = sum((layer.nin + 1) * layer.nout for layer in self.layers)

@@ -23,6 +23,11 @@ schedules as plain callables (step number -> learning rate)::
 
 Every parameter is updated on every step, also one whose gradient is 0 (it has no
 "gradient is None" state as in PyTorch): with momentum or weight decay it still moves.
+
+A step never makes a parameter infinite or NaN: the new values are computed first, and if one
+is not finite, ``step()`` raises ``OverflowError`` naming the parameter and its numbers and
+changes nothing (neither the parameters nor the optimizer's state). That is a diverging
+run: lower the learning rate.
 """
 
 from __future__ import annotations
@@ -66,14 +71,18 @@ def _check_number(
 class Optimizer:
     """Base class: holds the parameters and the learning rate, and zeroes gradients.
 
-    Subclasses implement :meth:`_update` (one step for all parameters, from the gradients).
-    ``params`` is a list of Values (e.g. ``model.parameters()``) or a Module.
+    Subclasses implement :meth:`_update` (the new values of all parameters, from the
+    gradients, without changing anything). ``params`` is a list of Values (e.g.
+    ``model.parameters()``) or a Module (then errors name its parameters).
     """
 
     def __init__(self, params: Iterable[Value] | Any, lr: float) -> None:
         owner = type(self).__name__
+        #: each parameter's name when a Module was given (for error messages), else None
+        self.names: list[str | None] | None = None
+        module = None
         if hasattr(params, "parameters") and callable(params.parameters):
-            params = params.parameters()  # a Module: be forgiving
+            module, params = params, params.parameters()  # a Module: be forgiving
         if isinstance(params, Value):
             raise TypeError(f"{owner}: params must be a list of Values, got a single Value.")
         try:
@@ -96,6 +105,9 @@ class Optimizer:
                 "twice per step. Pass each Value once."
             )
         self.params: list[Value] = params
+        if hasattr(module, "named_parameters"):
+            name_of = {id(p): name for name, p in module.named_parameters()}
+            self.names = [name_of.get(id(p)) for p in params]
         self.lr = lr  # checked by the property setter
         #: how many times step() has run
         self.steps = 0
@@ -121,15 +133,43 @@ class Optimizer:
         called first and its result returned.
         """
         loss = closure() if closure is not None else None
+        grads = self._gradients()
+        new_data, new_state = self._update(grads, self.steps + 1)
+        self._check_finite(new_data, grads)  # before anything changes
+        for name, value in new_state.items():
+            setattr(self, name, value)
+        for p, data in zip(self.params, new_data):
+            p.data = data
         self.steps += 1
-        self._update()
         return loss
 
-    def _update(self) -> None:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, Any]]:
+        """Step ``t`` (1, 2, ...): the parameters' new data, and the new state by attribute.
 
-    def _gradients(self, weight_decay: float) -> list[float]:
+        Pure: it reads ``self`` but changes nothing; :meth:`step` checks, then applies.
+        """
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
+    def _check_finite(self, new_data: list[float], grads: list[float]) -> None:
+        for i, value in enumerate(new_data):
+            if not math.isfinite(value):
+                p = self.params[i]
+                raise OverflowError(
+                    f"{type(self).__name__}.step: {self._describe(i)} would become {value!r} "
+                    f"(data {p.data!r}, grad {grads[i]!r}, lr {self.lr!r}); no parameter was "
+                    "changed. Training diverged: use a smaller learning rate."
+                )
+
+    def _describe(self, i: int) -> str:
+        """How an error names parameter ``i``: its name, else its index (and label)."""
+        if self.names is not None and self.names[i] is not None:
+            return f"parameter {self.names[i]!r}"
+        label = self.params[i].label
+        return f"parameter {i}" + (f" (label {label!r})" if label else "")
+
+    def _gradients(self) -> list[float]:
         """Each parameter's gradient, plus ``weight_decay * p`` (an L2 penalty's gradient)."""
+        weight_decay = getattr(self, "weight_decay", 0.0)
         if weight_decay:
             return [p.grad + weight_decay * p.data for p in self.params]
         return [p.grad for p in self.params]
@@ -201,23 +241,19 @@ class SGD(Optimizer):
             raise ValueError("SGD: nesterov=True needs a momentum > 0, got momentum=0.")
         self.buffers: list[float] | None = None  # momentum buffers, made on the first step
 
-    def _update(self) -> None:
-        lr, mu = self.lr, self.momentum
-        grads = self._gradients(self.weight_decay)
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, Any]]:
+        lr, mu, params = self.lr, self.momentum, self.params
         if mu == 0.0:
-            for p, g in zip(self.params, grads):
-                p.data -= lr * g
-            return
+            return [p.data - lr * g for p, g in zip(params, grads)], {}
         if self.buffers is None:
-            self.buffers = list(grads)  # first step: the buffer starts at the gradient
+            buffers = list(grads)  # first step: the buffer starts at the gradient
         else:
-            self.buffers = [mu * b + g for b, g in zip(self.buffers, grads)]
+            buffers = [mu * b + g for b, g in zip(self.buffers, grads)]
         if self.nesterov:
-            for p, g, b in zip(self.params, grads, self.buffers):
-                p.data -= lr * (g + mu * b)
+            new_data = [p.data - lr * (g + mu * b) for p, g, b in zip(params, grads, buffers)]
         else:
-            for p, b in zip(self.params, self.buffers):
-                p.data -= lr * b
+            new_data = [p.data - lr * b for p, b in zip(params, buffers)]
+        return new_data, {"buffers": buffers}
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -247,11 +283,13 @@ class Adagrad(Optimizer):
         self.weight_decay = _check_number("Adagrad", "weight_decay", weight_decay)
         self.sums = [0.0] * len(self.params)
 
-    def _update(self) -> None:
-        lr, eps, sums = self.lr, self.eps, self.sums
-        for i, (p, g) in enumerate(zip(self.params, self._gradients(self.weight_decay))):
-            sums[i] += g * g
-            p.data -= lr * g / (math.sqrt(sums[i]) + eps)
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, Any]]:
+        lr, eps = self.lr, self.eps
+        sums = [s + g * g for s, g in zip(self.sums, grads)]
+        new_data = [
+            p.data - lr * g / (math.sqrt(s) + eps) for p, g, s in zip(self.params, grads, sums)
+        ]
+        return new_data, {"sums": sums}
 
     def _settings(self) -> dict[str, Any]:
         return {"lr": self.lr, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -282,16 +320,14 @@ class RMSprop(Optimizer):
         self.square_avgs = [0.0] * len(self.params)
         self.buffers = [0.0] * len(self.params)
 
-    def _update(self) -> None:
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, Any]]:
         lr, alpha, eps, mu = self.lr, self.alpha, self.eps, self.momentum
-        v, b = self.square_avgs, self.buffers
-        for i, (p, g) in enumerate(zip(self.params, self._gradients(self.weight_decay))):
-            v[i] = alpha * v[i] + (1.0 - alpha) * g * g
-            scaled = g / (math.sqrt(v[i]) + eps)
-            if mu:
-                b[i] = mu * b[i] + scaled
-                scaled = b[i]
-            p.data -= lr * scaled
+        v = [alpha * v + (1.0 - alpha) * g * g for v, g in zip(self.square_avgs, grads)]
+        scaled = [g / (math.sqrt(vi) + eps) for g, vi in zip(grads, v)]
+        state = {"square_avgs": v}
+        if mu:
+            scaled = state["buffers"] = [mu * b + m for b, m in zip(self.buffers, scaled)]
+        return [p.data - lr * m for p, m in zip(self.params, scaled)], state
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -334,15 +370,17 @@ class Adam(Optimizer):
         self.first_moments = [0.0] * len(self.params)
         self.second_moments = [0.0] * len(self.params)
 
-    def _update(self) -> None:
-        (b1, b2), eps, t = self.betas, self.eps, self.steps
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, Any]]:
+        (b1, b2), eps = self.betas, self.eps
         step_size = self.lr / (1.0 - b1**t)
         root_correction = math.sqrt(1.0 - b2**t)
-        m, v = self.first_moments, self.second_moments
-        for i, (p, g) in enumerate(zip(self.params, self._gradients(self.weight_decay))):
-            m[i] = b1 * m[i] + (1.0 - b1) * g
-            v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            p.data -= step_size * m[i] / (math.sqrt(v[i]) / root_correction + eps)
+        m = [b1 * m + (1.0 - b1) * g for m, g in zip(self.first_moments, grads)]
+        v = [b2 * v + (1.0 - b2) * g * g for v, g in zip(self.second_moments, grads)]
+        new_data = [
+            p.data - step_size * mi / (math.sqrt(vi) / root_correction + eps)
+            for p, mi, vi in zip(self.params, m, v)
+        ]
+        return new_data, {"first_moments": m, "second_moments": v}
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -364,6 +402,17 @@ def _check_step(step: object, schedule: str) -> int:
     return step
 
 
+def _power(base: float, exponent: int, schedule: str, step: int) -> float:
+    """``base ** exponent``, with a clear message when a growing schedule overflows."""
+    try:
+        return base**exponent
+    except OverflowError:
+        raise OverflowError(
+            f"{schedule}: at step {step} the learning rate grows past the largest float "
+            f"({base!r} ** {exponent}); use a factor <= 1 to decay the rate."
+        ) from None
+
+
 def _check_count(owner: str, name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{owner}: {name} must be a whole number >= 1, got {value!r}.")
@@ -379,7 +428,8 @@ class StepDecay:
     every: int
 
     def __call__(self, step: int) -> float:
-        return self.lr0 * self.drop ** (_check_step(step, "step_decay") // self.every)
+        drops = _check_step(step, "step_decay") // self.every
+        return self.lr0 * _power(self.drop, drops, "step_decay", step)
 
 
 @dataclass(frozen=True)
@@ -403,7 +453,8 @@ class ExponentialDecay:
     gamma: float
 
     def __call__(self, step: int) -> float:
-        return self.lr0 * self.gamma ** _check_step(step, "exponential_decay")
+        step = _check_step(step, "exponential_decay")
+        return self.lr0 * _power(self.gamma, step, "exponential_decay", step)
 
 
 def step_decay(lr0: float, drop: float, every: int) -> StepDecay:

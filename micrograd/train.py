@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from micrograd import losses
 from micrograd.data import batches
 from micrograd.engine import Value, gc_paused  # gc_paused: re-exported for fit's users
 
@@ -105,17 +106,30 @@ def predict(model: Model, X: Sequence[Sequence[float]]) -> list[int]:
         return [_label(model(x)) for x in X]
 
 
+def _check_data(X: Sequence, y: Sequence, where: str) -> None:
+    if len(X) != len(y) or not X:
+        raise ValueError(
+            f"{where}: X and y must be non-empty and of the same length, "
+            f"got {len(X)} samples and {len(y)} labels."
+        )
+
+
+def _fraction_correct(outputs: Sequence[Any], y: Sequence[int]) -> float:
+    """The fraction of the model's outputs whose predicted class is the label."""
+    return sum(_label(out) == _as_class(t) for out, t in zip(outputs, y)) / len(y)
+
+
 def accuracy(model: Model, X: Sequence[Sequence[float]], y: Sequence[int]) -> float:
     """The fraction of samples whose predicted class is the label (0.0 to 1.0).
 
-    Binary labels may be 0/1 or -1/+1 (-1 counts as class 0).
+    The package's one accuracy. Binary labels may be 0/1 or -1/+1 (-1 counts as class 0).
+
+    >>> accuracy(lambda x: x[0], [[2.0], [-1.0], [0.5]], [1, 0, 0])
+    0.6666666666666666
     """
-    if len(X) != len(y) or not X:
-        raise ValueError(
-            f"accuracy: X and y must be non-empty and of the same length, "
-            f"got {len(X)} samples and {len(y)} labels."
-        )
-    return sum(p == _as_class(t) for p, t in zip(predict(model, X), y)) / len(y)
+    _check_data(X, y, "accuracy")
+    with gc_paused():
+        return _fraction_correct([model(x) for x in X], y)
 
 
 # --------------------------------------------------------------------------------------
@@ -136,44 +150,22 @@ def _binary_scores(outputs: list, name: str) -> list:
     return scores
 
 
-def _check_binary_labels(y: Sequence[int], name: str) -> None:
-    bad = [t for t in y if t not in (-1, 0, 1)]
-    if bad:
-        raise ValueError(
-            f"the {name!r} loss needs labels 0 and 1 (or -1 and +1), got {bad[0]!r}; "
-            "use loss='cross_entropy' (and one output per class) for more classes."
-        )
-    if -1 in y and 0 in y:
-        raise ValueError(
-            f"the {name!r} loss got labels -1 and 0 mixed; use 0/1 or -1/+1 for the two classes."
-        )
-
-
-def _signs(y: Sequence[int]) -> list[float]:
-    """Labels 0/1 (or -1/+1) as targets -1/+1 (what the hinge loss and the original demo use)."""
-    return [1.0 if t > 0 else -1.0 for t in y]
+# The binary losses check the labels (0/1 or -1/+1) themselves, once per batch.
 
 
 def _hinge(outputs: list, y: Sequence[int]) -> Value:
-    from micrograd import losses as _losses
-
-    _check_binary_labels(y, "hinge")
-    return _losses.hinge(_binary_scores(outputs, "hinge"), _signs(y))
+    return losses.hinge(_binary_scores(outputs, "hinge"), y)
 
 
 def _mse(outputs: list, y: Sequence[int]) -> Value:
     # Targets -1/+1, so that the decision threshold stays at 0 as for the other losses.
-    from micrograd import losses as _losses
-
-    _check_binary_labels(y, "mse")
-    return _losses.mse(_binary_scores(outputs, "mse"), _signs(y))
+    return losses.mse(_binary_scores(outputs, "mse"), losses._signs(y, "mse"))
 
 
 def _bce(outputs: list, y: Sequence[int]) -> Value:
-    from micrograd import losses as _losses
-
-    _check_binary_labels(y, "bce")
-    return _losses.binary_cross_entropy(_binary_scores(outputs, "bce"), [_as_class(t) for t in y])
+    # Class labels only (not the soft labels binary_cross_entropy also takes): 0.0 or 1.0.
+    targets = [(sign + 1.0) / 2.0 for sign in losses._signs(y, "bce")]
+    return losses.binary_cross_entropy(_binary_scores(outputs, "bce"), targets)
 
 
 def _cross_entropy(outputs: list, y: Sequence[int]) -> Value:
@@ -185,9 +177,7 @@ def _cross_entropy(outputs: list, y: Sequence[int]) -> Value:
             f"the 'cross_entropy' loss needs one model output per class and labels 0..{k - 1}; "
             f"the model has {k} output(s)" + (f" and a label is {bad[0]!r}." if bad else ".")
         )
-    from micrograd import losses as _losses
-
-    return _losses.cross_entropy(logits, list(y))
+    return losses.cross_entropy(logits, list(y))
 
 
 #: Loss name -> function(outputs, labels) -> Value. Labels are 0/1 for the binary losses.
@@ -213,14 +203,17 @@ def _loss_function(loss: str | LossFunction) -> LossFunction:
 # Optimizers by name
 # --------------------------------------------------------------------------------------
 
-#: Optimizer name -> (class, default learning rate, extra arguments).
+#: The one table of optimizers by name: name -> (class in :mod:`micrograd.optim`, default
+#: learning rate, extra arguments). The default rates are the ones ``micrograd demo`` starts
+#: from (an MLP(2, [16, 16, 1]) on two moons, full batch); tests/test_train.py checks that
+#: each of them trains that model.
 OPTIMIZERS: dict[str, tuple[str, float, dict[str, Any]]] = {
-    "sgd": ("SGD", 0.1, {}),
-    "momentum": ("SGD", 0.05, {"momentum": 0.9}),
-    "nesterov": ("SGD", 0.05, {"momentum": 0.9, "nesterov": True}),
-    "adagrad": ("Adagrad", 0.1, {}),
+    "sgd": ("SGD", 1.0, {}),
+    "momentum": ("SGD", 0.1, {"momentum": 0.9}),
+    "nesterov": ("SGD", 0.1, {"momentum": 0.9, "nesterov": True}),
+    "adagrad": ("Adagrad", 0.3, {}),
     "rmsprop": ("RMSprop", 0.01, {}),
-    "adam": ("Adam", 0.01, {}),
+    "adam": ("Adam", 0.03, {}),
 }
 
 
@@ -374,17 +367,18 @@ def fit(
         shuffle: visit the samples in a new random order every epoch.
 
     The cyclic garbage collector is paused during each step (see :func:`gc_paused`).
+
+    A run that diverges (a learning rate too large) stops with an ``ArithmeticError``:
+    the optimizer raises ``OverflowError`` rather than step a parameter to inf or NaN (see
+    :mod:`micrograd.optim`), so the model keeps the finite values of the last good step, and
+    the callbacks have seen every step before it (``info.epoch`` says how far it got).
     """
     loss_fn = _loss_function(loss)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit: epochs must be a whole number >= 0, got {epochs!r}.")
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha >= 0:
         raise ValueError(f"fit: alpha (the L2 strength) must be a number >= 0, got {alpha!r}.")
-    if len(X) != len(y) or not X:
-        raise ValueError(
-            f"fit: X and y must be non-empty and of the same length, "
-            f"got {len(X)} samples and {len(y)} labels."
-        )
+    _check_data(X, y, "fit")
     params = list(model.parameters())
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, params, lr)
@@ -453,17 +447,11 @@ def _step(model, params, optimizer, loss_fn, X_batch, y_batch, alpha) -> tuple[f
     """One step of gradient descent on one batch: forward, loss, backward, update."""
     outputs = [model(x) for x in X_batch]  # forward pass
     data_loss = loss_fn(outputs, y_batch)
-    if alpha:
-        from micrograd import losses as _losses
-
-        total = data_loss + _losses.l2(params, alpha)
-    else:
-        total = data_loss
-    correct = sum(_label(out) == _as_class(t) for out, t in zip(outputs, y_batch))
+    total = data_loss + losses.l2(params, alpha) if alpha else data_loss
     optimizer.zero_grad()
     total.backward()  # backward pass: fills p.grad
     optimizer.step()  # update: move against the gradient
-    return total.data, correct / len(y_batch)
+    return total.data, _fraction_correct(outputs, y_batch)
 
 
 def _progress_bar(total: int, enabled: bool):
@@ -485,13 +473,8 @@ def evaluate(
     There is no backward pass, so the parameters' gradients are left as they were.
     """
     loss_fn = _loss_function(loss)
-    if len(X) != len(y) or not X:
-        raise ValueError(
-            f"evaluate: X and y must be non-empty and of the same length, "
-            f"got {len(X)} samples and {len(y)} labels."
-        )
+    _check_data(X, y, "evaluate")
     with gc_paused():
         outputs = [model(x) for x in X]
         value = loss_fn(outputs, list(y))
-        correct = sum(_label(out) == _as_class(t) for out, t in zip(outputs, y))
-    return _data(value), correct / len(y)
+    return _data(value), _fraction_correct(outputs, y)

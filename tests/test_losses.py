@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import micrograd
 from micrograd import Value, gradcheck, topological_order
-from micrograd.losses import accuracy, binary_cross_entropy, cross_entropy, hinge, l2, mse
+from micrograd.losses import binary_cross_entropy, cross_entropy, hinge, l2, mse
 from micrograd.nn import MLP
 
 logit = st.floats(min_value=-20.0, max_value=20.0, allow_nan=False)
@@ -228,7 +228,7 @@ def test_losses_match_torch():
     )
 
 
-# -- l2 and accuracy -----------------------------------------------------------------------
+# -- l2 ------------------------------------------------------------------------------------
 
 
 def test_l2_value_and_gradient():
@@ -246,15 +246,6 @@ def test_l2_accepts_a_module_and_matches_the_demo_formula():
     assert l2(model).data == pytest.approx(demo, rel=1e-12)
 
 
-def test_accuracy_binary_and_multiclass():
-    assert accuracy([2.0, -1.0, 0.5, -0.1], [1, -1, -1, 1]) == 0.5
-    assert accuracy(values([2.0, -1.0]), [1, 0]) == 1.0
-    assert accuracy([0.7, 0.3], [1, 0], threshold=0.5) == 1.0
-    assert accuracy([[0.1, 0.9, 0.0], [0.8, 0.2, 0.0], [0, 0, 5]], [1, 1, 2]) == pytest.approx(
-        2 / 3
-    )
-
-
 # -- bad input -------------------------------------------------------------------------------
 
 
@@ -267,6 +258,7 @@ def test_accuracy_binary_and_multiclass():
         (lambda: hinge([1.0, 2.0], [1, 2]), r"labels\[1\] is 2"),
         (lambda: hinge([1.0, 2.0], [1, 0.5]), r"labels\[1\] is 0.5"),
         (lambda: hinge([1.0, 2.0, 3.0], [-1, 0, 1]), "mix -1 and 0"),
+        (lambda: hinge([1.0, 2.0], [0, 2]), r"labels\[1\] is 2.*cross_entropy"),
         (lambda: hinge([1.0], [True]), r"labels\[0\]"),
         (lambda: binary_cross_entropy([1.0], [2]), r"labels\[0\] is 2"),
         (lambda: binary_cross_entropy([1.0, 2.0], [1]), "got 2 logits but 1 labels"),
@@ -277,7 +269,6 @@ def test_accuracy_binary_and_multiclass():
         (lambda: mse([1.0], [0.0], reduction="avg"), "reduction must be one of"),
         (lambda: l2([Value(1.0)], alpha=-1), "alpha"),
         (lambda: l2([]), "no parameters"),
-        (lambda: accuracy([[0.1, 0.9]], [3]), r"labels\[0\] is 3"),
     ],
 )
 def test_bad_input_is_a_clear_value_error(call, match):

@@ -459,3 +459,283 @@ def test_docstring_examples_run_as_printed():
 
     result = doctest.testmod(micrograd.nn, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+# -- hostile model files (issue 13): refused at once, by one error type that names the file --
+
+
+def header(architecture, parameters):
+    return {"format": FORMAT, "version": 1, "architecture": architecture, "parameters": parameters}
+
+
+MLP_ARCHITECTURE = {"type": "MLP", "activation": "relu", "output_activation": "linear"}
+
+
+@pytest.mark.parametrize(
+    ("cls", "architecture"),
+    [
+        (MLP, {**MLP_ARCHITECTURE, "nin": 10_000_000, "sizes": [1]}),
+        (MLP, {**MLP_ARCHITECTURE, "nin": 1, "sizes": [1_000_000, 1]}),
+        (Layer, {"type": "Layer", "nin": 10_000_000, "nout": 10, "activation": "relu"}),
+        (Neuron, {"type": "Neuron", "nin": 10_000_000, "activation": "relu"}),
+        (MLP, {**MLP_ARCHITECTURE, "nin": 2, "sizes": [10**400]}),
+        (MLP, {**MLP_ARCHITECTURE, "nin": 10**4000, "sizes": [10**4000, 10**4000]}),
+    ],
+)
+def test_a_small_file_declaring_a_huge_network_is_refused_before_building(
+    tmp_path, monkeypatch, cls, architecture
+):
+    path = write(tmp_path, header(architecture, {"w.0": 1.0}))
+    assert path.stat().st_size < 13_000  # 150-200 bytes but for the long sizes
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("a model was built before the file was checked")
+
+    monkeypatch.setattr(Neuron, "__init__", no_building)
+    with pytest.raises(ValueError, match=r"(has|size of) \d+.* the file stores (only )?1") as info:
+        cls.load(path)
+    assert repr(str(path)) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: MLP(2, [5000, 5000, 1]),
+        lambda: Layer(10**7, 2),
+        lambda: Neuron(10**7),
+        lambda: MLP(2, [10**5000]),
+    ],
+)
+def test_a_network_too_large_for_a_scalar_engine_is_refused_before_building(make):
+    with pytest.raises(ValueError, match=r"would have [\d,]+|over 10\^18 parameters"):
+        make()
+
+
+def test_a_matching_count_still_builds_and_loads(tmp_path):
+    """The count check refuses only what disagrees: an honest file loads as before."""
+    model = MLP(3, [2, 2], activation="tanh", seed=4)
+    path = tmp_path / "model.json"
+    model.save(path)
+    assert MLP.load(path).state_dict() == model.state_dict()
+
+
+def neuron_file_text(weight_text):
+    """A valid one-input Neuron file whose weight is written as ``weight_text``."""
+    return json.dumps(
+        header({"type": "Neuron", "nin": 1, "activation": "relu"}, {"w.0": 0.5, "b": 0.0})
+    ).replace("0.5", weight_text)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (neuron_file_text("1" + "0" * 400), "not a finite number"),  # OverflowError before
+        (neuron_file_text("1e400"), "not a finite number"),
+        (neuron_file_text("-1e400"), "not a finite number"),
+        (neuron_file_text("NaN"), "not a finite number"),
+        (neuron_file_text("Infinity"), "not a finite number"),
+        (neuron_file_text("9" * 5000), "not valid JSON"),  # json's ValueError, no file name
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),  # RecursionError before
+        ('{"format": "micrograd-edu-model", "version": ' + "{" * 100_000, "not valid JSON"),
+        (neuron_file_text("0.5").replace('"version": 1', '"version": true'), "version True"),
+        (neuron_file_text("0.5").replace('"version": 1', '"version": 1.0'), "version 1.0"),
+        ("", "not valid JSON"),
+        ("\ufeff{}", "not valid JSON"),
+    ],
+)
+def test_each_hostile_file_of_the_issue_is_one_clear_value_error(tmp_path, text, match):
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    model = Neuron(1, seed=0)
+    before = model.state_dict()
+    for load in (Neuron.load, model.load):
+        with pytest.raises(ValueError, match=match) as info:
+            load(path)
+        assert repr(str(path)) in str(info.value)  # the message names the file
+        assert len(str(info.value)) < 1000  # and is one readable line, not the input
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda d: d.update(format=1), "expected format"),
+        (lambda d: d.update(version="1"), "version '1'"),
+        (lambda d: d.update(architecture=["MLP"]), "'architecture' should be a JSON object"),
+        (lambda d: d.update(parameters=None), "'parameters' should be a JSON object"),
+        (lambda d: d["architecture"].update(type=None), "holds a None, not a 'MLP'"),
+        (lambda d: d["architecture"].update(type=["MLP"]), r"holds a \['MLP'\]"),
+        (lambda d: d["architecture"].update(nin="2"), "not a positive whole number"),
+        (lambda d: d["architecture"].update(nin=True), "not a positive whole number"),
+        (lambda d: d["architecture"].update(nin=2.0), "not a positive whole number"),
+        (lambda d: d["architecture"].update(nin=-2), "not a positive whole number"),
+        (lambda d: d["architecture"].update(sizes="31"), "'sizes' should be a list"),
+        (lambda d: d["architecture"].update(sizes=[]), "'sizes' should be a list"),
+        (lambda d: d["architecture"].update(sizes=[3, None]), "not a positive whole number"),
+        (lambda d: d["architecture"].update(sizes={"0": 3}), "'sizes' should be a list"),
+        (lambda d: d["architecture"].update(activation=5), "unknown activation 5"),
+        (lambda d: d["architecture"].update(activation=["relu"]), "unknown activation"),
+        (lambda d: d["architecture"].pop("output_activation"), "no 'output_activation'"),
+        (lambda d: d["parameters"].update({"layers.0.neurons.0.b": None}), "must be a number"),
+        (lambda d: d["parameters"].update({"layers.0.neurons.0.b": "1"}), "must be a number"),
+        (lambda d: d["parameters"].update({"layers.0.neurons.0.b": True}), "must be a number"),
+        (lambda d: d["parameters"].update({"layers.0.neurons.0.b": {}}), "must be a number"),
+        (lambda d: d["parameters"].update({"extra": 1.0}), "stores 14"),
+    ],
+)
+def test_wrong_types_anywhere_are_value_errors_naming_the_file(tmp_path, change, match):
+    model = MLP(2, [3, 1], seed=0)
+    document = saved_document(model)
+    change(document)
+    path = write(tmp_path, document)
+    with pytest.raises(ValueError, match=match) as info:
+        MLP.load(path)
+    assert repr(str(path)) in str(info.value)
+    before = model.state_dict()
+    with pytest.raises(ValueError):
+        model.load(path)
+    assert model.state_dict() == before
+
+
+def test_a_missing_file_is_the_usual_os_error_and_a_nul_in_the_name_a_value_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        MLP.load(tmp_path / "nothing.json")
+    with pytest.raises(ValueError, match="cannot read a model"):
+        MLP.load(str(tmp_path / "a\0b.json"))
+
+
+def test_a_file_larger_than_any_model_is_refused_unread(tmp_path, monkeypatch):
+    import micrograd.model_file
+
+    monkeypatch.setattr(micrograd.model_file, "MAX_FILE_BYTES", 100)
+    path = tmp_path / "big.json"
+    MLP(2, [3, 1]).save(path)
+    with pytest.raises(ValueError, match="too large for a model file"):
+        MLP.load(path)
+
+
+# -- saving: never a half-written file, never a file that load refuses ----------------------
+
+
+def test_save_refuses_a_non_finite_parameter_and_writes_nothing(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    path = tmp_path / "model.json"
+    model.save(path)
+    before = path.read_bytes()
+    for bad in (math.inf, -math.inf, math.nan):
+        model.layers[1].neurons[0].w[2].data = bad
+        with pytest.raises(ValueError, match=r"'layers\.1\.neurons\.0\.w\.2' is .*not a finite"):
+            model.save(path)
+        assert path.read_bytes() == before  # the previous file is intact
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]  # no temporary left
+
+
+def test_save_that_fails_halfway_keeps_the_previous_file(tmp_path, monkeypatch):
+    import pathlib
+
+    path = tmp_path / "model.json"
+    MLP(2, [3, 1], seed=0).save(path)
+    before = path.read_bytes()
+
+    def disk_full(self, data, *args, **kwargs):
+        with open(self, "w", encoding="utf-8") as f:
+            f.write(data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pathlib.Path, "write_text", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        MLP(2, [3, 1], seed=1).save(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+
+
+def test_save_refuses_a_folder_as_the_file(tmp_path):
+    with pytest.raises(ValueError, match="give a file name"):
+        MLP(2, [1]).save(tmp_path)
+    with pytest.raises(ValueError, match="give a file name"):
+        MLP(2, [1]).save(f"{tmp_path}/sub/")
+
+
+# -- random corruptions: load what the file says, or refuse it with ValueError ---------------
+
+SMALL = MLP(2, [2, 1], activation="tanh", seed=0)
+SMALL_TEXT = json.dumps(saved_document(SMALL), indent=1)
+
+HOSTILE_SNIPPETS = st.sampled_from(
+    ["1e400", "-1e400", "NaN", "Infinity", "9" * 5000, "[" * 5000, "{", "}", "true", "null",
+     '"', "\\", "\ud800", "\x00", ",", ":", "1" + "0" * 400, "-", "0.5", '"relu"', "[]", "{}"]
+)  # fmt: skip
+
+
+@st.composite
+def corrupted_texts(draw):
+    """The valid file with characters replaced, deleted or inserted at random places."""
+    text = SMALL_TEXT
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["replace", "delete", "insert", "truncate"]))
+        if kind == "replace" and at < len(text):
+            text = text[:at] + draw(st.characters()) + text[at + 1 :]
+        elif kind == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 20)) :]
+        elif kind == "insert":
+            piece = draw(HOSTILE_SNIPPETS | st.text(max_size=5))
+            text = text[:at] + piece + text[at:]
+        else:
+            text = text[:at]
+    return text
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=8,
+)
+
+
+@st.composite
+def corrupted_documents(draw):
+    """The valid document with one field, anywhere, replaced by a random JSON value."""
+    document = saved_document(SMALL)
+    containers = [document, document["architecture"], document["parameters"]]
+    target = draw(st.sampled_from(containers))
+    key = draw(st.sampled_from([*target, "extra"]))
+    target[key] = draw(json_values)
+    return json.dumps(document)
+
+
+def check_loads_faithfully_or_refuses(path):
+    """Loading either gives exactly what the file says, or one ValueError naming the file."""
+    text = path.read_text(encoding="utf-8", errors="surrogatepass")
+    target = MLP(2, [2, 1], activation="tanh", seed=1)
+    before = target.state_dict()
+    for load in (MLP.load, target.load):
+        try:
+            model = load(path)
+        except ValueError as error:
+            assert repr(str(path)) in str(error)
+            assert model_unchanged(target, before)
+            continue
+        document = json.loads(text)
+        assert model.architecture() == document["architecture"]
+        assert model.state_dict() == {k: float(v) for k, v in document["parameters"].items()}
+
+
+def model_unchanged(model, before):
+    return model.state_dict() == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(corrupted_texts())
+def test_random_text_corruptions_load_faithfully_or_raise_value_error(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("corrupt") / "model.json"
+    path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+    check_loads_faithfully_or_refuses(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(corrupted_documents())
+def test_random_field_corruptions_load_faithfully_or_raise_value_error(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("corrupt") / "model.json"
+    path.write_text(text, encoding="utf-8")
+    check_loads_faithfully_or_refuses(path)

@@ -396,3 +396,97 @@ def test_docstring_examples_run_as_printed():
 
     result = doctest.testmod(micrograd.optim, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+# -- never a step into inf or NaN (issue 13) -------------------------------------------------
+
+OPTIMIZERS_WITH_STATE = [
+    lambda params: SGD(params, lr=0.1),
+    lambda params: SGD(params, lr=0.1, momentum=0.9),
+    lambda params: SGD(params, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01),
+    lambda params: Adagrad(params, lr=0.1),
+    lambda params: RMSprop(params, lr=0.1, momentum=0.5),
+    lambda params: Adam(params, lr=0.1),
+]
+
+
+def state_of(optimizer):
+    """Everything an optimizer remembers between steps, copied."""
+    return {
+        key: list(value) if isinstance(value, list) else value
+        for key, value in vars(optimizer).items()
+        if key != "params"
+    }
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS_WITH_STATE)
+@pytest.mark.parametrize("bad_grad", [math.inf, -math.inf, math.nan])
+def test_a_step_into_inf_or_nan_is_refused_and_changes_nothing(make, bad_grad):
+    params = [Value(0.5, label="w"), Value(-0.25, label="b")]
+    optimizer = make(params)
+    for p in params:  # one healthy step first, so that buffers and moments hold something
+        p.grad = 0.3
+    optimizer.step()
+    data, state = [p.data for p in params], state_of(optimizer)
+
+    params[1].grad = bad_grad
+    with pytest.raises(OverflowError, match=r"parameter 1 \(label 'b'\) would become") as info:
+        optimizer.step()
+    assert repr(bad_grad) in str(info.value) and "smaller learning rate" in str(info.value)
+    assert [p.data for p in params] == data  # no parameter moved, not even the healthy one
+    assert state_of(optimizer) == state  # nor the buffers, moments or step count
+
+    # the refused step left no trace: the next step equals a twin's that never saw it
+    twin_params = [Value(0.5), Value(-0.25)]
+    twin = make(twin_params)
+    for p in twin_params:
+        p.grad = 0.3
+    twin.step()
+    for ps in (params, twin_params):
+        for p in ps:
+            p.grad = -0.2
+    optimizer.step()
+    twin.step()
+    assert [p.data for p in params] == [p.data for p in twin_params]
+
+
+def test_an_overflow_from_finite_numbers_is_refused_naming_the_module_parameter():
+    model = MLP(2, [3, 1], seed=0)
+    optimizer = SGD(model, lr=1e300)  # a Module: errors use the parameters' names
+    for p in model.parameters():
+        p.grad = 1.0
+    model.layers[1].neurons[0].w[2].grad = 1e10  # lr * grad overflows to inf
+    before = model.state_dict()
+    with pytest.raises(OverflowError, match=r"parameter 'layers\.1\.neurons\.0\.w\.2'") as info:
+        optimizer.step()
+    assert "grad 10000000000.0" in str(info.value) and "lr 1e+300" in str(info.value)
+    assert model.state_dict() == before and optimizer.steps == 0
+
+
+def test_an_unlabelled_parameter_is_named_by_its_index():
+    params = [Value(1.0), Value(2.0), Value(3.0)]
+    params[2].grad = math.nan
+    with pytest.raises(OverflowError, match=r"parameter 2 would become nan \(data 3\.0, grad nan"):
+        Adam(params, lr=0.01).step()
+
+
+def test_a_module_gives_its_parameters_and_names_even_when_it_chooses_a_subset():
+    class Frozen(MLP):
+        def parameters(self):  # train only the last layer
+            return self.layers[-1].parameters()
+
+    model = Frozen(2, [3, 1], seed=0)
+    optimizer = SGD(model, lr=1e300)
+    assert optimizer.params == model.layers[-1].parameters()
+    assert optimizer.names[0] == "layers.1.neurons.0.w.0"
+    optimizer.params[0].grad = 1e10
+    with pytest.raises(OverflowError, match=r"parameter 'layers\.1\.neurons\.0\.w\.0'"):
+        optimizer.step()
+
+
+def test_a_growing_schedule_that_overflows_says_so():
+    with pytest.raises(OverflowError, match=r"step_decay: at step 2000 .*2\.0 \*\* 2000"):
+        step_decay(0.1, drop=2.0, every=1)(2000)
+    with pytest.raises(OverflowError, match="exponential_decay: at step 5000"):
+        exponential_decay(1.0, gamma=1.5)(5000)
+    assert exponential_decay(1.0, gamma=0.5)(5000) == 0.0  # decaying to 0 is fine

@@ -23,6 +23,7 @@ from micrograd.data import (
 from micrograd.nn import MLP
 from micrograd.optim import SGD, linear_decay
 from micrograd.train import (
+    OPTIMIZERS,
     History,
     StepInfo,
     StopTraining,
@@ -366,6 +367,49 @@ def test_evaluate_leaves_gradients_alone():
     assert acc == accuracy(model, X, y)
 
 
+def test_accuracy_of_a_model_binary_and_multiclass():
+    """The one accuracy: of a model on (X, y); scores above 0 are class 1, else the argmax."""
+    assert accuracy(lambda x: x[0], [[2.0], [-1.0], [0.5], [-0.1]], [1, -1, -1, 1]) == 0.5
+    assert accuracy(lambda x: Value(x[0]), [[2.0], [-1.0]], [1, 0]) == 1.0
+    rows = {0: [0.1, 0.9, 0.0], 1: [0.8, 0.2, 0.0], 2: [0.0, 0.0, 5.0]}
+    assert accuracy(lambda x: rows[x[0]], [[0], [1], [2]], [1, 1, 2]) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="1 samples and 2 labels"):
+        accuracy(lambda x: x[0], [[1.0]], [1, 0])
+    assert not hasattr(micrograd.losses, "accuracy")  # one accuracy in the package
+
+
+def test_optimizer_table_has_the_agreed_shape_and_defaults():
+    from micrograd import optim
+
+    assert {name: lr for name, (_, lr, _) in OPTIMIZERS.items()} == {
+        "sgd": 1.0,
+        "momentum": 0.1,
+        "nesterov": 0.1,
+        "adagrad": 0.3,
+        "rmsprop": 0.01,
+        "adam": 0.03,
+    }
+    for name, (class_name, lr, defaults) in OPTIMIZERS.items():
+        optimizer = make_optimizer(name, [Value(1.0)])
+        assert type(optimizer) is getattr(optim, class_name) and optimizer.lr == lr
+        assert all(getattr(optimizer, key) == value for key, value in defaults.items())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_each_default_learning_rate_trains_the_demo_model(name):
+    """The demo's recipe, half as long: hinge + L2 1e-4, full batch, lr falling to a tenth."""
+    X, y = make_moons(n_samples=100, noise=0.1, seed=0)
+    model = MLP(2, [16, 16, 1], seed=0)
+    lr = OPTIMIZERS[name][1]
+    schedule = linear_decay(lr, lr / 10, 50)
+    history = fit(
+        model, X, y, optimizer=name, alpha=1e-4, epochs=50, lr_schedule=schedule, progress=False
+    )
+    assert history.loss[-1] < 0.15 * history.loss[0]
+    assert accuracy(model, X, y) >= 0.97
+
+
 def test_make_optimizer_by_name():
     params = [Value(1.0)]
     assert make_optimizer("momentum", params, lr=0.3).momentum == 0.9
@@ -413,3 +457,23 @@ def test_mismatched_data_is_refused():
     with pytest.raises(ValueError, match="2 samples and 1 labels"):
         fit(MLP(2, [4, 1], seed=0), [[0.0, 0.0], [1.0, 1.0]], [0], progress=False)
     assert math.isfinite(evaluate(MLP(2, [4, 1], seed=0), [[0.0, 1.0]], [1])[0])
+
+
+def test_a_diverging_run_stops_with_overflow_error_and_keeps_finite_parameters():
+    """Huge steps: never an inf or NaN parameter, and an error instead of silent nonsense."""
+    X, y = make_moons(n_samples=20, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    epochs_seen = []
+    with pytest.raises(OverflowError):  # from the optimizer, or the engine's next forward pass
+        fit(
+            model,
+            X,
+            y,
+            loss="mse",
+            lr=1e300,
+            epochs=50,
+            callbacks=[lambda info: epochs_seen.append(info.epoch)],
+            progress=False,
+        )
+    assert all(math.isfinite(p.data) for p in model.parameters())
+    assert len(epochs_seen) < 50  # it stopped early, and the callbacks saw how far it got

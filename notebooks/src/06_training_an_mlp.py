@@ -14,7 +14,7 @@
 import matplotlib.pyplot as plt
 
 from micrograd.data import make_moons, make_spirals
-from micrograd.losses import accuracy, hinge, l2
+from micrograd.losses import hinge, l2
 from micrograd.nn import MLP
 from micrograd.optim import SGD, linear_decay
 from micrograd.plots import plot_decision_boundary, plot_history
@@ -62,8 +62,8 @@ plot_decision_boundary(model, X, y, resolution=40, title="before training")
 #   how hard.
 # - **linear_decay** (`linear_decay(1.0, 0.1, total_steps=60)`): the learning rate at step `k` is
 #   `1.0 + (0.1 − 1.0) · k / 60`, so 1.0 at the start and 0.1 from step 60 on.
-# - **accuracy** (`accuracy(scores, y)`, 准确率): the fraction of points whose predicted class
-#   (1 if `score > 0`, else 0) equals the label.
+# - **accuracy** (准确率): the fraction of points whose predicted class (1 if `score > 0`,
+#   else 0) equals the label.
 # Along the way we keep a copy of the weights at a few steps, to draw the boundary later.
 
 # %%
@@ -88,7 +88,8 @@ for step in range(61):
     optimizer.step()
 
     history["loss"].append(loss.data)
-    history["accuracy"].append(accuracy([s.data for s in scores], y))
+    predicted = [1 if s.data > 0 else 0 for s in scores]
+    history["accuracy"].append(sum(p == t for p, t in zip(predicted, y)) / len(y))
     if step % 10 == 0 or step == 59:
         print(f"step {step:3d}  loss {loss.data:.4f}  accuracy {history['accuracy'][-1]:.0%}")
 
