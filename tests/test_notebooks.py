@@ -96,6 +96,46 @@ def test_opens_with_goals_and_ends_with_exercises(path):
     assert 2 <= len(prompts) <= 3, f"{path.name}: {len(prompts)} 'try it' prompts, want 2 or 3"
 
 
+# A line of a code cell that reads as Markdown: a heading ("# ## Title") or a table row
+# ("# | a | b |"). In a text cell these lines are normal; in a code cell they mean a missing
+# "# %% [markdown]" marker, and the section is hidden inside code as comments.
+MARKDOWN_IN_CODE = re.compile(r"^# (#{1,6} \S|\|)")
+
+
+def markdown_lines_in_code(cells):
+    """``[(cell number, line), ...]`` for every code-cell line that looks like Markdown."""
+    return [
+        (i, line)
+        for i, (kind, text) in enumerate(cells)
+        if kind == "code"
+        for line in text.splitlines()
+        if MARKDOWN_IN_CODE.match(line)
+    ]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
+def test_no_text_is_hidden_in_a_code_cell(source):
+    hidden = markdown_lines_in_code(regen.read_cells(source))
+    assert not hidden, (
+        f"{source.name}: code cell(s) hold Markdown as comments (a missing '# %% [markdown]' "
+        f"line before them?): {hidden}"
+    )
+
+
+def test_hidden_markdown_check_can_fail(tmp_path):
+    source = tmp_path / "01_x.py"
+    source.write_text(
+        "# %% [markdown]\n# ## Fine here\n# | a | b |\n\n"
+        "# %%\nx = 1  # a normal comment\n# #1 is not a heading\n#\n# ## Hidden section\n"
+        "# | name | size |\n",
+        encoding="utf-8",
+    )
+    assert markdown_lines_in_code(regen.read_cells(source)) == [
+        (1, "# ## Hidden section"),
+        (1, "# | name | size |"),
+    ]
+
+
 def test_staleness_is_detected(tmp_path):
     """The stamp check can fail: edit a cell of a stamped notebook and it reports it."""
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
