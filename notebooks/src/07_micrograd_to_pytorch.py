@@ -12,6 +12,8 @@
 # - the notes' question "why does the gradient have `W`'s shape?" checked on real tensors:
 #   `W.grad.shape == W.shape`.
 #
+# Terms in English and Chinese: the [glossary](../docs/glossary.md).
+#
 # The PyTorch cells need `torch`. Without it this notebook still runs: it shows the micrograd side
 # and says what it skipped. (Install the CPU build with
 # `pip install torch --index-url https://download.pytorch.org/whl/cpu`.)
