@@ -18,6 +18,8 @@
 # [exercise 5](exercises/05_optimizers.ipynb).
 
 # %%
+import io
+
 import matplotlib.pyplot as plt
 
 from micrograd import Value
@@ -281,8 +283,8 @@ assert min(nesterov) > min(heavy)  # Nesterov swings less far past the global mi
 # (`w₁`) the curvature is 0.1, so with `lr < 1` each step shrinks the distance along the valley by
 # at most 10 %. The steep direction sets the learning rate, and the flat direction then crawls.
 #
-# Momentum changes that: its effective step along a long slope is `lr / (1 − β)` (β is PyTorch's
-# and our name for the `momentum` factor), and across the valley, where the gradient flips sign
+# Momentum changes that: its effective step along a long slope is `lr / (1 − β)` (β is the usual
+# symbol for the `momentum` factor), and across the valley, where the gradient flips sign
 # every step, the pushes cancel instead of adding up. Move the sliders to see it: plain SGD with
 # the same learning rate for comparison, 60 steps from (−9, 1.5). (In the spirit of distill.pub's
 # "Why Momentum Really Works", which has many more sliders.)
@@ -301,17 +303,28 @@ def momentum_on_the_ravine(lr=0.5, beta=0.6, steps=60, ax=None):
 try:
     import ipywidgets as widgets
     from IPython.display import display
-
-    def _redraw(lr, beta):
-        display(momentum_on_the_ravine(lr, beta))
-
-    widgets.interact(
-        _redraw,
-        lr=widgets.FloatSlider(value=0.5, min=0.05, max=2.0, step=0.05, description="lr"),
-        beta=widgets.FloatSlider(value=0.6, min=0.0, max=0.99, step=0.01, description="β"),
-    )
 except ImportError:
+    widgets = None
     print("ipywidgets is not installed (pip install -e '.[notebook]'): see the pictures below.")
+
+if widgets is not None:
+
+    def ravine_png(lr, beta):
+        """The figure as PNG bytes, for an Image widget that the sliders redraw."""
+        buffer = io.BytesIO()
+        momentum_on_the_ravine(lr, beta).savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+    lr_slider = widgets.FloatSlider(value=0.5, min=0.05, max=2.0, step=0.05, description="lr")
+    beta_slider = widgets.FloatSlider(value=0.6, min=0.0, max=0.99, step=0.01, description="β")
+    picture = widgets.Image(value=ravine_png(0.5, 0.6), format="png")
+
+    def redraw(_change):
+        picture.value = ravine_png(lr_slider.value, beta_slider.value)
+
+    lr_slider.observe(redraw, names="value")
+    beta_slider.observe(redraw, names="value")
+    display(widgets.VBox([widgets.HBox([lr_slider, beta_slider]), picture]))
 
 # %% [markdown]
 # The slider needs a running kernel: on the web page of this notebook, or in a saved notebook
@@ -351,9 +364,9 @@ for lr, beta in settings:
 #   little friction again, though: it swings wildly around the minimum.
 #
 # So momentum is not free: β too small gains little, β too large swings. The right β depends on
-# how unevenly curved the surface is. (The last two printed lines are the formula for the
-# stability limit; try `lr=1.95, beta=0.9` and `lr=2.0, beta=0.9` with the slider, or in
-# `momentum_on_the_ravine`, to see it.)
+# how unevenly curved the surface is. (To see the stability limit `lr < 1 + β`, set β to 0.9 and
+# move the learning rate from 1.85 to 1.95 with the slider, or call
+# `momentum_on_the_ravine(1.85, 0.9)` and `momentum_on_the_ravine(1.95, 0.9)`.)
 #
 # ## Adagrad, RMSprop, Adam: a step size for every parameter
 #
