@@ -379,7 +379,8 @@ draw_dot(out, rankdir="LR")
 #
 # **Exercises.** Now write it yourself: [exercise 1](exercises/01_local_derivatives.ipynb) (the
 # local derivatives of a small `Value` class) and [exercise 2](exercises/02_backward.ipynb) (its
-# topological sort and backward pass). Their checks recognise the two mistakes above and say so.
+# topological sort and backward pass). Their checks say what is wrong and where; writing `=`
+# where `+=` belongs (mistake 1) is one of the mistakes they recognise by name.
 
 # %% [markdown]
 # ## Try it
@@ -388,8 +389,6 @@ draw_dot(out, rankdir="LR")
 #    new formula against `backward()`.
 # 2. Use `x` twice in `c`, e.g. `(W3 * x + x * x).tanh()`. How many paths does `explain(W3, f)`
 #    show now, and how many for `explain(x, f)`?
-# 3. Build a chain of 10 diamonds like the one above: start from `h = Value(0.5)` and repeat
-#    `h = h * (h + 1)` ten times (each repetition uses `h` twice, so the number of paths
-#    doubles). Count the calls a recursive `+=` backward makes, against
-#    `len(topological_order(h))`. (What happens to the count with `h = h * h + h`, which uses `h`
-#    three times?)
+# 3. In `diamond_chain`, replace the two lines of the loop by `node = node * node + node`, which
+#    uses `node` three times. Predict how the number of paths grows per link, then check it with
+#    `recursive_calls(diamond_chain(10))` against `len(topological_order(...))`.

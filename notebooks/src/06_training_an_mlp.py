@@ -46,6 +46,9 @@ plt.rcParams["figure.dpi"] = 90
 X, y = make_moons(n_samples=100, noise=0.1, seed=0)
 model = MLP(2, [16, 16, 1], seed=0)
 print(model)
+names = [name for name, _ in model.named_parameters()]
+biases = sum(name.endswith(".b") for name in names)
+print(f"{len(names)} parameters: {len(names) - biases} weights and {biases} biases")
 plot_decision_boundary(model, X, y, resolution=40, title="before training")
 
 # %% [markdown]
