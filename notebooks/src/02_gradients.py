@@ -38,6 +38,12 @@ plt.rcParams["figure.dpi"] = 90
 # With `W` of shape 2 × 3 and `x` of length 3, `y_pred` has 2 entries: entry `i` is the dot
 # product of row `i` of `W` with `x`. We build every entry of `W` as its own Value, labelled
 # with its position, and use the squared distance as the loss.
+#
+# Two Python details in the cell below: `micrograd.dot(row, x)` is the dot product of two lists
+# (`Σ_j row[j] · x[j]`), and `micrograd.sum((p - t) ** 2 for p, t in zip(y_pred, y))` adds up the
+# squared differences. The part in parentheses is a *generator expression*: it produces the terms
+# one at a time for `sum` to add, without first building a list (notebook 5 says more about
+# generators).
 
 # %%
 W = [[Value(v, label=f"W[{i},{j}]") for j, v in enumerate(row)] for i, row in

@@ -113,8 +113,9 @@ assert w < sgd_w  # downhill is towards smaller w here: the snippet got further
 # Read the velocity column: at step 1 it is just the plain SGD step `−0.02 · g`; at step 2 it is
 # that step plus half of the previous velocity, at step 3 again plus half of the one before. In
 # plain words: **the velocity is a running total of the SGD steps, in which older steps count
-# less and less; and `w` moves by that velocity (plus one more small step, explained below), so
-# after three steps it is further along than plain SGD (the last printed line).**
+# less and less. Then `w` moves by `momentum` times that velocity plus one more plain SGD step
+# (line 6; why, is explained below), so after three steps it is further along than plain SGD
+# (the last printed line).**
 #
 # ### The ball picture, in the snippet's variables
 #
