@@ -350,6 +350,22 @@ def test_optimizer_paths_separate_draws_one_panel_per_optimizer():
         plot_optimizer_paths("ravine", ["sgd"], separate=True, ax=Figure().subplots())
 
 
+def test_surface_names_its_axes():
+    line_fit = Surface(
+        "fit",
+        lambda w, b: (w - 2) ** 2 + b**2,
+        (0.0, 1.0),
+        (2.0, 0.0),
+        (-1, 3),
+        (-2, 2),
+        axis_labels=("w", "b"),
+    )
+    (ax,) = plot_optimizer_paths(line_fit, {"sgd": "sgd"}, lr={"sgd": 0.1}, steps=3).axes
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("w", "b")
+    (ax,) = plot_optimizer_paths("ravine", ["sgd"], steps=3).axes
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$w_1$", "$w_2$")
+
+
 def test_custom_surface_and_bad_names():
     bowl = Surface("bowl", lambda x, y: x**2 + y**2, (1.0, 1.0), (0.0, 0.0), (-2, 2), (-2, 2))
     path = optimizer_path(bowl, "sgd", lr=0.25, steps=3)
