@@ -126,22 +126,46 @@ def _grid(X: Sequence[Sequence[float]], resolution: int, padding: float, where: 
     return xx, yy, points
 
 
+# How finely the class regions are drawn: the model's scores on the ``resolution`` grid are
+# interpolated linearly to an image this many pixels wide and high, and each pixel gets the class
+# with the largest interpolated score. Interpolating the *scores* (never the class numbers) keeps
+# the picture honest: for a linear model the interpolation is exact, and a pixel can only show a
+# class that wins there; interpolating labels would invent a class "1" between a 0 and a 2.
+IMAGE_PIXELS = 400
+
+
+def _upsample(values, xx, yy, pixels: int):
+    """Linear interpolation of grid values (rows = y, columns = x) to ``pixels x pixels``."""
+    import numpy as np
+
+    gx, gy = xx[0, :], yy[:, 0]
+    fx = np.linspace(gx[0], gx[-1], pixels)
+    fy = np.linspace(gy[0], gy[-1], pixels)
+    along_x = np.array([np.interp(fx, gx, row) for row in values])  # (len(gy), pixels)
+    return np.array([np.interp(fy, gy, col) for col in along_x.T]).T  # (pixels, pixels)
+
+
+def _class_image(grid_scores, xx, yy, pixels: int = IMAGE_PIXELS):
+    """The predicted class at every pixel: score > 0 for one output, else the argmax."""
+    import numpy as np
+
+    scores = np.asarray(grid_scores, dtype=float)  # (points, outputs)
+    outputs = scores.reshape(*xx.shape, scores.shape[1])
+    fine = np.stack(
+        [_upsample(outputs[:, :, k], xx, yy, pixels) for k in range(scores.shape[1])], axis=-1
+    )
+    if scores.shape[1] == 1:
+        return (fine[:, :, 0] > 0).astype(int)
+    return np.argmax(fine, axis=-1)
+
+
 def _draw_boundary(axes, xx, yy, grid_scores, X, y, predicted, title, small=False) -> float:
-    """Fill the class regions from the grid's scores and draw the data; return the accuracy."""
+    """Paint the class regions from the grid's scores and draw the data; return the accuracy."""
     import numpy as np
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
     n_outputs = len(grid_scores[0])
     n_classes = max(max(y) + 1, n_outputs if n_outputs > 1 else 2)
-    if n_outputs == 1:
-        # one score: fill below and above 0, so the boundary is the smooth line score = 0
-        zz = np.array([s[0] for s in grid_scores]).reshape(xx.shape)
-        levels = [min(zz.min(), 0.0) - 1.0, 0.0, max(zz.max(), 0.0) + 1.0]
-    else:
-        # one score per class: fill the region where each class has the largest score
-        zz = np.array([max(range(n_outputs), key=s.__getitem__) for s in grid_scores])
-        zz = zz.reshape(xx.shape)
-        levels = list(np.arange(n_classes + 1) - 0.5)
     if n_classes <= len(COLORS):
         cmap = ListedColormap(COLORS[:n_classes])
     else:
@@ -149,8 +173,19 @@ def _draw_boundary(axes, xx, yy, grid_scores, X, y, predicted, title, small=Fals
 
         cmap = colormaps["tab20"].resampled(n_classes)
     norm = BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes)
-    fill_cmap = ListedColormap(cmap.colors[:2]) if n_outputs == 1 else cmap
-    axes.contourf(xx, yy, zz, levels=levels, cmap=fill_cmap, alpha=0.25)
+    # The regions are an image of the predicted class, one colour per class, pixel by pixel
+    # (nearest, never blended: a blend of two class colours would look like a third class).
+    axes.imshow(
+        _class_image(grid_scores, xx, yy),
+        origin="lower",
+        extent=(xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0]),
+        aspect="auto",
+        interpolation="nearest",
+        cmap=cmap,
+        norm=norm,
+        alpha=0.25,
+        zorder=1,
+    )
     xs, ys = [p[0] for p in X], [p[1] for p in X]
     size = 14 if small else 25
     axes.scatter(xs, ys, c=list(y), cmap=cmap, norm=norm, s=size, edgecolors="white", zorder=3)
@@ -194,9 +229,12 @@ def plot_decision_boundary(
     """The regions where a 2-D classifier predicts each class, with the data on top.
 
     The model is run on a ``resolution x resolution`` grid covering the data (plus
-    ``padding``); one output is read as a score (class 1 where it is above 0, and the
-    boundary is the line where the score is 0), several outputs as one score per class
-    (the largest wins). Points the model gets wrong are circled in black.
+    ``padding``); one output is read as a score (class 1 where it is above 0), several
+    outputs as one score per class (the largest wins). The regions are drawn as an image
+    of the predicted class, :data:`IMAGE_PIXELS` pixels across, from the scores
+    interpolated linearly between the grid points (exact for a linear model), so the
+    boundaries are smooth lines, not staircases, and no class appears where it does not
+    win. Points the model gets wrong are circled in black.
 
     >>> from micrograd.nn import MLP
     >>> fig = plot_decision_boundary(MLP(2, [4, 1], seed=0), [[0, 0], [1, 1]], [0, 1])
@@ -356,10 +394,15 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
 
 
 def ravine(x, y):
-    """A long narrow valley, 20 times steeper across than along: ``x**2 / 20 + y**2``.
+    """A long narrow valley, 20 times more curved across than along: ``x**2 / 20 + y**2``.
 
-    Plain gradient descent zig-zags across it and crawls along it; momentum and Adam
-    go straight down the valley. Minimum 0 at (0, 0).
+    Minimum 0 at (0, 0). Plain gradient descent needs a learning rate below 1 to be stable
+    across the valley (along ``y``), and at such a rate it moves slowly along it (along
+    ``x``: at most 10 % of the way per step). Momentum, tuned for it, gets along faster
+    without losing stability across; the adaptive methods (Adagrad, RMSprop, Adam) rescale
+    each coordinate separately, which suits this valley because it lies along an axis.
+    How fast each one is depends on its learning rate (notebook 4 compares each at the best
+    rate of a small sweep).
     """
     return 0.05 * x**2 + y**2
 
@@ -404,6 +447,8 @@ class Surface:
     lr: dict[str, float] = field(default_factory=dict)
     log_levels: bool = False  # contour levels on a log scale (for steep valleys)
     steps: int = 100  # how many steps make a good picture
+    #: the names of the two parameters, for the axes (e.g. ``("w", "b")`` for a line fit)
+    axis_labels: tuple[str, str] = ("$w_1$", "$w_2$")
 
     def __call__(self, x, y):
         return self.f(x, y)
@@ -536,6 +581,24 @@ def optimizer_path(
     return _descend(surface.f, start or surface.start, optimizer, lr, steps)
 
 
+def _settings_label(spec: OptimizerSpec, lr: float | None) -> str:
+    """The settings that shape a path, for a legend: ``lr=0.5, β=0.9`` (β: the momentum)."""
+    try:
+        opt = _make(spec, [Value(0.0)], lr)
+    except (TypeError, ValueError):
+        return "" if lr is None else f"lr={lr:g}"
+    parts = [f"lr={opt.lr:g}"]
+    momentum = getattr(opt, "momentum", 0.0)
+    betas = getattr(opt, "betas", None)
+    if betas is not None:
+        parts.append(f"β₁={betas[0]:g}, β₂={betas[1]:g}")
+    elif momentum:
+        parts.append(f"β={momentum:g}" + (", Nesterov" if getattr(opt, "nesterov", False) else ""))
+    if getattr(opt, "alpha", None) is not None:
+        parts.append(f"α={opt.alpha:g}")
+    return ", ".join(parts)
+
+
 def _named_specs(optimizers: Sequence[OptimizerSpec] | Mapping[str, OptimizerSpec]):
     if isinstance(optimizers, Mapping):
         return list(optimizers.items())
@@ -560,6 +623,7 @@ def plot_optimizer_paths(
     lr: Mapping[str, float] | None = None,
     ax: Axes | None = None,
     levels: int = 30,
+    separate: bool = False,
 ) -> Figure:
     """Several optimizers racing on one contour plot of a 2-D loss surface.
 
@@ -568,46 +632,75 @@ def plot_optimizer_paths(
     function ``params -> optimizer`` (e.g. ``{"SGD 0.1": lambda p: SGD(p, lr=0.1)}``).
     ``lr`` overrides the surface's learning rate per name; ``steps`` defaults to the
     surface's (100; 500 for Rosenbrock). Each path is one line with
-    ``steps + 1`` points (fewer if it diverged); the minimum is a star.
+    ``steps + 1`` points (fewer if it diverged) and a large dot where it ends; the legend
+    gives each optimizer's settings (learning rate, momentum β, Adam's β₁ and β₂); the
+    minimum is a star. Paths that overlap hide each other: ``separate=True`` draws one
+    panel per optimizer instead (then ``ax`` cannot be given).
     """
-    import numpy as np
-
     surface = _get_surface(surface)
     steps = surface.steps if steps is None else steps
     named = _named_specs(optimizers)
     if not named:
         raise ValueError("plot_optimizer_paths needs at least one optimizer, e.g. ['sgd', 'adam'].")
-    gx = np.linspace(*surface.xlim, 200)
-    gy = np.linspace(*surface.ylim, 200)
-    xx, yy = np.meshgrid(gx, gy)
-    zz = surface.f(xx, yy)
-    fig, (axes,) = _new_axes(ax, width=7.5, height=5.0)
-    if surface.log_levels:
-        shifted = zz - zz.min() + 1e-3
-        contour_levels = np.geomspace(shifted.min(), shifted.max(), levels)
-        axes.contour(xx, yy, shifted, levels=contour_levels, cmap="viridis", linewidths=0.7)
-    else:
-        axes.contour(xx, yy, zz, levels=levels, cmap="viridis", linewidths=0.7)
+    if separate and ax is not None:
+        raise ValueError("plot_optimizer_paths: separate=True draws its own panels; drop ax=.")
+    runs = []
     for i, (label, spec) in enumerate(named):
         rate = (lr or {}).get(label) if isinstance(spec, str) else None
         rate = (
             rate if rate is not None else (surface.lr.get(spec) if isinstance(spec, str) else None)
         )
         path = optimizer_path(surface, spec, lr=rate, start=start, steps=steps)
-        px, py = [p[0] for p in path], [p[1] for p in path]
-        shown = label if rate is None else f"{label} (lr={rate:g})"
+        settings = _settings_label(spec, rate)
+        shown = f"{label} ({settings})" if settings else label
         if len(path) < steps + 1:
             shown += ", diverged"
-        axes.plot(px, py, ".-", color=COLORS[i % len(COLORS)], lw=1.3, ms=3, label=shown)
+        runs.append((COLORS[i % len(COLORS)], shown, path))
+    if separate:
+        cols = min(3, len(runs))
+        rows = -(-len(runs) // cols)
+        fig = _new_figure(4.6 * cols, 3.9 * rows)
+        panels = list(fig.subplots(rows, cols, squeeze=False).ravel())
+        for extra in panels[len(runs) :]:
+            fig.delaxes(extra)
+        for axes, run in zip(panels, runs):
+            _paths_panel(axes, surface, [run], start, levels)
+            axes.set_title(run[1], fontsize="medium")
+        fig.suptitle(f"{surface.name}: {steps} steps, one panel per optimizer")
+        return fig
+    fig, (axes,) = _new_axes(ax, width=7.5, height=5.0)
+    _paths_panel(axes, surface, runs, start, levels)
+    axes.set_title(f"{surface.name}: {steps} steps")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    return fig
+
+
+def _paths_panel(axes, surface: Surface, runs, start, levels: int) -> None:
+    """Contour lines of the surface, then each ``(colour, label, path)`` with an end dot."""
+    import numpy as np
+
+    gx = np.linspace(*surface.xlim, 200)
+    gy = np.linspace(*surface.ylim, 200)
+    xx, yy = np.meshgrid(gx, gy)
+    zz = surface.f(xx, yy)
+    if surface.log_levels:
+        shifted = zz - zz.min() + 1e-3
+        contour_levels = np.geomspace(shifted.min(), shifted.max(), levels)
+        axes.contour(xx, yy, shifted, levels=contour_levels, cmap="viridis", linewidths=0.7)
+    else:
+        axes.contour(xx, yy, zz, levels=levels, cmap="viridis", linewidths=0.7)
+    for color, label, path in runs:
+        px, py = [p[0] for p in path], [p[1] for p in path]
+        axes.plot(px, py, ".-", color=color, lw=1.3, ms=3, label=label)
+    # end dots last, largest first, so that paths ending at the same point stay visible as rings
+    for k, (color, _label, path) in enumerate(runs):
+        axes.plot(*path[-1], "o", color=color, ms=13 - 2 * k, mec="black", zorder=5, label="_end")
     axes.plot(*surface.minimum, "*", color="gold", ms=16, mec="black", label="minimum")
     axes.plot(*(start or surface.start), "o", color="black", ms=6, label="start")
     axes.set_xlim(*surface.xlim)
     axes.set_ylim(*surface.ylim)
-    axes.set_title(f"{surface.name}: {steps} steps")
-    axes.set_xlabel("$w_1$")
-    axes.set_ylabel("$w_2$")
-    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    return fig
+    axes.set_xlabel(surface.axis_labels[0])
+    axes.set_ylabel(surface.axis_labels[1])
 
 
 # --------------------------------------------------------------------------------------
@@ -649,6 +742,10 @@ def plot_ball_rolling(
     late, a big ball at the end), and next to it the position ``w`` over the steps.
     With ``frames=[0, 10, 30, ...]``: one small panel per step, like a film strip,
     showing where each ball is at that step.
+
+    Balls at the same place must not hide each other (at step 0 they all are): each
+    optimizer's ball is smaller than the one before and drawn on top of it, so balls that
+    coincide show as rings, and each line of the position panel has its own dash pattern.
     """
     import numpy as np
 
@@ -663,6 +760,9 @@ def plot_ball_rolling(
     }
     ws = np.linspace(*xlim, 300)
     loss = curve(ws)
+
+    def ball_size(i):  # the first ball is the largest; later ones sit on top as rings
+        return max(15 - 3.5 * i, 4)
 
     def curve_on(axes):
         axes.plot(ws, loss, color="0.3", lw=1.5)
@@ -680,7 +780,14 @@ def plot_ball_rolling(
             for i, (label, path) in enumerate(paths.items()):
                 w = path[min(k, len(path) - 1)]
                 axes.plot(
-                    [w], [float(curve(w))], "o", color=COLORS[i], ms=11, mec="black", label=label
+                    [w],
+                    [float(curve(w))],
+                    "o",
+                    color=COLORS[i],
+                    ms=ball_size(i),
+                    mec="black",
+                    zorder=3 + i,
+                    label=label,
                 )
             axes.set_title(f"step {k}")
         axes_list[0].set_ylabel("loss")
@@ -700,11 +807,19 @@ def plot_ball_rolling(
             [heights[-1]],
             "o",
             color=color,
-            ms=13,
+            ms=ball_size(i),
             mec="black",
+            zorder=3 + i,
             label=f"{label}: ends at w = {path[-1]:.2f}",
         )
-        right.plot(range(len(path)), path, color=color, lw=1.6, label=label)
+        right.plot(
+            range(len(path)),
+            path,
+            color=color,
+            lw=2.4 - 0.4 * min(i, 3),
+            linestyle=["-", "--", ":", "-."][i % 4],
+            label=label,
+        )
     left.set_title(f"rolling from w = {start} (lr = {lr})")
     left.legend(fontsize="small")
     right.set_xlabel("step")

@@ -96,6 +96,123 @@ def test_opens_with_goals_and_ends_with_exercises(path):
     assert 2 <= len(prompts) <= 3, f"{path.name}: {len(prompts)} 'try it' prompts, want 2 or 3"
 
 
+# A line of a code cell that reads as Markdown: a heading ("# ## Title") or a table row
+# ("# | a | b |"). In a text cell these lines are normal; in a code cell they mean a missing
+# "# %% [markdown]" marker, and the section is hidden inside code as comments.
+MARKDOWN_IN_CODE = re.compile(r"^# (#{1,6} \S|\|)")
+
+
+def markdown_lines_in_code(cells):
+    """``[(cell number, line), ...]`` for every code-cell line that looks like Markdown."""
+    return [
+        (i, line)
+        for i, (kind, text) in enumerate(cells)
+        if kind == "code"
+        for line in text.splitlines()
+        if MARKDOWN_IN_CODE.match(line)
+    ]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
+def test_no_text_is_hidden_in_a_code_cell(source):
+    hidden = markdown_lines_in_code(regen.read_cells(source))
+    assert not hidden, (
+        f"{source.name}: code cell(s) hold Markdown as comments (a missing '# %% [markdown]' "
+        f"line before them?): {hidden}"
+    )
+
+
+def test_hidden_markdown_check_can_fail(tmp_path):
+    source = tmp_path / "01_x.py"
+    source.write_text(
+        "# %% [markdown]\n# ## Fine here\n# | a | b |\n\n"
+        "# %%\nx = 1  # a normal comment\n# #1 is not a heading\n#\n# ## Hidden section\n"
+        "# | name | size |\n",
+        encoding="utf-8",
+    )
+    assert markdown_lines_in_code(regen.read_cells(source)) == [
+        (1, "# ## Hidden section"),
+        (1, "# | name | size |"),
+    ]
+
+
+# Relative links in the text cells: [text](target). On GitHub, in Jupyter and in VS Code they are
+# resolved from notebooks/, so they must name files of the repository.
+LINK = re.compile(r"\]\(((?:\.\./|exercises/)[^)#\s]+)\)")
+# Written on another branch (issue 16, "Coming from the lecture"); the course links it from 01.
+LECTURE_PAGE = "../docs/lecture.md"
+
+
+def _markdown(source):
+    return [text for kind, text in regen.read_cells(source) if kind == "markdown"]
+
+
+def _links(source):
+    return [target for text in _markdown(source) for target in LINK.findall(text)]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
+def test_links_in_the_text_point_to_files_that_exist(source):
+    links = _links(source)
+    assert "../docs/glossary.md" in links, f"{source.name} should link the glossary"
+    missing = [
+        target
+        for target in links
+        if target != LECTURE_PAGE and not (ROOT / "notebooks" / target).resolve().is_file()
+    ]
+    assert not missing, f"{source.name} links to files that are not there: {missing}"
+
+
+def test_each_exercise_is_linked_where_it_fits():
+    """Issue 10: 01 and 05 -> exercises 1-2, 02 -> 7, 04 -> 5, 06 -> 6; 01 -> the lecture page."""
+    wanted = {
+        "01": ["01_local_derivatives", "02_backward"],
+        "02": ["07_gradient_shape"],
+        "04": ["05_optimizers"],
+        "05": ["01_local_derivatives", "02_backward"],
+        "06": ["06_training_loop"],
+    }
+    by_number = {s.stem[:2]: _links(s) for s in SOURCES}
+    for number, exercises in wanted.items():
+        for exercise in exercises:
+            assert f"exercises/{exercise}.ipynb" in by_number[number], (number, exercise)
+    assert LECTURE_PAGE in by_number["01"]
+
+
+# Text that points at a printed number ("printed above", "the printed end points") must come
+# right after a code cell that prints something: otherwise the number it refers to is not there.
+POINTS_AT_OUTPUT = re.compile(r"printed (above|below|lines?|end points|step counts)|\(printed")
+
+
+def text_pointing_at_missing_prints(cells):
+    """Cell numbers of text cells that refer to printed output no neighbouring cell prints."""
+    bad = []
+    for i, (kind, text) in enumerate(cells):
+        if kind != "markdown" or not POINTS_AT_OUTPUT.search(text):
+            continue
+        before = [t for k, t in cells[max(0, i - 2) : i] if k == "code"]
+        after = [t for k, t in cells[i + 1 : i + 2] if k == "code"]
+        near = before + (after if "below" in text else [])
+        if not any("print(" in code for code in near):
+            bad.append(i)
+    return bad
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
+def test_text_that_points_at_printed_numbers_follows_a_print(source):
+    bad = text_pointing_at_missing_prints(regen.read_cells(source))
+    assert not bad, (
+        f"{source.name}, cells {bad} refer to printed output that no cell next to them prints"
+    )
+
+
+def test_printed_output_check_can_fail():
+    cells = [("code", "x = 1"), ("markdown", "The loss (printed above) is small.")]
+    assert text_pointing_at_missing_prints(cells) == [1]
+    cells[0] = ("code", "print(x)")
+    assert text_pointing_at_missing_prints(cells) == []
+
+
 def test_staleness_is_detected(tmp_path):
     """The stamp check can fail: edit a cell of a stamped notebook and it reports it."""
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)

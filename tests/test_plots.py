@@ -42,6 +42,22 @@ def _scatters(ax):
     return [c for c in ax.collections if isinstance(c, PathCollection)]
 
 
+def _region_image(ax):
+    """The one image of predicted classes that plot_decision_boundary paints."""
+    (image,) = ax.get_images()
+    return image
+
+
+def _pixel_centres(ax, image):
+    """The (x1, x2) of every pixel centre, rows from the bottom (origin='lower')."""
+    import numpy as np
+
+    left, right, bottom, top = image.get_extent()
+    rows, cols = image.get_array().shape
+    # the image spans the grid's first to last point, one pixel per interpolated point
+    return np.meshgrid(np.linspace(left, right, cols), np.linspace(bottom, top, rows))
+
+
 # -- decision boundary -------------------------------------------------------------------
 
 
@@ -55,7 +71,7 @@ def test_decision_boundary_binary_marks_the_mistakes():
     fig = plot_decision_boundary(model, X, y, resolution=30)
     assert isinstance(fig, Figure)
     (ax,) = fig.axes
-    assert len(_contours(ax)) == 1
+    assert _region_image(ax).get_array().shape == (400, 400)
     points, wrong = _scatters(ax)
     assert points.get_offsets().tolist() == X
     assert points.get_array().tolist() == y
@@ -67,10 +83,14 @@ def test_decision_boundary_filled_regions_follow_the_model():
     X, y = [[-1.0, -1.0], [1.0, 1.0]], [0, 1]
     fig = plot_decision_boundary(lambda p: p[0] + p[1], X, y, resolution=21, padding=0.0)
     (ax,) = fig.axes
-    (contour,) = _contours(ax)
     assert len(_scatters(ax)) == 1  # no mistakes, no circles
-    # the two filled levels are the two classes, split along x1 + x2 = 0
-    assert len(contour.levels) == 3
+    # every pixel shows the class the model predicts at its centre: 1 where x1 + x2 > 0
+    image = _region_image(ax)
+    px, py = _pixel_centres(ax, image)
+    painted = image.get_array()
+    clear = abs(px + py) > 1e-9  # pixels exactly on the boundary may go either way
+    assert ((painted == 1) == (px + py > 0))[clear].all()
+    assert set(painted.ravel().tolist()) == {0, 1}
     assert ax.get_xlim() == (-1.0, 1.0)
 
 
@@ -83,9 +103,46 @@ def test_decision_boundary_several_classes():
 
     fig = plot_decision_boundary(model, X, y, resolution=20)
     (ax,) = fig.axes
-    (contour,) = _contours(ax)
-    assert len(contour.levels) == 4  # three classes
+    assert set(_region_image(ax).get_array().ravel().tolist()) == {0, 1, 2}  # three classes
     assert len(_scatters(ax)) == 1
+
+
+def test_linear_softmax_regions_have_no_strips_of_a_third_class():
+    """Between the regions of classes 0 and 2 there is no thin band of class 1.
+
+    Filled contours of the class *numbers* interpolate 2 -> 0 through 1 and paint such a band;
+    a linear model cannot have one. The image must show, at every pixel, the argmax of the
+    model's own scores there (computed here directly, not by the plotting code).
+    """
+    import numpy as np
+
+    weights = [(1.0, 0.2, 0.0), (0.0, 0.0, -0.5), (-1.0, -0.3, 0.1)]  # class 1 wins only far out
+
+    def model(p):
+        return [a * p[0] + b * p[1] + c for a, b, c in weights]
+
+    X = [[-2.0, -2.0], [2.0, 2.0], [0.0, 0.0]]
+    fig = plot_decision_boundary(model, X, [0, 1, 2], resolution=15, padding=0.0)
+    (ax,) = fig.axes
+    image = _region_image(ax)
+    px, py = _pixel_centres(ax, image)
+    scores = np.stack([a * px + b * py + c for a, b, c in weights], axis=-1)
+    ordered = np.sort(scores, axis=-1)
+    clear = ordered[..., -1] - ordered[..., -2] > 1e-9  # no tie at the pixel centre
+    assert (image.get_array() == np.argmax(scores, axis=-1))[clear].all()
+    assert clear.mean() > 0.99
+
+
+def test_boundary_image_is_fine_even_from_a_coarse_grid():
+    """A resolution-8 grid still gives a smooth boundary: hundreds of pixels, not 8 blocks."""
+    X, y = [[-1.0, -1.0], [1.0, 1.0]], [0, 1]
+    fig = plot_decision_boundary(lambda p: p[0] - 0.3 * p[1], X, y, resolution=8, padding=0.0)
+    painted = _region_image(fig.axes[0]).get_array()
+    # each row switches class exactly once, and the switch moves along the rows (a sloped line)
+    switches = [int((row[1:] != row[:-1]).sum()) for row in painted]
+    assert switches == [1] * len(painted)
+    first_ones = {int(row.argmax()) for row in painted}
+    assert len(first_ones) > 50
 
 
 def test_decision_boundary_rejects_non_2d_points():
@@ -99,7 +156,7 @@ def test_decision_boundary_draws_into_a_given_axes():
     fig = Figure()
     ax1, ax2 = fig.subplots(1, 2)
     assert plot_decision_boundary(lambda p: p[0], [[0.0, 1.0]], [1], ax=ax2) is fig
-    assert len(_contours(ax2)) == 1 and not _contours(ax1)
+    assert len(ax2.get_images()) == 1 and not ax1.get_images()
 
 
 def test_boundary_snapshots_record_during_fit_and_plot_one_panel_each():
@@ -120,7 +177,7 @@ def test_boundary_snapshots_record_during_fit_and_plot_one_panel_each():
     for ax, step, predicted in zip(fig.axes, snapshots.steps, snapshots.predictions):
         accuracy = sum(p == t for p, t in zip(predicted, y)) / len(y)
         assert ax.get_title() == f"step {step}: {accuracy:.0%}"
-        assert len(_contours(ax)) == 1
+        assert len(ax.get_images()) == 1
     # a snapshot taken now matches the model now
     snapshots.record(model, steps_done=5)
     assert snapshots.predictions[-1] == predict(model, X)
@@ -247,11 +304,66 @@ def test_optimizer_paths_accept_factories_and_report_divergence():
         steps=steps,
     )
     (ax,) = fig.axes
-    careful = next(line for line in ax.get_lines() if line.get_label() == "careful")
+    careful = next(line for line in ax.get_lines() if line.get_label().startswith("careful"))
+    assert careful.get_label() == "careful (lr=0.0001)"  # the legend gives the settings
     reckless = next(line for line in ax.get_lines() if line.get_label().startswith("reckless"))
     assert len(careful.get_xdata()) == steps + 1
     assert len(reckless.get_xdata()) < steps + 1
     assert "diverged" in reckless.get_label()
+
+
+def test_optimizer_paths_legend_gives_the_momentum_and_marks_every_end():
+    from micrograd.optim import SGD
+
+    steps = 20
+    fig = plot_optimizer_paths(
+        "ravine",
+        {"heavy ball": lambda p: SGD(p, lr=0.5, momentum=0.6), "adam": "adam"},
+        steps=steps,
+    )
+    (ax,) = fig.axes
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "heavy ball (lr=0.5, β=0.6)" in labels
+    adam_lr = SURFACES["ravine"].lr["adam"]
+    assert f"adam (lr={adam_lr:g}, β₁=0.9, β₂=0.999)" in labels
+    ends = [line for line in ax.get_lines() if line.get_label() == "_end"]
+    expected = [
+        optimizer_path("ravine", lambda p: SGD(p, lr=0.5, momentum=0.6), steps=steps)[-1],
+        optimizer_path("ravine", "adam", steps=steps)[-1],
+    ]
+    assert [(e.get_xdata()[0], e.get_ydata()[0]) for e in ends] == expected
+    sizes = [e.get_markersize() for e in ends]
+    assert sizes[0] > sizes[1]  # a later dot sits inside an earlier one, never hidden by it
+
+
+def test_optimizer_paths_separate_draws_one_panel_per_optimizer():
+    names = ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
+    fig = plot_optimizer_paths("rosenbrock", names, steps=30, separate=True)
+    assert len(fig.axes) == 5
+    for ax, name in zip(fig.axes, names):
+        (path,) = [line for line in ax.get_lines() if line.get_label().startswith(name)]
+        assert list(zip(path.get_xdata(), path.get_ydata())) == optimizer_path(
+            "rosenbrock", name, steps=30
+        )
+        assert ax.get_title().startswith(name)
+    with pytest.raises(ValueError, match="separate=True"):
+        plot_optimizer_paths("ravine", ["sgd"], separate=True, ax=Figure().subplots())
+
+
+def test_surface_names_its_axes():
+    line_fit = Surface(
+        "fit",
+        lambda w, b: (w - 2) ** 2 + b**2,
+        (0.0, 1.0),
+        (2.0, 0.0),
+        (-1, 3),
+        (-2, 2),
+        axis_labels=("w", "b"),
+    )
+    (ax,) = plot_optimizer_paths(line_fit, {"sgd": "sgd"}, lr={"sgd": 0.1}, steps=3).axes
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("w", "b")
+    (ax,) = plot_optimizer_paths("ravine", ["sgd"], steps=3).axes
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$w_1$", "$w_2$")
 
 
 def test_custom_surface_and_bad_names():
@@ -315,6 +427,9 @@ def test_ball_rolling_frames_show_each_ball_at_that_step():
         balls = [line for line in ax.get_lines() if line.get_marker() == "o"]
         assert [b.get_xdata()[0] for b in balls] == [sgd[k], momentum[k]]
         assert balls[0].get_ydata()[0] == pytest.approx(double_well(sgd[k]))
+    # balls at the same place (all of them at step 0) stay visible: each is smaller than the last
+    sizes = [line.get_markersize() for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
+    assert sizes[0] > sizes[1]
     with pytest.raises(ValueError, match="frames must be step numbers"):
         plot_ball_rolling(frames=[0, 99], steps=50)
 

@@ -10,7 +10,10 @@
 # - what that costs — **two forward passes per parameter** — measured on real networks against
 #   **one backward pass (反向传播) for all parameters at once**.
 #
-# This follows the notes' first two sections: 基于梯度的优化 (points 6–9) and 导数.
+# This follows the notes' first two sections: 基于梯度的优化 (points 6–9) and 导数. English and
+# Chinese terms side by side: the [glossary](../docs/glossary.md). If you have watched Andrej
+# Karpathy's micrograd lecture, [Coming from the lecture](../docs/lecture.md) says where its
+# names went in this library.
 
 # %%
 import time
@@ -133,7 +136,9 @@ def loss_on_batch(model):
     return mse(predictions, targets)
 
 
-coefficient = model.parameters()[5]  # any one weight will do
+# any one weight will do; named_parameters() gives each parameter with its place in the network
+name, coefficient = list(model.named_parameters())[4]
+print(f"the coefficient: {name} (layer 0, neuron 1, its weight for input 1)")
 for value in [0.3, 0.35, 0.25]:
     coefficient.data = value
     print(f"coefficient = {value:.2f}  ->  loss = {loss_on_batch(model).data:.4f}")
@@ -240,13 +245,19 @@ print(f"from {sizes[0]} to {sizes[-1]} parameters ({growth:.0f} times as many): 
 #
 # The naive method is still useful: it needs no derivative rules at all, so it is the independent
 # check of `backward()` (`micrograd.gradcheck` does exactly this).
+#
+# **Exercises.** To see how a `Value` gets its derivatives, build a small one yourself: in
+# [exercise 1](exercises/01_local_derivatives.ipynb) you write the local derivative of each
+# operation, in [exercise 2](exercises/02_backward.ipynb) the backward pass (notebook 5 explains
+# it first; come back to exercise 2 after it).
 
 # %% [markdown]
 # ## Try it
 #
 # 1. In the first table, push `eps` down to `1e-10` and `1e-14`. Why does the estimate get
 #    *worse* again? (Hint: floating-point numbers have about 16 significant digits.)
-# 2. Change `coefficient = model.parameters()[5]` to another index. Does the loss always go down in
-#    one direction and up in the other? When could both directions make it worse?
+# 2. Change the index `4` in `list(model.named_parameters())[4]` (the printed name says whether you
+#    picked a weight `w` or a bias `b`). Does the loss always go down in one direction and up in
+#    the other? When could both directions make it worse?
 # 3. Add a third hidden layer in the timing loop (`MLP(2, [width, width, width, 1])`). How does the
 #    ratio between the two methods change?

@@ -8,10 +8,13 @@
 # - what the gradient (梯度) is: one partial derivative ∂loss/∂W[i, j] per entry of `W`, shown
 #   as a matrix of the same shape — and, in plain words, **why it has `W`'s shape** (the notes'
 #   "TODO");
-# - a correction to the notes (point 6 of 张量运算的导数): the gradient is the **slope**, the
-#   direction of steepest ascent, not the *curvature* (曲率). Curvature is the **second**
-#   derivative; we compute both with `micrograd.grad(..., create_graph=True)` and compare a
-#   gradient step with a Newton step, which uses both.
+# - what the notes' word *curvature* (曲率) in point 6 of 张量运算的导数 means there, and why the
+#   gradient is better called the **slope**, the direction of steepest ascent; curvature in the
+#   usual sense is the **second** derivative. We compute both with
+#   `micrograd.grad(..., create_graph=True)` and compare a gradient step with a Newton step,
+#   which uses both.
+#
+# Terms in English and Chinese: the [glossary](../docs/glossary.md).
 
 # %%
 import matplotlib.pyplot as plt
@@ -35,6 +38,12 @@ plt.rcParams["figure.dpi"] = 90
 # With `W` of shape 2 × 3 and `x` of length 3, `y_pred` has 2 entries: entry `i` is the dot
 # product of row `i` of `W` with `x`. We build every entry of `W` as its own Value, labelled
 # with its position, and use the squared distance as the loss.
+#
+# Two Python details in the cell below: `micrograd.dot(row, x)` is the dot product of two lists
+# (`Σ_j row[j] · x[j]`), and `micrograd.sum((p - t) ** 2 for p, t in zip(y_pred, y))` adds up the
+# squared differences. The part in parentheses is a *generator expression*: it produces the terms
+# one at a time for `sum` to add, without first building a list (notebook 5 says more about
+# generators).
 
 # %%
 W = [[Value(v, label=f"W[{i},{j}]") for j, v in enumerate(row)] for i, row in
@@ -108,6 +117,10 @@ plt.show()
 # entry, and it has `W`'s shape because it is paired entry by entry with `dW`. (If the weights
 # were a 3-D tensor, the gradient would be a 3-D tensor of the same shape for the same reason.)
 #
+# [Exercise 7](exercises/07_gradient_shape.ipynb) asks you to compute this gradient by hand and
+# with the engine, and to explain its shape in your own words; notebook 7 checks the answer with
+# PyTorch tensors (`W.grad.shape == W.shape`).
+#
 # We can check one entry with the naive method of notebook 1 — nudge `W[1,2]` alone:
 
 # %%
@@ -123,10 +136,15 @@ estimate = (loss_with(i, j, W[i][j].data + eps) - loss_with(i, j, W[i][j].data -
 print(f"nudging W[{i},{j}]: {estimate:+.6f}    backward(): {W[i][j].grad:+.6f}")
 
 # %% [markdown]
-# The numbers also have a simple pattern. With `error[i] = y_pred[i] - y[i]`, the chain rule gives
-# `∂loss/∂W[i, j] = 2 · error[i] · x[j]`: row `i` of the gradient is the error of output `i`
-# times the input. (An "outer product" of the error vector and `x` — which is what a tensor
-# library computes in one operation.)
+# The numbers also have a simple pattern, which the **chain rule** (链式法则) explains. A preview,
+# in one paragraph (notebook 5 treats it fully): when a quantity is computed in stages, its
+# derivative is the product of the derivatives of the stages. Here `W[i, j]` changes `y_pred[i]`
+# at the rate `x[j]` (because `y_pred[i] = Σ_j W[i, j] · x[j]`), and `y_pred[i]` changes the loss
+# at the rate `2 · error[i]`, with `error[i] = y_pred[i] - y[i]` (the derivative of `error²`). So
+# `∂loss/∂W[i, j] = 2 · error[i] · x[j]`: row `i` of the gradient is the error of output `i` times
+# the input. (An "outer product" of the error vector and `x` — which is what a tensor library
+# computes in one operation; notebook 7 shows it in PyTorch.) `backward()` applies exactly this
+# rule, stage by stage, to any computation: notebook 5 shows how.
 
 # %%
 y_pred = [sum(w.data * xj for w, xj in zip(row, x)) for row in W]
@@ -148,15 +166,23 @@ print(f"loss before: {loss_value.data:.4f}   after W -= {step} * gradient: {f(st
 # ## Slope is not curvature (斜率 ≠ 曲率)
 #
 # The notes (point 6) say the gradient "can be seen as a tensor describing the **curvature**
-# (曲率) of f(W) around W0". That is a slip. For a function of one variable:
+# (曲率) of f(W) around W0". That wording is the book's own: *Deep Learning with Python* (first
+# edition), which the notes follow, says "the tensor describing the curvature of f(W) around W0",
+# and the notes copy it faithfully. The book uses "curvature" loosely, for the shape of the
+# surface near `W0`. In the usual mathematical sense the gradient is the **slope**, and curvature
+# is something else: for a function of one variable,
 #
 # | | what it is | what it tells you |
 # |---|---|---|
 # | `f′(x)`, the first derivative | the **slope** (斜率) | which way is uphill, and how steep |
 # | `f″(x)`, the second derivative | the **curvature** (曲率) | how fast the slope itself changes: bowl-shaped (f″ > 0), dome-shaped (f″ < 0) |
 #
-# The gradient is the many-variable version of the *first* derivative: it points in the direction
-# of steepest ascent and its length is the steepness. The many-variable version of curvature is a
+# Why is the gradient the slope? Because it is the many-variable version of the *first*
+# derivative: its entries are the slopes along each entry of `W` (the formula
+# `loss(W0 + dW) ≈ loss(W0) + Σ grad[i, j] · dW[i, j]` above), so it describes the **tilt** of
+# the surface at `W0`: it points in the direction of steepest ascent and its length is the
+# steepness. It says nothing about how that tilt changes as you move, which is what curvature
+# measures. The many-variable version of curvature is a
 # *matrix* of second derivatives (the Hessian), one per **pair** of parameters.
 #
 # The engine can compute both. `micrograd.grad(y, [x])` returns the derivatives of `y` with respect

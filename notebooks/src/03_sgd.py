@@ -9,6 +9,8 @@
 # - true SGD (真 SGD, one sample per step), mini-batch SGD (小批量 SGD) and batch SGD (批量 SGD, all
 #   samples): their loss curves, and how noisy the gradient estimate is for each batch size;
 # - why "solve `gradient = 0`" works for a model with N = 2 parameters and not for a network.
+#
+# Words in English and Chinese side by side: the [glossary](../docs/glossary.md).
 
 # %%
 import math
@@ -18,12 +20,12 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from micrograd import Value
+from micrograd import Value, grad
 from micrograd.data import batches, make_moons
 from micrograd.losses import mse
 from micrograd.nn import MLP
 from micrograd.optim import SGD
-from micrograd.plots import Surface, plot_history, plot_optimizer_paths
+from micrograd.plots import Surface, plot_optimizer_paths
 from micrograd.train import fit
 
 %matplotlib inline
@@ -55,9 +57,14 @@ plt.show()
 # The notes' loop (随机梯度下降, point 6), with the notes' words as comments. The weights start
 # at a fixed "random" value (随机初始化) so every run is the same.
 #
-# The notes count **four** steps; the comments below count five, because the notes' step 4 ("compute
-# the gradient and move the parameters a little against it") is two separate lines of code: the
-# gradient (4, a backward pass) and the update (5).
+# The notes first describe the loop in **four** steps (基于梯度的优化, point 4), the last being
+# "update the weights". Point 6 here lists **five**: it splits that update into computing the
+# gradient (a backward pass) and moving the parameters against it. The comments below follow
+# point 6's five steps, one for one.
+#
+# One word before the code: an **epoch** (轮次) is one pass over the whole training set. With 64
+# samples and batches of 16, one epoch is 4 steps; the loop below runs 3 epochs, 12 steps. We
+# number epochs from 1, in the printouts and in every plot of this notebook.
 #
 # Where is the "stochastic" (随机) in stochastic gradient descent? In step 1: `batches(X, ys,
 # batch_size=16, seed=epoch)` **shuffles** the 64 samples at the start of every epoch (with a
@@ -74,7 +81,7 @@ plt.show()
 w, b = Value(-1.0, label="w"), Value(1.5, label="b")
 step = 0.3  # the notes' `step`: the learning rate
 
-for epoch in range(3):
+for epoch in range(1, 4):  # epochs 1, 2, 3
     for X_batch, y_batch in batches(X, ys, batch_size=16, seed=epoch):
         # 1. draw a batch of training samples x and targets y (抽取数据批量)
         # 2. run the network on x: the forward pass (前向传播), giving y_pred
@@ -96,7 +103,7 @@ for epoch in range(3):
 # %%
 w, b = Value(-1.0, label="w"), Value(1.5, label="b")
 optimizer = SGD([w, b], lr=0.3)
-for epoch in range(3):
+for epoch in range(1, 4):
     for X_batch, y_batch in batches(X, ys, batch_size=16, seed=epoch):
         loss = mse([w * x[0] + b for x in X_batch], y_batch)
         optimizer.zero_grad()
@@ -112,7 +119,19 @@ for epoch in range(3):
 # The loss over all 64 samples is a function of `(w, b)` — a bowl-shaped surface. The notes
 # (point 9): too small a step needs many iterations; too large a step lands "at a completely
 # random place" on the curve. Here is each case with full-batch gradient descent, 30 steps from
-# the same start, drawn on the contour lines of the loss with `micrograd.plots`:
+# the same start, drawn on the contour lines of the loss with `micrograd.plots`.
+#
+# **Reading a contour plot** (等高线图). The loss is a height over the plane of `(w, b)`. Seen from
+# above, each closed curve joins the points of equal loss, like the lines of equal height on a
+# hiking map. The innermost ring is the bottom of the bowl; where rings are close together the
+# surface is steep, where they are far apart it is flat. The gradient at a point is perpendicular
+# to the ring through it, pointing outward (uphill); a gradient step goes the other way.
+#
+# **A small Python detail** in the cell below: `lambda p, lr=lr: SGD(p, lr=lr)` is a short
+# function of `p` (a *lambda*, an unnamed one-line function). `lr=lr` gives it a *default
+# argument*: the value of `lr` at the moment the lambda is made. Without it, every lambda made in
+# the loop would look up `lr` when it is called, after the loop, and all three would use the
+# last value, 1.1.
 
 # %%
 def full_loss(w, b):
@@ -122,16 +141,15 @@ def full_loss(w, b):
 
 line_fit = Surface(
     "line fit: loss(w, b)", full_loss, start=(-1.0, 1.5), minimum=(2.0, 0.5),
-    xlim=(-2.0, 4.0), ylim=(-1.0, 2.5),
+    xlim=(-2.0, 4.0), ylim=(-1.0, 2.5), axis_labels=("w", "b"),
 )
-rates = {"too small (lr 0.02)": 0.02, "good (lr 0.3)": 0.3, "too large (lr 1.1)": 1.1}
+rates = {"too small": 0.02, "good": 0.3, "too large": 1.1}  # the legend adds each lr
 plot_optimizer_paths(
     line_fit, {name: (lambda p, lr=lr: SGD(p, lr=lr)) for name, lr in rates.items()}, steps=30
 )
 
 # %% [markdown]
-# (The plot calls the two parameters w₁ = `w` and w₂ = `b`. The star marks (2, 0.5), the line the
-# data were made from; the best fit to these 64 noisy
+# (The star marks (2, 0.5), the line the data were made from; the best fit to these 64 noisy
 # points is very close to it.) The loss along the way, on a log scale:
 
 # %%
@@ -150,7 +168,7 @@ def descend(lr, steps=30):
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for name, lr in rates.items():
-    ax.semilogy(descend(lr), label=name)
+    ax.semilogy(descend(lr), label=f"{name} (lr {lr})")
 ax.set_xlabel("step")
 ax.set_ylabel("loss (full batch)")
 ax.legend()
@@ -160,28 +178,77 @@ plt.show()
 # - **Too small**: every step goes downhill, but 30 steps get nowhere near the bottom.
 # - **Good**: the loss drops by orders of magnitude, then flattens at the noise level of the data.
 # - **Too large**: the loss first *falls* for a couple of steps, then climbs without bound:
-#   gradient descent **diverges**. Why both? The bowl is not equally curved in every direction
-#   (the cell below measures it): along one direction, mostly `b`, it is curved steeply, along the
-#   other, mostly `w`, gently. On a bowl, a gradient step multiplies the distance to the bottom
-#   along each such direction by `1 − lr · curvature`, so it shrinks only while `lr` is below
-#   `2 / curvature`. lr = 1.1 is within that limit for the gentle direction, so at first the
-#   loss falls as that part of the error shrinks, but beyond it for the steep direction: there
-#   every step jumps over the valley floor to a point *further* up the other side (the green
-#   zig-zag, almost vertical, on the contour plot). That error grows by the same factor each step
-#   and soon dominates the loss.
-#   The slope is only a good guide for small steps (notebook 1's tangent line), and what counts as
-#   "small" is set by the curvature.
+#   gradient descent **diverges**.
+#
+# Why both, first falling and then climbing? **The bowl is not equally curved in every
+# direction.** Look at the contour rings: they are long ovals, so the loss rises steeply if you
+# move `b` (up or down on the plot) and gently if you move `w` (sideways). Each direction has its
+# own curvature — notebook 2's second derivative, measured along that direction. A step that is
+# the right size for a gentle direction can be far too big for a steep one: it jumps over the
+# valley floor to a point *higher up* the other side, and the next step jumps back even further.
+# So **the learning rate must suit the steepest direction.**
+#
+# For a bowl like this one (a quadratic) there is an exact rule: a step multiplies the distance to
+# the bottom along a direction of curvature `c` by `1 − lr · c`, so that distance shrinks only
+# while `lr < 2 / c`. We can measure the curvature along `w` (holding `b` fixed) and along `b`
+# (holding `w` fixed) with notebook 2's `grad(..., create_graph=True)` twice:
 
 # %%
-# The curvature of this loss: its second derivatives form a 2 x 2 matrix (the Hessian, notebook 2)
-# that is the same everywhere, because the loss is quadratic in (w, b).
+def curvature_along(which, point=(-1.0, 1.5)):
+    """The second derivative of the full loss along one parameter, the other held fixed."""
+    w, b = Value(point[0]), Value(point[1])
+    param = w if which == "w" else b
+    (slope,) = grad(full_loss(w, b), [param], create_graph=True)
+    (second,) = grad(slope, [param])
+    return second
+
+
+for which in ["w", "b"]:
+    c = curvature_along(which)
+    print(f"curvature along {which}: {c:.3f}   ->   a step is stable for lr < 2 / {c:.3f} = "
+          f"{2 / c:.2f};   at lr 1.1 it multiplies the distance by 1 - 1.1·{c:.3f} = "
+          f"{1 - 1.1 * c:+.2f}")
+
+# %% [markdown]
+# Along `b` the curvature is the larger, and lr 1.1 is beyond its limit: each step multiplies the
+# error in `b` by a factor below −1 (printed above), so it flips sign and grows — the green
+# zig-zag on the contour plot, almost vertical. Along `w` the factor is between −1 and 1, so that
+# part of the error shrinks: that is why the loss falls at first, until the growing `b` part
+# dominates. The slope is only a good guide for small steps (notebook 1's tangent line), and what
+# counts as "small" is set by the curvature of the steepest direction.
+#
+# ### Going deeper (optional): the directions of a bowl
+#
+# *You can skip this part; nothing later depends on it.* The rule above is exact only along the
+# bowl's own axes, the directions of its longest and shortest oval axes, and here these are
+# tilted a little away from the `w` and `b` axes (the ovals on the plot are slightly slanted,
+# because the data's `x` does not average to exactly 0). Linear algebra finds them:
+#
+# - The second derivatives of a function of `(w, b)` form a 2 × 2 matrix, the **Hessian** `H`:
+#   `H[0][0]` is the curvature along `w`, `H[1][1]` along `b`, and the off-diagonal entries say
+#   how the slope in `w` changes when `b` moves. For our loss it is the same at every point,
+#   because the loss is quadratic.
+# - An **eigenvector** (特征向量) of `H` is a direction `d` that `H` only stretches, without turning
+#   it: `H · d = λ · d`. The factor `λ` is its **eigenvalue** (特征值). For a Hessian, the
+#   eigenvectors are exactly the bowl's axes, and each eigenvalue is the curvature along its
+#   axis. `numpy.linalg.eigh` computes both.
+
+# %%
+# The Hessian of the mean squared error of y_pred = w·x + b (differentiate twice by hand:
+# ∂²/∂w² = 2·mean(x²), ∂²/∂w∂b = 2·mean(x), ∂²/∂b² = 2).
 x_arr = np.array(xs)
 hessian = 2 * np.array([[np.mean(x_arr**2), np.mean(x_arr)], [np.mean(x_arr), 1.0]])
 curvatures, directions = np.linalg.eigh(hessian)
 for curvature, direction in zip(curvatures, directions.T):
     print(f"curvature {curvature:.3f} along (w, b) = ({direction[0]:+.2f}, {direction[1]:+.2f}): "
           f"converges for lr < {2 / curvature:.2f}; "
-          f"factor per step at lr 1.1: {abs(1 - 1.1 * curvature):.2f}")
+          f"factor per step at lr 1.1: {1 - 1.1 * curvature:+.2f}")
+
+# %% [markdown]
+# The two axes are close to `w` and `b` (the larger entry of each direction), and the two
+# curvatures close to the ones measured along `w` and `b` above: the simple picture was nearly
+# right. On a real network the Hessian has one row per parameter, millions of them, and nobody
+# computes it; but the lesson carries over: the steepest direction limits the learning rate.
 #
 # ## True SGD, mini-batch SGD, batch SGD
 #
@@ -194,14 +261,14 @@ for curvature, direction in zip(curvatures, directions.T):
 # | mini-batch SGD (小批量 SGD) | a few | e.g. `8` |
 # | batch SGD (批量 SGD) | all | `None` |
 #
-# The paths on the loss surface, 2 epochs each (one epoch = every sample used once):
+# The paths on the loss surface, 2 epochs each (an epoch: every sample used once):
 
 # %%
 def sgd_path(batch_size, lr=0.1, epochs=2):
     w, b = Value(-1.0), Value(1.5)
     optimizer = SGD([w, b], lr=lr)
     path = [(w.data, b.data)]
-    for epoch in range(epochs):
+    for epoch in range(1, epochs + 1):
         for X_batch, y_batch in batches(X, ys, batch_size=batch_size, seed=epoch):
             loss = mse([w * x[0] + b for x in X_batch], y_batch)
             optimizer.zero_grad()
@@ -234,7 +301,11 @@ plt.show()
 # ### How noisy is the gradient estimate?
 #
 # At a fixed point `(w, b)`, compare the gradient of many random batches with the gradient of the
-# full data set:
+# full data set. For each batch size we draw 200 random batches and measure how far each batch's
+# gradient is from the full one (the length of the difference, `math.hypot`). To sum up 200 such
+# errors in one "typical error" we take their **root mean square** (RMS, 均方根): square them,
+# average the squares, take the square root. Unlike the plain average, it cannot be fooled by
+# signs, and it is the usual measure of the size of random noise.
 
 # %%
 def gradient(X_batch, y_batch, point=(0.0, 0.0)):
@@ -281,9 +352,14 @@ plt.show()
 #   **ReLU** is `relu(z) = max(0, z)` (the last layer has no ReLU: its output is a *score*).
 # - **two moons** (`make_moons`): points in the plane in two classes, labels 0 and 1, shaped like
 #   two interleaving half-moons.
-# - **hinge loss** (the SVM "max-margin" loss, 合页损失): reading the labels 0/1 as `y = -1/+1`,
-#   `loss = mean(max(0, 1 − y · score))` — zero for a point on the right side of the boundary by
-#   a margin of at least 1, growing linearly the further it is on the wrong side.
+# - **margin** (间隔): reading the labels 0/1 as `y = -1/+1`, the product `y · score` is positive
+#   when the point is on its right side of the boundary (score > 0 for class 1, < 0 for class 0),
+#   and the larger it is, the more safely. That product is the point's margin. The support vector
+#   machine (SVM, 支持向量机), a classic linear classifier, is trained to give every point a
+#   margin of at least 1.
+# - **hinge loss** (the SVM "max-margin" loss, 合页损失): `loss = mean(max(0, 1 − y · score))` —
+#   zero for a point with a margin of at least 1, growing linearly as the margin falls below 1
+#   (and further for a point on the wrong side).
 # - **accuracy** (准确率): the fraction of points whose predicted class (1 if `score > 0`, else 0)
 #   is the label.
 
@@ -313,8 +389,8 @@ plt.show()
 # **Reading the timings.** The three runs take times of the same order: each epoch, every run
 # pushes all 64 samples through one forward and one backward pass, whatever the batch size. What
 # differs is the extra work *per update* (zeroing the gradients, the update itself, starting a new
-# loss), which true SGD pays 960 times and batch SGD 15 times — so if anything, smaller batches
-# are a little slower per epoch. Per **update** the order is reversed: one step of batch SGD
+# loss), which true SGD pays 960 times and batch SGD 15 times (the step counts printed above) —
+# so smaller batches are slower per epoch, and true SGD is the slowest of the three. Per **update** the order is reversed: one step of batch SGD
 # processes 64 samples, one step of true SGD just 1, so batch SGD's update costs many times
 # more (the "ms per update" column). Batch SGD buys few precise updates, true SGD many cheap
 # noisy ones, for about the same price per pass over the data.
@@ -331,22 +407,25 @@ plt.show()
 # 0 % or 100 % (one sample is either right or wrong). The per-step values jump between these
 # extremes, and the first or last of them describes one sample, not the model. What measures the
 # model is the **epoch average** (`History.epoch_loss`, `History.epoch_accuracy`: the mean over
-# the 64 steps of an epoch), which `plot_history` can draw from a dict of lists:
+# the 64 steps of an epoch), epochs numbered from 1 as everywhere in this notebook:
 
 # %%
 true_sgd = histories["true SGD"]
-fig = plot_history(
-    {"loss": true_sgd.epoch_loss, "accuracy": true_sgd.epoch_accuracy},
-    title="true SGD: epoch averages (64 one-sample steps each)",
-)
-for ax in fig.axes:
-    ax.set_xlabel("epoch (counted from 0, like the loops above)")
-fig
-
-# %%
-for epoch in [0, 4, 9, 14]:
-    print(f"epoch {epoch:2d}: average loss {true_sgd.epoch_loss[epoch]:.3f}, "
-          f"average accuracy {true_sgd.epoch_accuracy[epoch]:.0%}")
+epochs = range(1, true_sgd.epochs + 1)
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+left.plot(epochs, true_sgd.epoch_loss, "o-", ms=3)
+left.set_ylabel("hinge loss (epoch average)")
+right.plot(epochs, true_sgd.epoch_accuracy, "o-", ms=3)
+right.set_ylabel("accuracy (epoch average)")
+right.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+for ax in (left, right):
+    ax.set_xlabel("epoch")
+    ax.grid(alpha=0.3)
+fig.suptitle("true SGD: epoch averages (64 one-sample steps each)")
+plt.show()
+for epoch in [1, 5, 10, 15]:
+    print(f"epoch {epoch:2d}: average loss {true_sgd.epoch_loss[epoch - 1]:.3f}, "
+          f"average accuracy {true_sgd.epoch_accuracy[epoch - 1]:.0%}")
 
 # %% [markdown]
 # ## Why not just solve `gradient = 0`?
@@ -359,6 +438,12 @@ for epoch in [0, 4, 9, 14]:
 # ```
 # ∂loss/∂w = 0  and  ∂loss/∂b = 0   ⇒   w = cov(x, y) / var(x),   b = mean(y) − w · mean(x)
 # ```
+#
+# Three statistics, one line each: `mean(x)` is the average of the `x` values; the **variance**
+# `var(x)` (方差) is the average squared distance of `x` from its mean (how spread out `x` is);
+# the **covariance** `cov(x, y)` (协方差) is the average of `(x − mean(x)) · (y − mean(y))`, positive
+# when `y` tends to be above its mean where `x` is above its mean. Their ratio is the slope of the
+# best line. (The code below uses sums instead of averages: the `1/64` cancels in the ratio.)
 
 # %%
 mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
@@ -374,6 +459,8 @@ for _ in range(200):
     optimizer.step()
 print(f"solving gradient = 0:    w = {w_exact:.6f}, b = {b_exact:.6f}")
 print(f"200 gradient steps:      w = {w.data:.6f}, b = {b.data:.6f}")
+n_params = len(MLP(2, [16, 16, 1]).parameters())
+print(f"MLP(2, [16, 16, 1]) has {n_params} parameters: {n_params} equations in as many unknowns")
 
 # %% [markdown]
 # For a network this breaks down, for three reasons:
@@ -381,7 +468,8 @@ print(f"200 gradient steps:      w = {w.data:.6f}, b = {b.data:.6f}")
 # 1. **The equations are not linear.** With one `tanh` neuron, `∂loss/∂w = mean(2 · (tanh(w·x + b)
 #    − y) · (1 − tanh²(w·x + b)) · x)` — setting that to zero has no formula for `w`. With `relu`
 #    the equations change form wherever a unit switches on or off.
-# 2. **There are too many of them.** One equation per parameter: 337 for `MLP(2, [16, 16, 1])`, and
+# 2. **There are too many of them.** One equation per parameter: 337 for `MLP(2, [16, 16, 1])`
+#    (printed above), and
 #    millions for real networks (notes, point 4). Even a linear system of a million equations is
 #    expensive; a nonlinear one is hopeless.
 # 3. **Zero gradient does not mean minimum.** The loss of a network has many points where the
@@ -398,15 +486,12 @@ print(f"200 gradient steps:      w = {w.data:.6f}, b = {b.data:.6f}")
 # of reaching a low point. It is not a sign of success by itself: the gradient is also 0 at a
 # maximum and at a saddle point (point 3 above), and close to 0 on any long flat plateau.
 
-# %%
-print(len(MLP(2, [16, 16, 1]).parameters()), "equations in as many unknowns for MLP(2, [16, 16, 1])")
-
 # %% [markdown]
 # ## Try it
 #
 # 1. Find, by trying values between 0.3 and 1.1 in `descend(lr)`, the largest learning rate for
 #    which full-batch descent on the line still converges. Does it agree with the limit
-#    `2 / curvature` printed above?
+#    `2 / curvature` printed above for the steepest direction?
 # 2. True SGD with `lr = 0.1` keeps jittering around the minimum. Make the learning rate decay and
 #    watch the jitter die down: in `sgd_path`, count the updates with a variable of your own,
 #    `updates = 0` before the loops and `updates += 1` after `optimizer.step()`, and set

@@ -12,6 +12,9 @@
 #   where each gradient comes from (the `explain` ledger);
 # - why the engine needs a **topological order** and `+=`: what goes wrong on a node that is
 #   used twice if you leave either out.
+#
+# Notebooks 2 and 3 already used the chain rule in passing; here it gets its full treatment.
+# Terms in English and Chinese: the [glossary](../docs/glossary.md).
 
 # %%
 from micrograd import Value, topological_order
@@ -120,10 +123,19 @@ draw_dot(f, params=[W1, W2, W3])
 #
 # ## Step through the backward pass
 #
-# In Jupyter, this widget shows the pass one node at a time: Previous/Next move between steps,
-# the current node is outlined in red and the gradients known so far are filled in.
-# (On the web page of this notebook the widget is not live and shows nothing: right after it
-# comes a static picture of its first step, and further down the text of every frame.)
+# In Jupyter, this widget shows the pass one node at a time: Previous/Next (or the slider) move
+# between steps, and the gradients known so far are filled in. Two outlines:
+#
+# - **red**: the current node, the one whose gradient is being passed back in this step;
+# - **blue**: its parents, the nodes that **receive a share** of that gradient in this step
+#   (each receives `local derivative × the current node's gradient`, added with `+=`).
+#
+# The widget needs a running kernel. On the web page of this notebook it is not live and shows
+# nothing, and in a saved notebook that you reopen, the cell shows **"Error displaying widget:
+# model not found"** until you run it again (standard ipywidgets behaviour: the widget lives in
+# the kernel, which a reopened notebook does not have yet). Run the cells above it and this one,
+# and it comes back. Right below it is a static picture of one of its frames, for readers of the
+# saved notebook, and further down the text of every frame.
 
 # %%
 for leaf in (x, W1, W2, W3):
@@ -131,12 +143,25 @@ for leaf in (x, W1, W2, W3):
 step_through(f, params=[W1, W2, W3])
 
 # %% [markdown]
-# What the widget shows after one press of Next (frame 1): `f` (outlined in red) has passed its
-# gradient to its two inputs, `W1` and `v`.
+# What the widget shows after one press of Next (frame 1), drawn once: `f` (outlined in red) has
+# passed its gradient to its two inputs, `W1` and `v` (outlined in blue).
 
 # %%
+from IPython.display import HTML
+
+# frame_graph marks the parents receiving a share with the SVG class "mg_receiving";
+# the widget colours them with this style rule, and so do we here.
+RECEIVING_STYLE = "<style>g.mg_receiving polygon { stroke: #1f77b4; stroke-width: 3; }</style>"
+
+
+def show_frame(trace, frame):
+    """One frame of the step-through as a picture, red and blue outlines as in the widget."""
+    svg = frame_graph(trace, frame, params=[W1, W2, W3])._repr_image_svg_xml()
+    return HTML(RECEIVING_STYLE + svg)
+
+
 trace = record_backward(f)  # every frame of the pass, recorded without touching any .grad
-frame_graph(trace, 1, params=[W1, W2, W3])
+show_frame(trace, 1)
 
 # %%
 print(f"{len(trace)} steps. What each one does:\n")
@@ -156,15 +181,20 @@ print(f"wrote {page} ({page.stat().st_size // 1024} KB): open it in any browser,
 # command line for any formula.)
 #
 # Frame 2 as a picture: `v` (outlined in red) has passed its gradient back through `tanh` to the
-# product `W2 · u`, which now holds 1.469; `W2` and `u` receive theirs in the next step.
+# product `W2 · u` (outlined in blue), whose gradient is printed below; `W2` and `u` receive
+# theirs in the next step.
 
 # %%
-frame_graph(trace, 2, params=[W1, W2, W3])
+print(trace.frame_text(2))
+show_frame(trace, 2)
 
 # %% [markdown]
 # You can also run the real backward pass one step at a time with `backward_steps(f)`, a
-# generator: each `next()` applies one step to the `.grad` fields. When it is exhausted the
-# gradients are exactly those `f.backward()` leaves.
+# **generator**: a function that hands out its results one at a time, when asked, instead of
+# computing them all first. A `for` loop asks for the next one at each turn (so does `next(...)`);
+# the generator then runs until its next result, pauses, and hands it over. Here each result is
+# one step of the pass, applied to the `.grad` fields just before it is handed out. When the
+# generator is exhausted the gradients are exactly those `f.backward()` leaves.
 
 # %%
 for step in backward_steps(f):
@@ -232,7 +262,11 @@ print("out.parents    :", [p.label for p in out.parents])
 print("out.local_grads:", out.local_grads, "  (= g.data, h.data)")
 
 # %% [markdown]
-# **Mistake 1: `=` instead of `+=`.** A recursive function that *sets* each node's gradient:
+# **Mistake 1: `=` instead of `+=`.** A *recursive* function (递归) is one that calls itself:
+# `naive_backward(node)` handles `node`, then calls `naive_backward` on each of its parents, which
+# call it on theirs, and so on down to the leaves. Python keeps every call that has not finished
+# yet on its **call stack** (调用栈), a pile where the newest call sits on top and finishes first.
+# Here is a recursive backward pass that *sets* each node's gradient:
 
 # %%
 def naive_backward(node, upstream=1.0):
@@ -248,8 +282,50 @@ print("naive recursion with '=':", x2.grad, "  (correct: 39.0)")
 # %% [markdown]
 # `h` is reached twice; the second visit overwrote the first, so one path's contribution is lost.
 # With `+=` every use adds its part, and the recursion gives the right answer here — but it walks
-# every *path* separately, and the number of paths doubles with each reused node. On a chain of
-# 20 such diamonds it would make about a million calls where the engine visits 40 nodes.
+# every *path* separately: it is called once for every path from `out` to each node, and the
+# number of paths doubles with each reused node. How many calls is that on a chain of such
+# diamonds? We can count the paths without making the calls (each node is reached by as many paths
+# as all its users together), and check the count against real calls on a short chain:
+#
+# %%
+def diamond_chain(n):
+    """n copies of this notebook's diamond in a row: h = 3·x, then out = h·(h + 1), n times."""
+    node = Value(0.0)  # the values stay 0: only the shape of the graph matters here
+    for _ in range(n):
+        h = 3 * node
+        node = h * (h + 1)
+    return node
+
+
+def recursive_calls(out):
+    """How many calls a recursive += backward makes: one per path from out to each node."""
+    paths = {out: 1}
+    for node in reversed(topological_order(out)):  # every user before the nodes it uses
+        for parent in node.parents:
+            paths[parent] = paths.get(parent, 0) + paths[node]
+    return sum(paths.values())
+
+
+def counting_backward(node, upstream=1.0, calls=None):
+    """The recursive += backward, counting its calls (only for short chains!)."""
+    calls = calls if calls is not None else [0]
+    calls[0] += 1
+    node.grad += upstream
+    for parent, local in zip(node.parents, node.local_grads):
+        counting_backward(parent, local * upstream, calls)
+    return calls[0]
+
+
+short = diamond_chain(5)
+assert counting_backward(short) == recursive_calls(short)  # the count is what the calls do
+for n in [5, 10, 20]:
+    chain = diamond_chain(n)
+    print(f"{n:2d} diamonds: the recursion makes {recursive_calls(chain):>9,} calls, "
+          f"the engine visits {len(topological_order(chain)):3d} nodes")
+
+# %% [markdown]
+# Twenty diamonds already need millions of calls (printed above), against about a hundred nodes
+# for the engine; every further diamond doubles the count.
 #
 # **Mistake 2: `+=`, but a node passes its gradient on before it has it all.** Visit the nodes
 # in breadth-first order from the output (nearest first):
@@ -292,8 +368,19 @@ print("x.grad =", x2.grad)
 draw_dot(out, rankdir="LR")
 
 # %% [markdown]
-# `topological_order` is a depth-first search with its own stack rather than recursion, so a
-# graph a million operations deep does not overflow Python's call stack.
+# How does `topological_order` find that order? By a **depth-first search** (深度优先搜索): from
+# `out`, go to a parent, then to *its* parent, as deep as possible; when a node has no parent left
+# to visit, write it down and step back. A node is written down only after all the nodes it was
+# made from, which is exactly a topological order. The natural way to write it is recursion, but
+# Python's call stack holds only about a thousand unfinished calls, so a graph a thousand
+# operations deep would crash it (`RecursionError`). `topological_order` keeps its own **stack**,
+# a Python list where it pushes the nodes still to visit and pops the newest one first, so a
+# graph a million operations deep works too.
+#
+# **Exercises.** Now write it yourself: [exercise 1](exercises/01_local_derivatives.ipynb) (the
+# local derivatives of a small `Value` class) and [exercise 2](exercises/02_backward.ipynb) (its
+# topological sort and backward pass). Their checks say what is wrong and where; writing `=`
+# where `+=` belongs (mistake 1) is one of the mistakes they recognise by name.
 
 # %% [markdown]
 # ## Try it
@@ -302,8 +389,6 @@ draw_dot(out, rankdir="LR")
 #    new formula against `backward()`.
 # 2. Use `x` twice in `c`, e.g. `(W3 * x + x * x).tanh()`. How many paths does `explain(W3, f)`
 #    show now, and how many for `explain(x, f)`?
-# 3. Build a chain of 10 diamonds like the one above: start from `h = Value(0.5)` and repeat
-#    `h = h * (h + 1)` ten times (each repetition uses `h` twice, so the number of paths
-#    doubles). Count the calls a recursive `+=` backward makes, against
-#    `len(topological_order(h))`. (What happens to the count with `h = h * h + h`, which uses `h`
-#    three times?)
+# 3. In `diamond_chain`, replace the two lines of the loop by `node = node * node + node`, which
+#    uses `node` three times. Predict how the number of paths grows per link, then check it with
+#    `recursive_calls(diamond_chain(10))` against `len(topological_order(...))`.

@@ -9,12 +9,14 @@
 # - how to read a loss curve, and how the **decision boundary** (决策边界) takes shape during
 #   training;
 # - where a small network fails: spirals, and what more neurons buy.
+#
+# Terms in English and Chinese: the [glossary](../docs/glossary.md).
 
 # %%
 import matplotlib.pyplot as plt
 
 from micrograd.data import make_moons, make_spirals
-from micrograd.losses import hinge, l2
+from micrograd.losses import cross_entropy, hinge, l2
 from micrograd.nn import MLP
 from micrograd.optim import SGD, linear_decay
 from micrograd.plots import plot_decision_boundary, plot_history
@@ -44,26 +46,54 @@ plt.rcParams["figure.dpi"] = 90
 X, y = make_moons(n_samples=100, noise=0.1, seed=0)
 model = MLP(2, [16, 16, 1], seed=0)
 print(model)
+names = [name for name, _ in model.named_parameters()]
+biases = sum(name.endswith(".b") for name in names)
+print(f"{len(names)} parameters: {len(names) - biases} weights and {biases} biases")
 plot_decision_boundary(model, X, y, resolution=40, title="before training")
 
 # %% [markdown]
 # ## The training loop
 #
 # The four steps of the notes, as in the original demo: every step uses the whole data set
-# (batch SGD), the loss is the SVM "max-margin" hinge loss plus a small L2 penalty that keeps the
-# weights small, and the learning rate falls linearly from 1.0 to 0.1 (over 60 steps here; the
-# original runs 100, but 100 % accuracy comes well before). The pieces, one line each:
+# (batch SGD), and three pieces shape each step. Each is explained here, where it is used, and
+# shown on small numbers in the cell below.
 #
-# - **hinge loss** (`hinge(scores, y)`, the SVM max-margin loss): the labels 0/1 are read as
-#   `y = −1/+1`, and `hinge = mean(max(0, 1 − y · score))`: 0 for a point classified correctly
-#   with a margin of at least 1, growing linearly the further it is from that.
-# - **L2 penalty** (`l2(model, alpha=1e-4)`, L2 正则化): `alpha · Σ p²` over all parameters `p`;
-#   it adds `2 · alpha · p` to each gradient, pulling every weight a little towards 0. `alpha` sets
-#   how hard.
-# - **linear_decay** (`linear_decay(1.0, 0.1, total_steps=60)`): the learning rate at step `k` is
-#   `1.0 + (0.1 − 1.0) · k / 60`, so 1.0 at the start and 0.1 from step 60 on.
-# - **accuracy** (准确率): the fraction of points whose predicted class (1 if `score > 0`,
-#   else 0) equals the label.
+# - **The loss: hinge** (`hinge(scores, y)`, 合页损失, notebook 3). The labels 0/1 are read as
+#   `y = −1/+1`, and `y · score` is the point's *margin*: positive when the score has the right
+#   sign, larger when it is more safely right. `hinge = mean(max(0, 1 − y · score))` costs
+#   nothing for a margin of 1 or more and grows linearly below that. So only the points that are
+#   wrong, or right by too little, push the boundary; points far on their right side are left
+#   alone.
+# - **The penalty: L2** (`l2(model, alpha=1e-4)`, L2 正则化): `alpha · Σ p²` over all
+#   parameters `p`, added to the loss. Its gradient adds `2 · alpha · p` to each parameter's
+#   gradient, so every step also pulls every weight a little towards 0. Why: with many weights,
+#   the hinge loss alone can be driven to 0 by making the weights large, which makes the boundary
+#   sharp and twisty; the penalty prefers the smallest weights that do the job. `alpha` sets how
+#   hard it pulls; 1e-4 is gentle.
+# - **The learning rate: linear decay** (`linear_decay(1.0, 0.1, total_steps=60)`): the rate at
+#   step `k` is `1.0 + (0.1 − 1.0) · k / 60`, so 1.0 at the start and 0.1 from step 60 on. Large
+#   steps early, while the network is far from any good point, make fast progress; small steps
+#   late let it settle instead of jumping around the bottom (notebook 3's "too large" case).
+#
+# And to measure, not to train: **accuracy** (准确率), the fraction of
+# points whose predicted class (1 if `score > 0`, else 0) equals the label.
+
+# %%
+example_scores, example_labels = [2.0, 0.5, -0.3], [1, 1, 1]  # all three should be class 1
+per_point = hinge(example_scores, example_labels, reduction="none")
+for score, loss in zip(example_scores, per_point):
+    print(f"label 1, score {score:+.1f}: margin {score:+.1f}, hinge max(0, 1 - margin) = {loss.data:.1f}")
+correct = [(score > 0) == (label == 1) for score, label in zip(example_scores, example_labels)]
+print(f"accuracy of these three scores: {sum(correct) / len(correct):.0%}")
+schedule = linear_decay(1.0, 0.1, total_steps=60)
+print("learning rate at steps 0, 20, 40, 60, 80:",
+      [round(schedule(k), 2) for k in (0, 20, 40, 60, 80)])
+
+# %% [markdown]
+# The first point is right with a margin of 2 and costs nothing; the second is right, but by too
+# little (margin 0.5), and still costs something; the third is on the wrong side. (Accuracy counts
+# the second as right: it only looks at the sign.)
+#
 # Along the way we keep a copy of the weights at a few steps, to draw the boundary later.
 
 # %%
@@ -103,6 +133,7 @@ plot_history(history, title="two moons, MLP(2, [16, 16, 1])")
 
 # %%
 print("the first steps:", "  ".join(f"{loss:.3f}" for loss in history["loss"][:5]))
+assert history["loss"][2] > history["loss"][1]  # the jump the text below describes
 
 # %% [markdown]
 # (The command `micrograd demo` runs this same training — 100 steps, as the original — and
@@ -141,16 +172,38 @@ plt.show()
 # ## Spirals: where a small network fails
 #
 # Three interleaved spiral arms are much harder: the boundary must wind around the centre. We
-# train three networks of growing size (60 epochs each) on the same 90 points with `micrograd.train.fit` (the same
-# loop as above in one call), with three output scores (one per class) and the cross-entropy loss
-# (交叉熵), the usual loss for more than two classes: the scores `z` are turned into probabilities
-# by the softmax, `p_k = exp(z_k) / Σ_j exp(z_j)`, and the loss of a sample of class `y` is
-# `−log p_y` (0 when the network gives the right class probability 1, large when it gives it
-# little). The optimizer is Adam (notebook 4):
+# train three networks of growing size (60 epochs each) on the same 90 points with
+# `micrograd.train.fit` (the same loop as above in one call). Three classes need three new
+# pieces:
+#
+# - **Three outputs**, one score per class; the predicted class is the one with the largest score
+#   (the coloured regions below show which class wins where).
+# - **Softmax** (归一化指数函数) turns the three scores `z` into three probabilities that are
+#   positive and add up to 1: `p_k = exp(z_k) / Σ_j exp(z_j)`. The largest score gets the largest
+#   probability; `exp` makes every term positive.
+# - **Cross-entropy** (交叉熵), the usual loss for several classes: the loss of a sample of class
+#   `y` is `−log p_y`. It is 0 when the network gives the right class probability 1 and grows
+#   without bound as that probability goes to 0: a confident wrong answer costs a lot.
+#
+# The cell below shows both on one sample. The optimizer is **Adam** (notebook 4: RMSprop's
+# per-parameter step sizes plus momentum), with learning rate 0.1; unlike plain SGD it needs no
+# schedule to work well here. The three networks:
 #
 # - `MLP(2, [3])`: no hidden layer at all — a linear classifier;
 # - `MLP(2, [4, 3])`: one hidden layer of 4 neurons;
 # - `MLP(2, [16, 16, 3])`: two hidden layers of 16.
+
+# %%
+import math
+
+z = [2.0, 0.5, -1.0]  # the three scores of one sample
+p = [math.exp(zk) / sum(math.exp(zj) for zj in z) for zk in z]
+print("scores", z, "-> softmax probabilities", [round(pk, 3) for pk in p], "sum", round(sum(p), 6))
+for y_true in range(3):
+    by_hand = -math.log(p[y_true])
+    library = cross_entropy([z], [y_true]).data
+    print(f"if the class is {y_true}: cross-entropy -log p_{y_true} = {by_hand:.3f} "
+          f"(micrograd.losses.cross_entropy: {library:.3f})")
 
 # %%
 X_spiral, y_spiral = make_spirals(n_samples=90, n_classes=3, noise=0.1, seed=0)
@@ -168,12 +221,17 @@ plt.show()
 
 # %% [markdown]
 # - The **linear** model can only draw straight boundaries between the classes: about one point in
-#   two is wrong however long it trains. No amount of training fixes a model that cannot express
+#   two is wrong (the accuracy in its title), however long it trains. No amount of training fixes a model that cannot express
 #   the answer.
 # - The **small** network bends its boundary a little, not enough to follow the arms.
 # - The **larger** network has enough neurons to wrap the boundary around the spirals. More
 #   parameters mean more ways to bend — and more cost per step (notebook 1), and, with little data,
 #   a risk of learning the noise of the training points (过拟合, overfitting).
+#
+# **Exercise.** Write the hinge loss, one training step and the whole loop yourself, until your
+# network reaches 90 % on the two moons: [exercise 6](exercises/06_training_loop.ipynb). (And, if
+# you like, the `Neuron`, `Layer` and `MLP` classes themselves:
+# [exercise 4](exercises/04_neural_network.ipynb).)
 
 # %% [markdown]
 # ## Try it

@@ -9,6 +9,10 @@
 #   weights they produce the **same numbers**;
 # - what PyTorch adds: tensors (张量) — whole arrays in one operation — and the speed that comes
 #   with them.
+# - the notes' question "why does the gradient have `W`'s shape?" checked on real tensors:
+#   `W.grad.shape == W.shape`.
+#
+# Terms in English and Chinese: the [glossary](../docs/glossary.md).
 #
 # The PyTorch cells need `torch`. Without it this notebook still runs: it shows the micrograd side
 # and says what it skipped. (Install the CPU build with
@@ -184,7 +188,7 @@ if HAVE_TORCH:
     print(f"largest difference over 20 steps: {worst:.1e}")
     print(f"time per step: micrograd {micrograd_seconds / 20 * 1000:.1f} ms, "
           f"PyTorch {torch_seconds / 20 * 1000:.2f} ms "
-          f"({micrograd_seconds / torch_seconds:.1f} times as fast)")
+          f"(PyTorch is {micrograd_seconds / torch_seconds:.0f} times as fast)")
 else:
     print("skipped: torch is not installed. With torch, the two columns would be printed here "
           "side by side, with the largest difference between them.")
@@ -202,6 +206,40 @@ else:
 # micrograd's cost grows with the number of scalar operations and PyTorch's mostly does not until
 # the matrices get large. The list of what else micrograd leaves out is in the docs
 # (*Simplified compared to PyTorch*).
+#
+# ## The notes' open question, with real tensors
+#
+# Notebook 2 answered the notes' TODO — *why does the gradient have `W`'s shape?* — with lists of
+# Values: one partial derivative per entry of `W`, stored where that entry is. In PyTorch `W` is
+# one tensor, and so is its gradient, and you can check the answer directly: after `backward()`,
+# `W.grad` is a tensor of exactly `W`'s shape, entry `[i, j]` being ∂loss/∂W[i, j]. Here with
+# notebook 2's example (`W` 2 × 3, `y_pred = W @ x`, squared error), and for every weight matrix of
+# the model trained above:
+
+# %%
+if HAVE_TORCH:
+    W_t = torch.tensor([[0.5, -0.2, 0.1], [0.3, 0.8, -0.6]], requires_grad=True)
+    x_t, y_t = torch.tensor([1.0, 2.0, -1.0]), torch.tensor([1.0, 0.0])
+    loss_W = ((W_t @ x_t - y_t) ** 2).sum()  # notebook 2's f(W)
+    loss_W.backward()
+    print("W.shape      =", tuple(W_t.shape))
+    print("W.grad.shape =", tuple(W_t.grad.shape))
+    assert W_t.grad.shape == W_t.shape
+    error = (W_t @ x_t - y_t).detach()
+    assert torch.allclose(W_t.grad, 2 * torch.outer(error, x_t))  # notebook 2's 2·error[i]·x[j]
+    print("W.grad =", W_t.grad.tolist(), " (notebook 2 printed the same six numbers)")
+    for name, param in torch_model.named_parameters():
+        print(f"{name:9s} shape {tuple(param.shape)!s:9s} grad shape {tuple(param.grad.shape)}")
+        assert param.grad.shape == param.shape
+else:
+    print("skipped: torch is not installed (notebook 2 shows the same with lists of Values)")
+
+# %% [markdown]
+# Every gradient has its parameter's shape, for the same reason as in notebook 2: it holds one
+# number per number of the parameter, and the update `W -= lr * W.grad` pairs them entry by entry.
+# (With the row-by-column pattern `2 · error[i] · x[j]` of notebook 2 — an outer product, one
+# tensor operation, checked by the `assert` above.) Exercise 7,
+# [the gradient's shape](exercises/07_gradient_shape.ipynb), asks you to derive it yourself.
 
 # %% [markdown]
 # ## Try it
