@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from strategies import ALL_OPS, cases, close, evaluate_micrograd, to_source
 
 from micrograd import Value, topological_order
-from micrograd import expression as expression_module
-from micrograd.expression import (
+from micrograd.cli import expression as expression_module
+from micrograd.cli.expression import (
     MAX_EXPONENT,
     MAX_LENGTH,
     ExpressionError,

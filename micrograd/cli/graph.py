@@ -90,8 +90,13 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from micrograd.cli.expression import (
+        FUNCTIONS,
+        ExpressionError,
+        parse_expression,
+        variable_names,
+    )
     from micrograd.draw import draw_dot, format_number
-    from micrograd.expression import FUNCTIONS, ExpressionError, parse_expression, variable_names
 
     text = args.expression
     values = parse_assignments(args.at)

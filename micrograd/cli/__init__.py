@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 # subcommand name -> module that implements it
 SUBCOMMANDS: dict[str, str] = {
-    "demo": "micrograd.commands.demo",
-    "exercises": "micrograd.commands.exercises",
-    "graph": "micrograd.commands.graph",
+    "demo": "micrograd.cli.demo",
+    "exercises": "micrograd.cli.exercises",
+    "graph": "micrograd.cli.graph",
 }
 
 
