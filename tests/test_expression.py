@@ -287,3 +287,19 @@ def test_wrong_argument_types():
         parse_expression(42, {})
     with pytest.raises(TypeError, match="dict"):
         parse_expression("x", [("x", 1.0)])
+
+
+def test_the_old_import_paths_still_work():
+    """The parser moved into micrograd.cli; the names users imported before still work."""
+    import importlib
+
+    import micrograd
+    import micrograd.expression as old
+
+    assert old is expression_module  # one module, not a copy
+    assert importlib.import_module("micrograd.expression") is expression_module
+    assert micrograd.expression is expression_module
+    assert micrograd.parse_expression is parse_expression
+    from micrograd import parse_expression as top_level
+
+    assert top_level("x * 2", {"x": 3.0}).data == 6.0
