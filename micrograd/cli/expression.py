@@ -6,15 +6,16 @@
 >>> parse_expression("x.__class__", {"x": 1.0})
 Traceback (most recent call last):
 ...
-micrograd.expression.ExpressionError: column 1: attribute access ('x.__class__') is not allowed
+micrograd.cli.expression.ExpressionError: column 1: attribute access ('x.__class__') is not allowed
 
-The text is **never** given to ``eval``. It is parsed with Python's ``ast`` module, and
-every node of the syntax tree is checked against an allow-list before anything is
-computed: numbers, the given variables, ``+ - * / **``, unary ``-``, parentheses, and
-calls of the engine's functions (exp log tanh sigmoid relu sin cos abs) with one argument.
-Anything else (attributes, indexing, other calls, strings, lambdas, huge exponents such
-as ``9**9**9``, very long or deeply nested input) is an :class:`ExpressionError` naming
-the offending part and its column, and nothing is executed.
+The text is **never** given to ``eval``. Python's ``ast`` module parses it, and one walk
+over the syntax tree computes it: each node is looked up in an allow-list (numbers, the
+given variables, ``+ - * / **``, unary ``-``, and calls of the engine's functions exp log
+tanh sigmoid relu sin cos abs with one argument) and anything not on the list stops the
+walk with an :class:`ExpressionError` naming the part and its column. So the only code
+that ever runs is micrograd's own arithmetic on Values. Attributes, indexing, other calls,
+strings, lambdas, huge exponents such as ``9**9**9``, very long or deeply nested input are
+refused.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ import ast
 import keyword
 import math
 import operator
+import unicodedata
 from collections.abc import Callable, Mapping
-from typing import Union
 
 from micrograd.engine import Value
 
@@ -34,41 +35,26 @@ MAX_LENGTH = 500  # characters: a formula for a teaching graph, not a program
 MAX_DEPTH = 250  # nesting of the syntax tree (x + x + ... nests one level per +)
 MAX_EXPONENT = 100  # |k| in x ** k for a constant k: 9**9**9 would never finish as an int
 MAX_LABEL = 24  # longest sub-expression used as a node label
+MAX_SHOWN = 40  # longest piece of the input quoted in an error message
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "sin": Value.sin,
-    "cos": Value.cos,
-    "abs": Value.__abs__,
-}
-BINARY: dict[type, Callable[[Value, Value], Value]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-}
-SYMBOLS = {
-    ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-    ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.Not: "not", ast.Invert: "~",
+    "exp": Value.exp, "log": Value.log, "tanh": Value.tanh, "sigmoid": Value.sigmoid,
+    "relu": Value.relu, "sin": Value.sin, "cos": Value.cos, "abs": Value.__abs__,
 }  # fmt: skip
-# What the user wrote, in words, for the syntax that is not allowed.
-DESCRIPTIONS = {
-    ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "a lambda",
-    ast.List: "a list", ast.Tuple: "a tuple", ast.Set: "a set", ast.Dict: "a dict",
-    ast.ListComp: "a comprehension", ast.SetComp: "a comprehension",
-    ast.DictComp: "a comprehension", ast.GeneratorExp: "a generator",
-    ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.IfExp: "if/else",
-    ast.NamedExpr: "an assignment (:=)", ast.JoinedStr: "an f-string",
-    ast.Starred: "unpacking (*)", ast.Await: "await", ast.Yield: "yield",
-    ast.YieldFrom: "yield", ast.Slice: "a slice", ast.FormattedValue: "an f-string",
+OPERATORS: dict[type, Callable] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Pow: operator.pow,
 }  # fmt: skip
-
-Number = Union[int, float]  # noqa: UP007 - evaluated at runtime on 3.10
+# Syntax a student may try, in words for the error message (other syntax is named by its
+# ast class).
+REFUSED = {
+    "Attribute": "attribute access", "Subscript": "indexing", "Lambda": "a lambda",
+    "List": "a list", "Tuple": "a tuple", "Set": "a set", "Dict": "a dict",
+    "ListComp": "a comprehension", "SetComp": "a comprehension", "DictComp": "a comprehension",
+    "GeneratorExp": "a comprehension", "Compare": "a comparison", "BoolOp": "and/or",
+    "IfExp": "if/else", "NamedExpr": "an assignment (:=)", "JoinedStr": "an f-string",
+    "Starred": "unpacking (*)",
+}  # fmt: skip
 
 
 class ExpressionError(ValueError):
@@ -79,35 +65,32 @@ class ExpressionError(ValueError):
         self.column = column
 
 
-# --------------------------------------------------------------------------------------
-# Public functions
-# --------------------------------------------------------------------------------------
-
-
 def parse_expression(
     text: str,
-    variables: Mapping[str, Number | Value],
+    variables: Mapping[str, float | Value],
     *,
     label_subexpressions: bool = False,
 ) -> Value:
     """Compute ``text`` with micrograd Values and return the result (the graph's root).
 
     ``variables`` maps each name to a number (made into a leaf Value labelled with the
-    name) or to a Value (used as it is). Numbers in the text become unlabelled constant
-    leaves, except a constant exponent, which stays a plain number (``x ** 2`` is one
-    ``**2`` op). With ``label_subexpressions=True`` each computed Value is labelled with
-    the part of the text it computes (if short), e.g. ``"x*w"``.
+    name) or to a Value (used as it is); names are NFKC-normalised as Python does, so
+    ``"ｘ"`` is ``"x"``. Numbers in the text become unlabelled constant leaves; arithmetic
+    on numbers alone is done at once (``2 * 3`` is the constant 6), so a constant exponent
+    stays a plain number (``x ** 2`` is one ``**2`` op). With ``label_subexpressions=True``
+    each computed Value is labelled with the part of the text it computes (if short), e.g.
+    ``"x*w"``.
 
-    Raises :class:`ExpressionError` for anything outside the allowed grammar, before
-    computing anything, and for math errors while computing (e.g. ``log(0)``).
+    Raises :class:`ExpressionError` at the first part outside the allowed grammar, and for
+    math errors while computing (e.g. ``log(0)``).
 
     >>> parse_expression("x ** 2 + 1", {"x": 3}).data
     10.0
     """
     tree, shift = _parse(text)
-    values = _variables(variables)
-    _check(tree, text, shift, values)
-    return _Evaluator(text, shift, values, label_subexpressions).value(tree.body)
+    walk = _Walk(text, shift, _variables(variables), label_subexpressions)
+    result = walk.value(tree.body, depth=1)
+    return result if isinstance(result, Value) else Value(result)
 
 
 def variable_names(text: str) -> list[str]:
@@ -125,15 +108,16 @@ def variable_names(text: str) -> list[str]:
     return list(dict.fromkeys(n.id for n in names))
 
 
-# --------------------------------------------------------------------------------------
-# Step 1: parse, with limits on the input
-# --------------------------------------------------------------------------------------
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters, so a message never echoes a whole long input."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _parse(text: str) -> tuple[ast.Expression, int]:
     """The syntax tree of ``text``, and how many leading spaces were cut off for ``ast``."""
     if not isinstance(text, str):
-        raise TypeError(f"an expression must be a str, got {type(text).__name__}: {text!r}.")
+        shown = shorten(repr(text))
+        raise TypeError(f"an expression must be a str, got {type(text).__name__}: {shown}.")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}"
@@ -161,20 +145,25 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
     return tree, shift
 
 
-def _variables(variables: Mapping[str, Number | Value]) -> dict[str, Value]:
+def _variables(variables: Mapping[str, float | Value]) -> dict[str, Value]:
     """Check the variables and make numbers into leaf Values labelled with their names."""
     if not isinstance(variables, Mapping):
         raise TypeError(
             f"variables must be a dict of name -> number, got {type(variables).__name__}."
         )
     values: dict[str, Value] = {}
-    for name, value in variables.items():
+    for given, value in variables.items():
+        # Python reads the identifiers of the text in NFKC form ("ｘ" is "x"): so do we.
+        name = unicodedata.normalize("NFKC", given) if isinstance(given, str) else given
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise ExpressionError(f"{name!r} is not a valid variable name (use e.g. x, w1, bias)")
+            shown = shorten(repr(given))
+            raise ExpressionError(f"{shown} is not a valid variable name (use e.g. x, w1, bias)")
         if name in FUNCTIONS:
             raise ExpressionError(
                 f"{name!r} is the name of a function; give the variable another name"
             )
+        if name in values:
+            raise ExpressionError(f"{given!r} and another variable are both {name!r}")
         if isinstance(value, Value):
             values[name] = value
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -184,197 +173,119 @@ def _variables(variables: Mapping[str, Number | Value]) -> dict[str, Value]:
         else:
             raise ExpressionError(
                 f"the value of {name} must be a number or a Value, got "
-                f"{type(value).__name__}: {value!r}"
+                f"{type(value).__name__}: {shorten(repr(value))}"
             )
     return values
 
 
-# --------------------------------------------------------------------------------------
-# Step 2: check every node against the allow-list, before computing anything
-# --------------------------------------------------------------------------------------
+class _Walk:
+    """One walk over the syntax tree that checks each node against the allow-list and
+    computes it. Numbers alone give a plain float (so ``x ** (1/2)`` has a constant
+    exponent); anything that involves a variable gives a Value."""
 
+    def __init__(self, text: str, shift: int, values: Mapping[str, Value], label: bool) -> None:
+        self.source = text[shift:].encode()  # ast's columns count UTF-8 bytes
+        self.shift, self.values, self.label = shift, values, label
 
-def _check(tree: ast.Expression, text: str, shift: int, values: Mapping[str, Value]) -> None:
-    """Raise an ExpressionError for the leftmost part of ``tree`` that is not allowed."""
-    problems: list[tuple[int, str]] = []
-
-    def problem(node: ast.AST, message: str) -> None:
-        column = _column(text, shift, node)
-        problems.append((column, message))
-
-    called = set()
-    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
-    while stack:  # iterative, so a deep tree cannot overflow Python's stack here
-        node, depth = stack.pop()
+    def value(self, node: ast.expr, depth: int) -> Value | float:
         if depth > MAX_DEPTH:
-            problem(node, f"the expression is nested more than {MAX_DEPTH} levels deep")
-            break
-        message = _problem(node, text, shift, values, called)
-        if message:
-            # point at the exponent, not at the whole power, when the exponent is the problem
-            at = node.right if isinstance(node, ast.BinOp) and "exponent" in message else node
-            problem(at, message)
-        else:
-            children = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
-            stack.extend((child, depth + 1) for child in children)  # not ops, not Load
-    if problems:
-        column, message = min(problems)
-        raise ExpressionError(message, column)
-
-
-def _problem(
-    node: ast.AST, text: str, shift: int, values: Mapping[str, Value], called: set[int]
-) -> str | None:
-    """What is wrong with this one node (not its children), or None if it is allowed."""
-    shown = repr(_segment(text, shift, node))
-    if isinstance(node, ast.BinOp):
-        if type(node.op) not in BINARY:
-            symbol = SYMBOLS.get(type(node.op), "?")
-            return f"the operator {symbol!r} is not supported (use + - * / **)"
-        if isinstance(node.op, ast.Pow):
-            return _exponent_problem(node.right, text, shift)
-        return None
-    if isinstance(node, ast.UnaryOp):
-        if isinstance(node.op, (ast.USub, ast.UAdd)):
-            return None
-        return f"the operator {SYMBOLS.get(type(node.op), '?')!r} is not supported (use -x)"
-    if isinstance(node, ast.Constant):
-        return _constant_problem(node.value, shown)
-    if isinstance(node, ast.Name):
-        if id(node) in called:
-            return None
-        if node.id in values:
-            return None
-        if node.id in FUNCTIONS:
-            return f"{node.id!r} is a function: call it, as in {node.id}(x)"
-        known = ", ".join(values) or "none given"
-        return f"unknown name {node.id!r} (variables: {known})"
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            name = (
-                node.func.id
-                if isinstance(node.func, ast.Name)
-                else _segment(text, shift, node.func)
-            )
-            return f"unknown function {name!r} in {shown} (allowed: {', '.join(sorted(FUNCTIONS))})"
-        if node.keywords:
-            return f"keyword arguments are not allowed in {shown}"
-        if len(node.args) != 1:
-            return f"{node.func.id}() takes one argument, got {len(node.args)} in {shown}"
-        called.add(id(node.func))
-        return None
-    what = DESCRIPTIONS.get(type(node), type(node).__name__)
-    return f"{what} ({shown}) is not allowed"
-
-
-def _constant_problem(value: object, shown: str) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        what = "a string" if isinstance(value, (str, bytes)) else type(value).__name__
-        return f"{what} ({shown}) is not allowed; only numbers, variables and functions"
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        return f"the number {shown} is too large for a float"
-    return None
-
-
-def _exponent_problem(exponent: ast.AST, text: str, shift: int) -> str | None:
-    """A constant exponent must be small: 9**9**9 as integers would never finish."""
-    try:
-        k = _constant_value(exponent)
-    except (OverflowError, ZeroDivisionError, ValueError):
-        return f"the exponent {_segment(text, shift, exponent)!r} cannot be computed"
-    if k is not None and abs(k) > MAX_EXPONENT:
-        return (
-            f"the exponent {_segment(text, shift, exponent)!r} = {k:.4g} is too large "
-            f"(the limit is {MAX_EXPONENT})"
-        )
-    return None
-
-
-def _constant_value(node: ast.AST) -> float | None:
-    """The value of a subtree of numbers only, computed with floats; None if it has names.
-
-    Floats, not ints: ``9.0 ** 387420489.0`` overflows at once where the int version
-    would compute for ever. Exponents inside are held to the same limit.
-    """
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-        return float(node.value)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _constant_value(node.operand)
-        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
-    if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
-        left, right = _constant_value(node.left), _constant_value(node.right)
-        if left is None or right is None:
-            return None
-        if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
-            raise OverflowError
-        result = BINARY[type(node.op)](left, right)
-        if isinstance(result, complex) or not math.isfinite(result):
-            raise ValueError
-        return result
-    return None
-
-
-def _column(text: str, shift: int, node: ast.AST) -> int:
-    """1-based column of ``node`` in the user's text (ast counts UTF-8 bytes)."""
-    body = text[shift:]
-    return len(body.encode()[: node.col_offset].decode(errors="ignore")) + shift + 1
-
-
-def _segment(text: str, shift: int, node: ast.AST) -> str:
-    return ast.get_source_segment(text[shift:], node) or ""
-
-
-# --------------------------------------------------------------------------------------
-# Step 3: compute, now that every node is known to be allowed
-# --------------------------------------------------------------------------------------
-
-
-class _Evaluator:
-    """Walks the checked tree and builds the Values (one new node per operation)."""
-
-    def __init__(
-        self, text: str, shift: int, values: Mapping[str, Value], label_subexpressions: bool
-    ) -> None:
-        self.text, self.shift, self.values = text, shift, values
-        self.label_subexpressions = label_subexpressions
-
-    def value(self, node: ast.AST) -> Value:
+            raise self.error(node, f"the expression is nested more than {MAX_DEPTH} levels deep")
         try:
-            result = self._compute(node)
+            result = self._compute(node, depth + 1)
         except ExpressionError:
             raise
         except (ArithmeticError, ValueError, TypeError) as error:
-            raise ExpressionError(
-                f"cannot compute {_segment(self.text, self.shift, node)!r}: {error}",
-                _column(self.text, self.shift, node),
-            ) from None
-        if self.label_subexpressions and result.parents and not result.label:
-            label = " ".join(_segment(self.text, self.shift, node).split())
-            if len(label) <= MAX_LABEL:
-                result.label = label
+            raise self.error(node, f"cannot compute {self.shown(node)}: {error}") from None
+        label = " ".join(self.segment(node).split())
+        if self.label and isinstance(result, Value) and result.parents and not result.label:
+            result.label = label if len(label) <= MAX_LABEL else ""
         return result
 
-    def _compute(self, node: ast.AST) -> Value:
+    def _compute(self, node: ast.expr, depth: int) -> Value | float:
         if isinstance(node, ast.Constant):
-            return Value(float(node.value))
+            return self.number(node)
         if isinstance(node, ast.Name):
-            return self.values[node.id]
-        if isinstance(node, ast.UnaryOp):
-            if isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-                return Value(-float(node.operand.value))  # -3 is a number, not neg(3)
-            operand = self.value(node.operand)
+            return self.variable(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = self.value(node.operand, depth)
             return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.UnaryOp):
+            symbol = self.between(node.col_offset, node.operand.col_offset)
+            raise self.error(node, f"the operator {symbol!r} is not supported (use -x)")
+        if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
+            return self.binary(node, depth)
         if isinstance(node, ast.BinOp):
-            left = self.value(node.left)
-            if isinstance(node.op, ast.Pow):
-                k = _constant_value(node.right)
-                if k is not None:  # x ** 2: a plain-number exponent, one '**2' op
-                    return left**k
-            return BINARY[type(node.op)](left, self.value(node.right))
+            symbol = self.between(node.left.end_col_offset, node.right.col_offset)
+            raise self.error(node, f"the operator {symbol!r} is not supported (use + - * / **)")
         if isinstance(node, ast.Call):
-            return FUNCTIONS[node.func.id](self.value(node.args[0]))
-        raise AssertionError(f"unchecked node {ast.dump(node)}")  # _check lets none through
+            return self.call(node, depth)
+        what = REFUSED.get(type(node).__name__, type(node).__name__)
+        raise self.error(node, f"{what} ({self.shown(node)}) is not allowed")
+
+    def number(self, node: ast.Constant) -> float:
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            what = "a string" if isinstance(node.value, (str, bytes)) else type(node.value).__name__
+            only = "only numbers, variables and functions"
+            raise self.error(node, f"{what} ({self.shown(node)}) is not allowed; {only}")
+        try:
+            number = float(node.value)
+        except OverflowError:  # an integer with more than 308 digits
+            number = math.inf
+        if not math.isfinite(number):
+            raise self.error(node, f"the number {self.shown(node)} is too large for a float")
+        return number
+
+    def variable(self, node: ast.Name) -> Value:
+        if node.id in self.values:
+            return self.values[node.id]
+        if node.id in FUNCTIONS:
+            raise self.error(node, f"{node.id!r} is a function: call it, as in {node.id}(x)")
+        known = shorten(", ".join(self.values) or "none given", 2 * MAX_SHOWN)
+        raise self.error(node, f"unknown name {shorten(node.id)!r} (variables: {known})")
+
+    def binary(self, node: ast.BinOp, depth: int) -> Value | float:
+        left, right = self.value(node.left, depth), self.value(node.right, depth)
+        compute = OPERATORS[type(node.op)]
+        if isinstance(left, Value) or isinstance(right, Value):
+            if isinstance(node.op, ast.Pow) and not isinstance(right, Value):
+                self.check_exponent(node.right, right)
+            return compute(left, right)
+        if isinstance(node.op, ast.Pow):
+            self.check_exponent(node.right, right)
+        return compute(Value(left), right).data  # the engine refuses inf, NaN and complex
+
+    def check_exponent(self, node: ast.expr, k: float) -> None:
+        """A constant exponent stays small: 9**9**9 would take for ever as an integer."""
+        if abs(k) > MAX_EXPONENT:
+            too_large = f"is too large (the limit is {MAX_EXPONENT})"
+            raise self.error(node, f"the exponent {self.shown(node)} = {k:.4g} {too_large}")
+
+    def call(self, node: ast.Call, depth: int) -> Value:
+        name = node.func.id if isinstance(node.func, ast.Name) else self.segment(node.func)
+        shown, allowed = self.shown(node), ", ".join(sorted(FUNCTIONS))
+        if name not in FUNCTIONS:
+            message = f"unknown function {shorten(name)!r} in {shown} (allowed: {allowed})"
+            raise self.error(node, message)
+        if node.keywords:
+            raise self.error(node, f"keyword arguments are not allowed in {shown}")
+        if len(node.args) != 1:
+            raise self.error(node, f"{name}() takes one argument, got {len(node.args)} in {shown}")
+        argument = self.value(node.args[0], depth)
+        return FUNCTIONS[name](argument if isinstance(argument, Value) else Value(argument))
+
+    # -- where things are in the user's text --------------------------------------------
+
+    def between(self, start: int, end: int) -> str:
+        """The text between two ast columns (an operator's symbol), without brackets."""
+        return self.source[start:end].decode(errors="replace").strip(" ()")
+
+    def segment(self, node: ast.expr) -> str:
+        return self.source[node.col_offset : node.end_col_offset].decode(errors="replace")
+
+    def shown(self, node: ast.expr) -> str:
+        return repr(shorten(self.segment(node)))
+
+    def error(self, node: ast.expr, message: str) -> ExpressionError:
+        """An error at ``node``'s column, counted in characters of the user's text."""
+        column = len(self.source[: node.col_offset].decode(errors="ignore")) + self.shift + 1
+        return ExpressionError(message, column)
