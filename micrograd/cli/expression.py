@@ -27,6 +27,7 @@ import operator
 import unicodedata
 from collections.abc import Callable, Mapping
 
+from micrograd.cli import shorten  # long input is cut in messages
 from micrograd.engine import Value
 
 __all__ = ["FUNCTIONS", "ExpressionError", "parse_expression", "variable_names"]
@@ -35,7 +36,6 @@ MAX_LENGTH = 500  # characters: a formula for a teaching graph, not a program
 MAX_DEPTH = 250  # nesting of the syntax tree (x + x + ... nests one level per +)
 MAX_EXPONENT = 100  # |k| in x ** k for a constant k: 9**9**9 would never finish as an int
 MAX_LABEL = 24  # longest sub-expression used as a node label
-MAX_SHOWN = 40  # longest piece of the input quoted in an error message
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "exp": Value.exp, "log": Value.log, "tanh": Value.tanh, "sigmoid": Value.sigmoid,
@@ -106,11 +106,6 @@ def variable_names(text: str) -> list[str]:
     names = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called]
     names.sort(key=lambda n: n.col_offset)
     return list(dict.fromkeys(n.id for n in names))
-
-
-def shorten(text: str, limit: int = MAX_SHOWN) -> str:
-    """``text`` cut to ``limit`` characters, so a message never echoes a whole long input."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _parse(text: str) -> tuple[ast.Expression, int]:
@@ -240,7 +235,7 @@ class _Walk:
             return self.values[node.id]
         if node.id in FUNCTIONS:
             raise self.error(node, f"{node.id!r} is a function: call it, as in {node.id}(x)")
-        known = shorten(", ".join(self.values) or "none given", 2 * MAX_SHOWN)
+        known = shorten(", ".join(self.values) or "none given", 80)
         raise self.error(node, f"unknown name {shorten(node.id)!r} (variables: {known})")
 
     def binary(self, node: ast.BinOp, depth: int) -> Value | float:

@@ -7,17 +7,21 @@ examples:
 
 The expression may use numbers, the variables given with --at, + - * / ** and
 parentheses, and the functions exp log tanh sigmoid relu sin cos abs. It is parsed
-safely: it is never run as Python code.
+safely: it is never run as Python code. An expression may start with a minus sign
+("-x*2"); it is told apart from the options.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import re
+import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
-from micrograd.cli import CLIError
+from micrograd.cli import CLIError, shorten
 
 HELP = 'draw the computation graph of an expression, e.g. "tanh(x*w + b)"'
 
@@ -70,23 +74,58 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_assignments(items: list[str]) -> dict[str, float]:
-    """``["x=2", "w=-3"]`` -> ``{"x": 2.0, "w": -3.0}``, with one clear error per mistake."""
+    """``["x=2", "w=-3"]`` -> ``{"x": 2.0, "w": -3.0}``, with one clear error per mistake.
+
+    Names are NFKC-normalised as Python normalises them in the expression ("ｘ" is "x").
+    """
     values: dict[str, float] = {}
     for item in items:
         name, sign, text = item.partition("=")
-        name, text = name.strip(), text.strip()
+        name, text = unicodedata.normalize("NFKC", name.strip()), text.strip()
+        shown = shorten(item)
         if not sign or not name or not text:
-            raise CLIError(f"--at expects NAME=VALUE (e.g. x=2), got {item!r}")
+            raise CLIError(f"--at expects NAME=VALUE (e.g. x=2), got {shown!r}")
         try:
             value = float(text)
         except ValueError:
-            raise CLIError(f"--at {item}: {text!r} is not a number") from None
+            raise CLIError(f"--at {shown}: {shorten(text)!r} is not a number") from None
         if not math.isfinite(value):
-            raise CLIError(f"--at {item}: the value must be a finite number")
+            raise CLIError(f"--at {shown}: the value must be a finite number")
         if name in values:
-            raise CLIError(f"--at gives {name} twice ({name}={values[name]:g} and {item})")
+            raise CLIError(
+                f"--at gives {shorten(name)} twice ({shorten(name)}={values[name]:g} and {shown})"
+            )
         values[name] = value
     return values
+
+
+# A token that argparse would take for an option but that is an expression: it starts
+# with "-" and is neither one of our options nor a negative number ("-x*2", "-(a+b)").
+_NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
+
+
+def prepare_argv(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """Move an expression that starts with "-" after a ``--``, so argparse reads it as one.
+
+    ``graph "-x*2" --at x=3`` becomes ``graph --at x=3 -- "-x*2"``.
+    """
+    if "--" in argv:
+        return argv
+    options = [s for action in parser._actions for s in action.option_strings]
+
+    def is_option(token: str) -> bool:
+        if token == "-" or not token.startswith("-") or _NEGATIVE_NUMBER.match(token):
+            return True  # "-" (stdout) and numbers are values; argparse handles them
+        word = token.split("=", 1)[0]
+        if token.startswith("--"):  # argparse accepts unambiguous prefixes: --out
+            return any(option.startswith(word) for option in options)
+        return token[:2] in options  # -o or -ograph.svg
+
+    positions = [i for i, token in enumerate(argv) if not is_option(token)]
+    if len(positions) != 1:
+        return argv  # none, or several: let argparse say what is wrong
+    (i,) = positions
+    return [*argv[:i], *argv[i + 1 :], "--", argv[i]]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,23 +138,30 @@ def run(args: argparse.Namespace) -> int:
     from micrograd.draw import draw_dot, format_number
 
     text = args.expression
+    _check_outputs(args)
     values = parse_assignments(args.at)
     try:
         used = variable_names(text)
         missing = [name for name in used if name not in values and name not in FUNCTIONS]
         if missing:
             example = " ".join(f"{name}=..." for name in missing)
-            raise CLIError(f"no value for {', '.join(missing)}: add --at {example}")
+            raise CLIError(
+                f"no value for {shorten(', '.join(missing))}: add --at {shorten(example)}"
+            )
         unused = [name for name in values if name not in used]
         if unused:
-            raise CLIError(f"--at gives {', '.join(unused)}, which {text!r} does not use")
+            raise CLIError(
+                f"--at gives {shorten(', '.join(unused))}, which {shorten(text)!r} does not use"
+            )
         root = parse_expression(text, values, label_subexpressions=True)
     except ExpressionError as error:
-        raise CLIError(f"{error} (in {text!r})") from None
+        raise CLIError(f"{error} (in {shorten(text)!r})") from None
     if not root.label:
         root.label = "out"
 
-    print(f"{text} = {format_number(root.data, args.precision)}")
+    # with -o - the DOT source goes to stdout for a pipe (| dot -Tpdf): the rest to stderr
+    console = sys.stderr if args.output == "-" else sys.stdout
+    print(f"{shorten(text, 200)} = {format_number(root.data, args.precision)}", file=console)
     if args.html:  # before backward(): the page starts from zero gradients
         _write_html(root, args)
     if args.backward:
@@ -125,16 +171,65 @@ def run(args: argparse.Namespace) -> int:
         grads = ", ".join(
             f"d/d{name} = {format_number(leaves[name].grad, args.precision)}" for name in used
         )
-        print(f"gradients: {grads}")
+        print(f"gradients: {grads}", file=console)
 
     if args.output:
-        graph = draw_dot(
-            root, rankdir=args.rankdir, precision=args.precision, warn_no_backward=False
-        )
+        try:
+            graph = draw_dot(
+                root, rankdir=args.rankdir, precision=args.precision, warn_no_backward=False
+            )
+        except ValueError as error:  # GraphTooLargeError: more boxes than the limit
+            raise CLIError(_one_line(error)) from None
         _write_graph(graph, args.output)
     elif not args.html:
         print("(add -o graph.svg to draw it, or --html steps.html for the step-through)")
     return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse output paths that cannot work before computing anything."""
+    from micrograd._files import check_file_path
+
+    for option, path in (("-o", args.output), ("--html", args.html)):
+        if path and path != "-":
+            try:
+                check_file_path(path, what=option)
+            except ValueError as error:
+                raise CLIError(str(error)) from None
+    if args.output and args.html and _same_file(args.output, args.html):
+        raise CLIError(
+            f"-o and --html both name {shorten(args.html)!r}: one would overwrite the other; "
+            "give two different files"
+        )
+    if args.output and args.output != "-":
+        fmt = Path(args.output).suffix.lstrip(".").lower()
+        if fmt not in PICTURE_FORMATS:
+            raise CLIError(
+                f"-o {shorten(args.output)}: cannot tell the format from the extension; "
+                f"use {', '.join('.' + f for f in PICTURE_FORMATS)}"
+            )
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (also through links, or in different spellings)."""
+    try:
+        if Path(a).exists() and Path(b).exists():
+            return Path(a).samefile(b)
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
+
+
+def _render_errors():
+    """The exceptions a renderer may raise: draw's RenderError, and until every renderer
+    failure is a RenderError, those of the subprocess it runs."""
+    from micrograd.draw import RenderError
+
+    return (RenderError, subprocess.CalledProcessError, subprocess.TimeoutExpired)
 
 
 def _leaves(root):
@@ -144,25 +239,32 @@ def _leaves(root):
 
 
 def _write_graph(graph, output: str) -> None:
-    from micrograd.draw import RendererNotFoundError, save
+    from micrograd._files import atomic_path
+    from micrograd.draw import save
 
     if output == "-":
         sys.stdout.write(graph.source)
         return
-    path = Path(output)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in PICTURE_FORMATS:
-        raise CLIError(
-            f"-o {output}: cannot tell the format from the extension; "
-            f"use {', '.join('.' + f for f in PICTURE_FORMATS)}"
-        )
+    fmt = Path(output).suffix.lstrip(".").lower()
     try:
-        save(graph, path)
-    except RendererNotFoundError as error:
-        raise CLIError(str(error)) from None
+        with atomic_path(output) as tmp:  # a failed drawing leaves no half-written file
+            save(graph, tmp, format=fmt)
+    except _render_errors() as error:
+        raise CLIError(_renderer_failed(error)) from None
     except OSError as error:
-        raise CLIError(f"cannot write {output}: {error.strerror or error}") from None
-    print(f"wrote {path}")
+        raise CLIError(f"cannot write {shorten(output)}: {error.strerror or error}") from None
+    print(f"wrote {output}")
+
+
+def _renderer_failed(error: BaseException) -> str:
+    if isinstance(error, subprocess.CalledProcessError):
+        return (
+            f"the Graphviz renderer failed (exit status {error.returncode}); "
+            "check the MICROGRAD_DOT setting or write the source with -o graph.dot"
+        )
+    if isinstance(error, subprocess.TimeoutExpired):
+        return "the Graphviz renderer took too long; draw a smaller expression"
+    return _one_line(error)
 
 
 def _write_html(root, args: argparse.Namespace) -> None:
@@ -172,16 +274,17 @@ def _write_html(root, args: argparse.Namespace) -> None:
         raise CLIError(
             f"--html needs micrograd.stepper.export_html, which this installation lacks ({error})"
         ) from None
-    from micrograd.draw import RendererNotFoundError
+    from micrograd._files import atomic_path
 
     try:
-        path = export_html(
-            root, args.html, title=args.expression, rankdir=args.rankdir, precision=args.precision
-        )
-    except RendererNotFoundError as error:
-        raise CLIError(str(error)) from None
+        with atomic_path(args.html) as tmp:
+            export_html(
+                root, tmp, title=args.expression, rankdir=args.rankdir, precision=args.precision
+            )
+    except _render_errors() as error:
+        raise CLIError(_renderer_failed(error)) from None
     except OSError as error:
-        raise CLIError(f"cannot write {args.html}: {error.strerror or error}") from None
-    except ValueError as error:  # e.g. too many steps for one page
-        raise CLIError(str(error)) from None
-    print(f"wrote {path}")
+        raise CLIError(f"cannot write {shorten(args.html)}: {error.strerror or error}") from None
+    except ValueError as error:  # e.g. too many steps for one page, or too many boxes
+        raise CLIError(_one_line(error)) from None
+    print(f"wrote {args.html}")
