@@ -196,6 +196,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
                 check_file_path(path, what=option)
             except ValueError as error:
                 raise CLIError(str(error)) from None
+            except OSError as error:  # e.g. a name too long for the file system
+                raise CLIError(f"{option} {shorten(path)!r}: {error.strerror or error}") from None
     if args.output and args.html and _same_file(args.output, args.html):
         raise CLIError(
             f"-o and --html both name {shorten(args.html)!r}: one would overwrite the other; "
