@@ -80,8 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"give a command: {', '.join(SUBCOMMANDS)}")
     try:
         return int(args.run(args) or 0)
-    except CLIError as error:
-        print(f"micrograd {args.command}: error: {error}", file=sys.stderr)
+    except CLIError as error:  # always one line, and never the whole of a long input
+        message = shorten(" ".join(str(error).split()), 500)
+        print(f"micrograd {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"micrograd {args.command}: interrupted", file=sys.stderr)

@@ -39,7 +39,7 @@ DATASETS = ("moons", "circles", "spirals", "blobs", "xor")
 SECONDS_PER_UNIT = 2.5e-6
 BYTES_PER_UNIT = 200  # per parameter and sample of one batch: the graph backward() walks
 BYTES_PER_SAMPLE = 200  # the data set itself: a list of coordinates and a label
-MAX_SECONDS = 300  # the default demo takes about 3 s; a lesson can wait 5 minutes
+MAX_SECONDS = 300  # the default demo: 3 to 7 s (estimated 8.5 s); a lesson can wait 5 min
 MAX_BYTES = 2 * 1024**3
 
 
@@ -207,12 +207,12 @@ def estimate(args: argparse.Namespace, nin: int = 2) -> tuple[float, float]:
     return units * SECONDS_PER_UNIT, memory
 
 
-def _check_size(args: argparse.Namespace) -> float:
+def _check_size(args: argparse.Namespace, nin: int = 2) -> float:
     """Refuse a run far beyond a teaching run unless --force; return the estimated seconds."""
-    seconds, memory = estimate(args)
+    seconds, memory = estimate(args, nin)
     if args.force or (seconds <= MAX_SECONDS and memory <= MAX_BYTES):
         return seconds
-    parameters = parameter_count(2, [*args.hidden, 1])
+    parameters = parameter_count(nin, [*args.hidden, 1])
     raise CLIError(
         f"this run would take about {_duration(seconds)} and {_size(memory)} of memory "
         f"({parameters:,} parameters x {args.samples:,} samples x {args.epochs:,} epochs at "
@@ -246,7 +246,9 @@ def _check_out(out: str) -> None:
     parent = os.path.abspath(out)
     while not os.path.exists(parent):
         parent = os.path.dirname(parent)
-    if not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
+    if not os.path.isdir(parent):
+        raise CLIError(f"cannot create the output folder {shorten(out)!r}: {parent} is a file")
+    if not os.access(parent, os.W_OK | os.X_OK):
         raise CLIError(
             f"cannot create the output folder {shorten(out)!r}: {parent} is not writable"
         )

@@ -266,7 +266,7 @@ def _renderer_failed(error: BaseException) -> str:
         )
     if isinstance(error, subprocess.TimeoutExpired):
         return "the Graphviz renderer took too long; draw a smaller expression"
-    return _one_line(error)
+    return shorten(_one_line(error), 300)
 
 
 def _write_html(root, args: argparse.Namespace) -> None:
