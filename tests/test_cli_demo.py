@@ -303,6 +303,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, cap
     code, _, err = _demo(capsys, "--epochs", "1", "--samples", "20", "--out", str(out_dir))
     assert code == 2
     assert err.count("\n") == 1 and "No space left on device" in err
+    assert "cannot write " in err and "decision_boundary.png: No space" in err
     assert (out_dir / "loss_curve.png").read_bytes() == b"the previous run"
     assert sorted(p.name for p in out_dir.iterdir()) == ["loss_curve.png"]  # no .tmp left
 

@@ -277,7 +277,10 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("--loss cross_entropy needs three or more classes; use hinge, mse or bce")
 
     sizes = [*args.hidden, 1 if n_classes == 2 else n_classes]
-    model = MLP(2, sizes, activation=args.activation, seed=args.seed)
+    try:
+        model = MLP(2, sizes, activation=args.activation, seed=args.seed)
+    except ValueError as error:  # e.g. more parameters than the library builds
+        raise CLIError(str(error)) from None
     if args.lr is not None:
         lr = args.lr
     else:  # smaller batches give noisier gradients: scale the default by sqrt(batch / samples)
@@ -403,13 +406,14 @@ def _write_results(out: str, pictures: dict, summary: dict, model) -> dict[str, 
             with atomic_path(written[name]) as tmp:  # tmp ends in .tmp: name the format
                 figure.savefig(tmp, dpi=120, format="png")
         written["summary"] = os.path.join(out, "summary.json")
-        atomic_write(written["summary"], json.dumps(summary, indent=1) + "\n")
+        atomic_write(written["summary"], json.dumps(summary, indent=1, allow_nan=False) + "\n")
         written["model"] = os.path.join(out, "model.json")
         with atomic_path(written["model"]) as tmp:
             model.save(tmp)  # load it again with MLP.load(path)
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a model the library cannot save
         if made and os.path.isdir(out) and not os.listdir(out):
             os.rmdir(out)
-        where = shorten(error.filename or out) if isinstance(error.filename, str) else out
-        raise CLIError(f"cannot write {where}: {error.strerror or error}") from None
+        where = shorten(list(written.values())[-1] if written else out, 200)  # not the temporary
+        reason = getattr(error, "strerror", None) or error
+        raise CLIError(f"cannot write {where}: {reason}") from None
     return written
