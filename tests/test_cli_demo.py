@@ -221,17 +221,17 @@ def test_runs_far_beyond_a_teaching_run_are_refused_at_once(args, words, tmp_pat
 
 
 def test_the_estimate_counts_the_parameters_the_model_has():
-    from micrograd.cli import demo
+    from micrograd.cli import budget
     from micrograd.nn import MLP
 
     for sizes in ([16, 16, 1], [4, 1], [8, 3, 3]):
-        assert demo.parameter_count(2, sizes) == len(MLP(2, sizes).parameters())
+        assert budget.parameter_count(2, sizes) == len(MLP(2, sizes).parameters())
     args = demo_args(hidden=[16, 16], samples=100, epochs=100)
-    seconds, memory = demo.estimate(args)
-    assert seconds < demo.MAX_SECONDS and memory < demo.MAX_BYTES  # the default demo runs
-    ten_times = demo.estimate(demo_args(hidden=[16, 16], samples=100, epochs=1000))
+    seconds, memory = budget.estimate(args)
+    assert seconds < budget.MAX_SECONDS and memory < budget.MAX_BYTES  # the default demo runs
+    ten_times = budget.estimate(demo_args(hidden=[16, 16], samples=100, epochs=1000))
     assert ten_times[0] == pytest.approx(10 * seconds) and ten_times[1] == memory
-    smaller_batches = demo.estimate(demo_args(hidden=[16, 16], samples=100, batch_size=10))
+    smaller_batches = budget.estimate(demo_args(hidden=[16, 16], samples=100, batch_size=10))
     assert smaller_batches[1] < memory  # the graph of one step holds one batch
 
 
@@ -243,9 +243,9 @@ def demo_args(**given):
 
 
 def test_force_runs_what_the_estimate_refuses(tmp_path, capsys, monkeypatch):
-    from micrograd.cli import demo
+    from micrograd.cli import budget
 
-    monkeypatch.setattr(demo, "MAX_SECONDS", 1e-9)  # every run is now "too long"
+    monkeypatch.setattr(budget, "MAX_SECONDS", 1e-9)  # every run is now "too long"
     small = ["--epochs", "1", "--samples", "20", "--hidden", "4"]
     code, _, err = _demo(capsys, *small, "--out", str(tmp_path / "refused"))
     assert code == 2 and "--force" in err and not (tmp_path / "refused").exists()

@@ -21,26 +21,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from micrograd.cli import CLIError, shorten
+from micrograd.cli import CLIError, budget, shorten
 from micrograd.train import LOSSES, OPTIMIZERS  # the library's names and default rates
 
 HELP = "train an MLP on two moons (or another data set) and save plots of the result"
 
 DATASETS = ("moons", "circles", "spirals", "blobs", "xor")
-
-# What a teaching run may cost before the demo asks for --force. One unit of work is one
-# parameter seen by one sample in one epoch (its multiply-add, forward and backward, and its
-# share of the update). Measured with fit() on two moons, hinge loss, full batch, on the
-# 2-core machine this was written on while other jobs ran: 0.85 us per unit for
-# MLP(2, [16, 16, 1]), 0.94 for [32, 32, 1], 1.5 for [64, 1], 2.3 for [8, 1] (small layers
-# pay more per parameter for their activations); tracemalloc's peak for one step was 59 to
-# 180 bytes per parameter and sample of the batch (the graph of the step). The constants
-# are the upper end, so the estimate errs towards caution.
-SECONDS_PER_UNIT = 2.5e-6
-BYTES_PER_UNIT = 200  # per parameter and sample of one batch: the graph backward() walks
-BYTES_PER_SAMPLE = 200  # the data set itself: a list of coordinates and a label
-MAX_SECONDS = 300  # the default demo: 3 to 7 s (estimated 8.5 s); a lesson can wait 5 min
-MAX_BYTES = 2 * 1024**3
 
 
 def _float_at_least(minimum: float, *, strictly: bool) -> Callable[[str], float]:
@@ -156,8 +142,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument(
         "--force",
         action="store_true",
-        help="run even if the estimate says the run would take far longer than a "
-        f"teaching run (over {MAX_SECONDS // 60} minutes or {MAX_BYTES // 1024**3} GB)",
+        help="run even if the estimate says the run would take far longer than a teaching "
+        f"run (over {budget.readable_time(budget.MAX_SECONDS)} or "
+        f"{budget.readable_bytes(budget.MAX_BYTES)})",
     )
     output.add_argument(
         "--no-progress",
@@ -188,57 +175,6 @@ def _load_data(args: argparse.Namespace):
         raise CLIError(str(error)) from None
 
 
-def parameter_count(nin: int, sizes: list[int]) -> int:
-    """Weights and biases of MLP(nin, sizes): each layer has (inputs + 1) x outputs."""
-    return sum((n_in + 1) * n_out for n_in, n_out in zip([nin, *sizes], sizes))
-
-
-def estimate(args: argparse.Namespace, nin: int = 2) -> tuple[float, float]:
-    """(seconds, bytes) the run would take, from its size alone, before building anything.
-
-    The output layer is counted as one neuron (two classes), a small underestimate for
-    more classes.
-    """
-    parameters = parameter_count(nin, [*args.hidden, 1])
-    batch = min(args.batch_size or args.samples, args.samples)
-    steps_per_epoch = -(-args.samples // batch)
-    units = parameters * args.epochs * (args.samples + steps_per_epoch)
-    memory = parameters * batch * BYTES_PER_UNIT + args.samples * BYTES_PER_SAMPLE
-    return units * SECONDS_PER_UNIT, memory
-
-
-def _check_size(args: argparse.Namespace, nin: int = 2) -> float:
-    """Refuse a run far beyond a teaching run unless --force; return the estimated seconds."""
-    seconds, memory = estimate(args, nin)
-    if args.force or (seconds <= MAX_SECONDS and memory <= MAX_BYTES):
-        return seconds
-    parameters = parameter_count(nin, [*args.hidden, 1])
-    raise CLIError(
-        f"this run would take about {_duration(seconds)} and {_size(memory)} of memory "
-        f"({parameters:,} parameters x {args.samples:,} samples x {args.epochs:,} epochs at "
-        f"~{SECONDS_PER_UNIT * 1e6:g} us each); a teaching run stays under "
-        f"{_duration(MAX_SECONDS)} and {_size(MAX_BYTES)}: use smaller --samples, --epochs "
-        "or --hidden (or --batch-size for memory), or add --force to run it anyway"
-    )
-
-
-def _duration(seconds: float) -> str:
-    """``"3.2 s"``, ``"18 min"``, ``"2,700 years"``: the unit that reads best."""
-    units = (("years", 365 * 86400), ("days", 86400), ("h", 3600), ("min", 60), ("s", 1))
-    return _in_units(seconds, units)
-
-
-def _size(n_bytes: float) -> str:
-    units = (("TB", 1024**4), ("GB", 1024**3), ("MB", 1024**2), ("KB", 1024), ("bytes", 1))
-    return _in_units(n_bytes, units)
-
-
-def _in_units(amount: float, units: tuple[tuple[str, int], ...]) -> str:
-    name, size = next(((name, size) for name, size in units if amount >= size), units[-1])
-    value = amount / size
-    return f"{value:,.0f} {name}" if value >= 100 else f"{value:.2g} {name}"
-
-
 def _check_out(out: str) -> None:
     """Refuse an --out that cannot become a folder, before training (it is made after)."""
     if os.path.exists(out) and not os.path.isdir(out):
@@ -261,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
     from micrograd.nn import MLP
     from micrograd.train import fit, make_optimizer
 
-    seconds_estimate = _check_size(args)  # before making the data: it may be huge too
+    seconds_estimate = budget.check(args)  # before making the data: it may be huge too
     _check_out(args.out)
     X, y = _load_data(args)
     n_classes = max(y) + 1
@@ -295,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
         f"{args.dataset}: {len(X)} points, {n_classes} classes | MLP(2, {sizes}), "
         f"{len(model.parameters())} parameters | {loss} loss + L2 {args.alpha:g} | "
         f"{args.optimizer}, lr {lr:g} ({args.schedule}) | {args.epochs} epochs, "
-        f"{steps_per_epoch} step(s) each | estimated {_duration(seconds_estimate)}"
+        f"{steps_per_epoch} step(s) each | estimated {budget.readable_time(seconds_estimate)}"
     )
     report_every = max(1, args.epochs // 10)
     epochs_done = 0
