@@ -87,6 +87,8 @@ CORPUS: dict[str, list[list[str]]] = {
         ["graph", "9**9**9"],
         ["graph", "log(x)", "--at", "x=0"],
         ["graph", "exp(x)", "--at", "x=1000"],
+        ["graph", "1/x", "--at", "x=1e-300"],
+        ["graph", "1/x", "--at", "x=1e-300", "--html", "{tmp}/steps.html"],
         ["graph", "x", "--at"],
         ["graph", "x", "--at", "x"],
         ["graph", "x", "--at", "x=1e999"],

@@ -285,3 +285,15 @@ def test_the_dot_source_on_stdout_can_be_piped(capsys):
     assert code == 0
     assert out.startswith("digraph {") and out.rstrip().endswith("}")
     assert "x * y = 12" in err
+
+
+def test_gradients_too_large_for_a_float_are_one_line_and_write_nothing(tmp_path, capsys):
+    """d(1/x)/dx = -1/x**2 = -1e600 at x = 1e-300: no float holds it."""
+    page, picture = tmp_path / "steps.html", tmp_path / "graph.svg"
+    code, out, err = run(capsys, "1/x", "--at", "x=1e-300", "-o", str(picture), "--html", str(page))
+    one_line_error(code, err)
+    assert "gradients of '1/x'" in err and "too large for a float" in err
+    assert "inf" not in out  # no infinite gradient printed as if it were a result
+    assert list(tmp_path.iterdir()) == []
+    code, out, _ = run(capsys, "1/x", "--at", "x=1e-300", "--no-backward")
+    assert code == 0 and "1/x = 1e+300" in out

@@ -162,10 +162,10 @@ def run(args: argparse.Namespace) -> int:
     # with -o - the DOT source goes to stdout for a pipe (| dot -Tpdf): the rest to stderr
     console = sys.stderr if args.output == "-" else sys.stdout
     print(f"{shorten(text, 200)} = {format_number(root.data, args.precision)}", file=console)
-    if args.html:  # before backward(): the page starts from zero gradients
+    if args.backward:  # first, so that gradients too large for a float leave no page
+        _backward(root, text)
+    if args.html:
         _write_html(root, args)
-    if args.backward:
-        root.backward()
     if args.backward and used:
         leaves = {v.label: v for v in _leaves(root)}
         grads = ", ".join(
@@ -234,6 +234,23 @@ def _render_errors():
     return (RenderError, subprocess.CalledProcessError, subprocess.TimeoutExpired)
 
 
+def _backward(root, text: str) -> None:
+    """``root.backward()``, refusing gradients too large for a float (as the engine does)."""
+    from micrograd.engine import topological_order
+
+    try:
+        root.backward()
+        if all(math.isfinite(v.grad) for v in topological_order(root)):
+            return
+        reason = "a gradient is infinite"
+    except ArithmeticError as error:
+        reason = _one_line(error)
+    raise CLIError(
+        f"the gradients of {shorten(text)!r} at these values are too large for a float "
+        f"({shorten(reason, 120)}); choose other values with --at, or --no-backward"
+    )
+
+
 def _leaves(root):
     from micrograd.engine import topological_order
 
@@ -277,8 +294,13 @@ def _write_html(root, args: argparse.Namespace) -> None:
             f"--html needs micrograd.stepper.export_html, which this installation lacks ({error})"
         ) from None
     from micrograd._files import atomic_path
+    from micrograd.engine import topological_order
 
+    nodes = topological_order(root)
+    grads = [v.grad for v in nodes]
     try:
+        for v in nodes:  # the page steps through backward() from zero gradients
+            v.grad = 0.0
         with atomic_path(args.html) as tmp:
             export_html(
                 root, tmp, title=args.expression, rankdir=args.rankdir, precision=args.precision
@@ -289,4 +311,9 @@ def _write_html(root, args: argparse.Namespace) -> None:
         raise CLIError(f"cannot write {shorten(args.html)}: {error.strerror or error}") from None
     except ValueError as error:  # e.g. too many steps for one page, or too many boxes
         raise CLIError(_one_line(error)) from None
+    except ArithmeticError as error:  # a gradient too large for a float, on the way back
+        raise CLIError(f"cannot step through the backward pass: {_one_line(error)}") from None
+    finally:
+        for v, grad in zip(nodes, grads):
+            v.grad = grad
     print(f"wrote {args.html}")
