@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import math
+import os
+import stat
 import subprocess
 import sys
 
@@ -297,3 +299,25 @@ def test_gradients_too_large_for_a_float_are_one_line_and_write_nothing(tmp_path
     assert list(tmp_path.iterdir()) == []
     code, out, _ = run(capsys, "1/x", "--at", "x=1e-300", "--no-backward")
     assert code == 0 and "1/x = 1e+300" in out
+
+
+def test_special_files_are_not_replaced(tmp_path, capsys):
+    """Writing atomically replaces the target: never do that to a pipe or /dev/null."""
+    fifo = tmp_path / "pipe.svg"
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, *NEURON, "-o", str(fifo))
+    one_line_error(code, err)
+    assert "is not a regular file" in err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_reader_that_leaves_early_is_no_traceback():
+    """`micrograd graph ... -o - | head -c 1`: the pipe closes before the source is written."""
+    command = [sys.executable, "-m", "micrograd", "graph", "x" + " + x" * 40, "--at", "x=1"]
+    process = subprocess.Popen(
+        [*command, "-o", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    process.stdout.close()  # the reader leaves before the first byte
+    err = process.stderr.read()
+    assert process.wait(timeout=120) != 0 or err.count("\n") <= 1
+    assert "Traceback" not in err and "Exception ignored" not in err

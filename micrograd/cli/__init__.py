@@ -8,6 +8,7 @@ happen inside ``run`` so that ``micrograd --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import re
@@ -88,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"micrograd {args.command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `micrograd graph ... -o - | head`: the reader left
+        # Python would complain again when it flushes stdout at exit: point it elsewhere
+        with contextlib.suppress(OSError, ValueError):  # stdout may have no file number
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as error:  # a bug in micrograd: one line, the traceback on request
         if os.environ.get("MICROGRAD_DEBUG"):

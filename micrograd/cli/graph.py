@@ -198,6 +198,11 @@ def _check_outputs(args: argparse.Namespace) -> None:
                 raise CLIError(str(error)) from None
             except OSError as error:  # e.g. a name too long for the file system
                 raise CLIError(f"{option} {shorten(path)!r}: {error.strerror or error}") from None
+            if Path(path).exists() and not Path(path).is_file():  # /dev/null, a pipe...
+                raise CLIError(
+                    f"{option} {shorten(path)!r} is not a regular file, and writing a file "
+                    "replaces it whole; give a file name (or -o - for the DOT source on stdout)"
+                )
     if args.output and args.html and _same_file(args.output, args.html):
         raise CLIError(
             f"-o and --html both name {shorten(args.html)!r}: one would overwrite the other; "
