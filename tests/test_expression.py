@@ -8,6 +8,7 @@ import os
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from strategies import ALL_OPS, cases, close, evaluate_micrograd, to_source
 
 from micrograd import Value, topological_order
@@ -357,3 +358,30 @@ def test_numbers_alone_are_computed_at_once_and_checked():
     with pytest.raises(ExpressionError, match="cannot compute '1 / 0'"):
         parse_expression("x + 1 / 0", {"x": 1.0})
     assert parse_expression("7", {}).data == 7.0
+
+
+@pytest.mark.parametrize("text", ["1if x else 2", "x*1and 2", "0x1for", "'\\d'"])
+def test_what_python_only_warns_about_is_refused_without_a_warning(text, recwarn):
+    with pytest.raises(ExpressionError, match="column"):
+        parse_expression(text, {"x": 1.0})
+    assert not recwarn.list  # nothing printed beside the one-line error
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["x", "y", "1", "9", "e", ".", "+", "-", "*", "/", "**", "(", ")", "exp(", "log(",
+             "tanh(", "abs(", ",", " ", "_", "[", "]", "'", ":", "=", "@", "%", "if", "for", "ｘ"]
+        ),
+        max_size=30,
+    ).map("".join)
+)  # fmt: skip
+def test_any_text_gives_a_value_or_an_expression_error(text):
+    """Whatever a user types: a finite Value, or one ExpressionError line; nothing else."""
+    try:
+        out = parse_expression(text, {"x": 2.0, "y": -1.0})
+    except ExpressionError as error:
+        assert "\n" not in str(error) and len(str(error)) < 300
+    else:
+        assert isinstance(out, Value) and math.isfinite(out.data)

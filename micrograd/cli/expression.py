@@ -25,6 +25,7 @@ import keyword
 import math
 import operator
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping
 
 from micrograd.cli import shorten  # long input is cut in messages
@@ -127,7 +128,9 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
         raise ExpressionError("the expression is empty; type a formula such as 'x * w + b'")
     shift = len(text) - len(body)  # ast would reject leading spaces as an indent
     try:
-        tree = ast.parse(body, mode="eval")
+        with warnings.catch_warnings():  # "1if x": a refusal, not a warning printed on stderr
+            warnings.simplefilter("error")  # Python then raises it as a SyntaxError
+            tree = ast.parse(body, mode="eval")
     except SyntaxError as error:
         # offset 0 (or past the text) means the text ended too early, as in "x +"
         offset = error.offset if error.offset and error.offset <= len(body) else len(body) + 1
