@@ -137,6 +137,7 @@ def test_help_lists_the_options(capsys):
         "--seed",
         "--out",
         "--no-progress",
+        "--force",
     ]:
         assert option in text
     with pytest.raises(SystemExit):
