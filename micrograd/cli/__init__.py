@@ -32,13 +32,18 @@ def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def one_line(message: object, limit: int = 500) -> str:
+    """``str(message)`` on one line (runs of white space become one space), cut to ``limit``."""
+    return shorten(" ".join(str(message).split()), limit)
+
+
 class _Parser(argparse.ArgumentParser):
     commands: dict[str, argparse.ArgumentParser]  # the subcommands' parsers, by name
 
     def error(self, message: str) -> None:  # one clear line instead of usage + error
         # argparse quotes what the user typed: cut long words, and the whole line
         message = re.sub(r"\S{61,}", lambda word: shorten(word.group(), 60), message)
-        message = shorten(" ".join(message.split()), 400)
+        message = one_line(message, 400)
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -82,8 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except CLIError as error:  # always one line, and never the whole of a long input
-        message = shorten(" ".join(str(error).split()), 500)
-        print(f"micrograd {args.command}: error: {message}", file=sys.stderr)
+        print(f"micrograd {args.command}: error: {one_line(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"micrograd {args.command}: interrupted", file=sys.stderr)
@@ -98,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(
             f"micrograd {args.command}: internal error: {type(error).__name__}: "
-            f"{shorten(' '.join(str(error).split()), 200)} (please report it; set "
+            f"{one_line(error, 200)} (please report it; set "
             "MICROGRAD_DEBUG=1 to see the traceback)",
             file=sys.stderr,
         )

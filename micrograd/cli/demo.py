@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from micrograd.cli import CLIError, budget, shorten
+from micrograd.cli import CLIError, budget, one_line, shorten
 from micrograd.train import LOSSES, OPTIMIZERS  # the library's names and default rates
 
 HELP = "train an MLP on two moons (or another data set) and save plots of the result"
@@ -266,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
     except (ArithmeticError, ValueError) as error:
         # The numbers grew past what a float holds (the engine refuses inf and NaN).
         if isinstance(error, ValueError) and "NaN" not in str(error):
-            raise CLIError(" ".join(str(error).split())) from None
+            raise CLIError(one_line(error)) from None
         raise CLIError(_diverged(args, lr, min(epochs_done + 1, args.epochs), error)) from None
     print(
         f"done in {seconds:.2f} s ({1000 * seconds / max(1, history.steps):.1f} ms per step): "
@@ -307,7 +307,7 @@ def _diverged(args: argparse.Namespace, lr: float, epoch: int, error: BaseExcept
         advice.append(f"less --noise (it is {args.noise:g})")
     return (
         f"training diverged at epoch {epoch} of {args.epochs}: the numbers grew too large "
-        f"for a float ({type(error).__name__}: {shorten(' '.join(str(error).split()), 80)}); "
+        f"for a float ({type(error).__name__}: {one_line(error, 80)}); "
         f"try {' or '.join(advice)}; nothing was written"
     )
 

@@ -21,7 +21,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from micrograd.cli import CLIError, shorten
+from micrograd.cli import CLIError, one_line, shorten
 
 HELP = 'draw the computation graph of an expression, e.g. "tanh(x*w + b)"'
 
@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
                 root, rankdir=args.rankdir, precision=args.precision, warn_no_backward=False
             )
         except ValueError as error:  # GraphTooLargeError: more boxes than the limit
-            raise CLIError(_one_line(error)) from None
+            raise CLIError(one_line(error)) from None
         _write_graph(graph, args.output)
     elif not args.html:
         print("(add -o graph.svg to draw it, or --html steps.html for the step-through)")
@@ -227,10 +227,6 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())
-
-
 def _render_errors():
     """The exceptions a renderer may raise: draw's RenderError, and until every renderer
     failure is a RenderError, those of the subprocess it runs."""
@@ -249,7 +245,7 @@ def _backward(root, text: str) -> None:
             return
         reason = "a gradient is infinite"
     except ArithmeticError as error:
-        reason = _one_line(error)
+        reason = one_line(error)
     raise CLIError(
         f"the gradients of {shorten(text)!r} at these values are too large for a float "
         f"({shorten(reason, 120)}); choose other values with --at, or --no-backward"
@@ -288,7 +284,7 @@ def _renderer_failed(error: BaseException) -> str:
         )
     if isinstance(error, subprocess.TimeoutExpired):
         return "the Graphviz renderer took too long; draw a smaller expression"
-    return shorten(_one_line(error), 300)
+    return one_line(error, 300)
 
 
 def _write_html(root, args: argparse.Namespace) -> None:
@@ -315,9 +311,9 @@ def _write_html(root, args: argparse.Namespace) -> None:
     except OSError as error:
         raise CLIError(f"cannot write {shorten(args.html)}: {error.strerror or error}") from None
     except ValueError as error:  # e.g. too many steps for one page, or too many boxes
-        raise CLIError(_one_line(error)) from None
+        raise CLIError(one_line(error)) from None
     except ArithmeticError as error:  # a gradient too large for a float, on the way back
-        raise CLIError(f"cannot step through the backward pass: {_one_line(error)}") from None
+        raise CLIError(f"cannot step through the backward pass: {one_line(error)}") from None
     finally:
         for v, grad in zip(nodes, grads):
             v.grad = grad
