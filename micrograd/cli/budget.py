@@ -54,9 +54,9 @@ def check(args: argparse.Namespace, nin: int = 2) -> float:
     limit = f"{readable_time(MAX_SECONDS)} and {readable_bytes(MAX_BYTES)}"
     raise CLIError(
         f"this run would take about {readable_time(seconds)} and {readable_bytes(memory)} of "
-        f"memory ({work} at ~{SECONDS_PER_UNIT * 1e6:g} us each); a teaching run stays under "
-        f"{limit}: use smaller --samples, --epochs or --hidden (or --batch-size for memory), "
-        "or add --force to run it anyway"
+        f"memory (estimated: {work} at ~{SECONDS_PER_UNIT * 1e6:g} us each); a teaching run "
+        f"stays under {limit}: use smaller --samples, --epochs or --hidden (or --batch-size "
+        "for memory), or add --force to run it anyway"
     )
 
 
