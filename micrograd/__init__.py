@@ -64,7 +64,7 @@ _LAZY = {
     "record_backward": "micrograd.stepper",
     "step_through": "micrograd.stepper",
     "export_html": "micrograd.stepper",
-    "parse_expression": "micrograd.expression",
+    "parse_expression": "micrograd.cli.expression",
 }
 
 

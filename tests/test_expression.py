@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
 import math
+import os
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from strategies import ALL_OPS, cases, close, evaluate_micrograd, to_source
 
 from micrograd import Value, topological_order
-from micrograd import expression as expression_module
-from micrograd.expression import (
+from micrograd.cli import expression as expression_module
+from micrograd.cli.expression import (
     MAX_EXPONENT,
     MAX_LENGTH,
     ExpressionError,
@@ -196,16 +199,29 @@ def test_hostile_input_is_refused_and_nothing_runs(text, message, tmp_path, monk
     canary = tmp_path / "canary"
     text = text.replace("{canary}", str(canary))
 
-    def evaluated(*args):
-        raise AssertionError(f"{text!r} reached the evaluator")
+    def tripwire(*args, **kwargs):
+        raise AssertionError(f"{text!r} ran Python code outside the allow-list")
 
-    monkeypatch.setattr(expression_module._Evaluator, "value", evaluated)
-    with pytest.raises(ExpressionError) as error:
+    # What a hostile formula would need: none of it may be called while parsing.
+    dangerous = ("__import__", "open", "exec", "eval")
+    saved = {name: getattr(builtins, name) for name in dangerous}
+    monkeypatch.setattr(os, "system", tripwire)
+    try:
+        for name in dangerous:
+            setattr(builtins, name, tripwire)
         parse_expression(text, {"x": 2.0})
-    shown = str(error.value)
+    except ExpressionError as refused:
+        error = refused
+    else:
+        error = None
+    finally:
+        for name, function in saved.items():
+            setattr(builtins, name, function)
+    assert error is not None, f"{text!r} was accepted"
+    shown = str(error)
     assert message.lower() in shown.lower(), shown
     assert "\n" not in shown  # one line
-    assert isinstance(error.value, ValueError)
+    assert isinstance(error, ValueError)
     assert not canary.exists()
 
 
@@ -287,3 +303,85 @@ def test_wrong_argument_types():
         parse_expression(42, {})
     with pytest.raises(TypeError, match="dict"):
         parse_expression("x", [("x", 1.0)])
+
+
+def test_the_old_import_paths_still_work():
+    """The parser moved into micrograd.cli; the names users imported before still work."""
+    import importlib
+
+    import micrograd
+    import micrograd.expression as old
+
+    assert old is expression_module  # one module, not a copy
+    assert importlib.import_module("micrograd.expression") is expression_module
+    assert micrograd.expression is expression_module
+    assert micrograd.parse_expression is parse_expression
+    from micrograd import parse_expression as top_level
+
+    assert top_level("x * 2", {"x": 3.0}).data == 6.0
+
+
+def test_fullwidth_names_are_normalised_in_the_variables_as_in_the_text():
+    """Python reads "ｘ" in the text as "x" (NFKC); the variables are read the same way."""
+    out = parse_expression("ｘ * 2", {"ｘ": 3.0})
+    assert out.data == 6.0
+    assert [v.label for v in topological_order(out) if v.label] == ["x"]
+    assert parse_expression("x * 2", {"ｘ": 3.0}).data == 6.0
+    with pytest.raises(ExpressionError, match="both 'x'"):
+        parse_expression("x", {"x": 1.0, "ｘ": 2.0})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x + " + "y" * 450,  # a long unknown name
+        "x + foo(" + "x + " * 100 + "x)",  # a long unknown call
+        "(" + "x + " * 100 + "x).data",  # a long attribute
+        "x ** (" + "1 + " * 100 + "1)",  # a long exponent
+    ],
+)
+def test_messages_cut_long_input(text):
+    with pytest.raises(ExpressionError) as error:
+        parse_expression(text, {"x": 2.0})
+    assert len(str(error.value)) < 250, str(error.value)
+    assert "..." in str(error.value)
+
+
+def test_numbers_alone_are_computed_at_once_and_checked():
+    out = parse_expression("x ** (1/2) + 2 * 3", {"x": 4.0})
+    assert out.data == 8.0
+    assert [v.op for v in topological_order(out) if v.parents] == ["**0.5", "+"]
+    with pytest.raises(ExpressionError, match="not a real number"):
+        parse_expression("x + (-8) ** (1/3)", {"x": 1.0})
+    with pytest.raises(ExpressionError, match="cannot compute '1e308 \\* 10'"):
+        parse_expression("x + 1e308 * 10", {"x": 1.0})
+    with pytest.raises(ExpressionError, match="cannot compute '1 / 0'"):
+        parse_expression("x + 1 / 0", {"x": 1.0})
+    assert parse_expression("7", {}).data == 7.0
+
+
+@pytest.mark.parametrize("text", ["1if x else 2", "x*1and 2", "0x1for", "'\\d'"])
+def test_what_python_only_warns_about_is_refused_without_a_warning(text, recwarn):
+    with pytest.raises(ExpressionError, match="column"):
+        parse_expression(text, {"x": 1.0})
+    assert not recwarn.list  # nothing printed beside the one-line error
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["x", "y", "1", "9", "e", ".", "+", "-", "*", "/", "**", "(", ")", "exp(", "log(",
+             "tanh(", "abs(", ",", " ", "_", "[", "]", "'", ":", "=", "@", "%", "if", "for", "ｘ"]
+        ),
+        max_size=30,
+    ).map("".join)
+)  # fmt: skip
+def test_any_text_gives_a_value_or_an_expression_error(text):
+    """Whatever a user types: a finite Value, or one ExpressionError line; nothing else."""
+    try:
+        out = parse_expression(text, {"x": 2.0, "y": -1.0})
+    except ExpressionError as error:
+        assert "\n" not in str(error) and len(str(error)) < 300
+    else:
+        assert isinstance(out, Value) and math.isfinite(out.data)

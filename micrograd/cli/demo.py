@@ -21,22 +21,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from micrograd.cli import CLIError
+from micrograd.cli import CLIError, budget, one_line, shorten
+from micrograd.train import LOSSES, OPTIMIZERS  # the library's names and default rates
 
 HELP = "train an MLP on two moons (or another data set) and save plots of the result"
 
 DATASETS = ("moons", "circles", "spirals", "blobs", "xor")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-LOSSES = ("hinge", "mse", "bce", "cross_entropy")
-# The learning rate each optimizer starts from when --lr is not given.
-DEFAULT_LR = {
-    "sgd": 1.0,
-    "momentum": 0.1,
-    "nesterov": 0.1,
-    "adagrad": 0.3,
-    "rmsprop": 0.01,
-    "adam": 0.03,
-}
 
 
 def _float_at_least(minimum: float, *, strictly: bool) -> Callable[[str], float]:
@@ -105,19 +95,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     training = parser.add_argument_group("training")
     training.add_argument(
         "--loss",
-        choices=LOSSES,
+        choices=list(LOSSES),
         default=None,
         help="loss function (default: hinge for two classes, cross_entropy for more)",
     )
     training.add_argument(
-        "--optimizer", choices=OPTIMIZERS, default="sgd", help="optimizer (default: sgd)"
+        "--optimizer", choices=list(OPTIMIZERS), default="sgd", help="optimizer (default: sgd)"
     )
     training.add_argument(
         "--lr",
         type=_positive_float,
         default=None,
-        help="starting learning rate (default: 1.0 for sgd, smaller for the others; "
-        "for mini-batches times sqrt(batch size / samples))",
+        help="starting learning rate (default: the optimizer's, "
+        + ", ".join(f"{name} {lr:g}" for name, (_, lr, _) in OPTIMIZERS.items())
+        + "; for mini-batches times sqrt(batch size / samples))",
     )
     training.add_argument(
         "--schedule",
@@ -149,6 +140,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", default="out", help="folder for the plots and summary.json (default: out)"
     )
     output.add_argument(
+        "--force",
+        action="store_true",
+        help="run even if the estimate says the run would take far longer than a teaching "
+        f"run (over {budget.readable_time(budget.MAX_SECONDS)} or "
+        f"{budget.readable_bytes(budget.MAX_BYTES)})",
+    )
+    output.add_argument(
         "--no-progress",
         dest="progress",
         action="store_false",
@@ -177,13 +175,30 @@ def _load_data(args: argparse.Namespace):
         raise CLIError(str(error)) from None
 
 
+def _check_out(out: str) -> None:
+    """Refuse an --out that cannot become a folder, before training (it is made after)."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise CLIError(f"--out {shorten(out)!r} is a file, not a folder; choose another path")
+    parent = os.path.abspath(out)
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise CLIError(f"cannot create the output folder {shorten(out)!r}: {parent} is a file")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CLIError(
+            f"cannot create the output folder {shorten(out)!r}: {parent} is not writable"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from micrograd import optim, plots
+    from micrograd import optim
     from micrograd.nn import MLP
-    from micrograd.train import accuracy, fit, make_optimizer
+    from micrograd.train import fit, make_optimizer
 
+    seconds_estimate = budget.check(args)  # before making the data: it may be huge too
+    _check_out(args.out)
     X, y = _load_data(args)
     n_classes = max(y) + 1
     if n_classes < 2:
@@ -196,20 +211,17 @@ def run(args: argparse.Namespace) -> int:
         )
     if n_classes == 2 and loss == "cross_entropy":
         raise CLIError("--loss cross_entropy needs three or more classes; use hinge, mse or bce")
-    out = args.out
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise CLIError(f"--out {args.out!r} is a file, not a folder; choose another path")
-    try:
-        os.makedirs(out, exist_ok=True)
-    except OSError as error:
-        raise CLIError(f"cannot create the output folder {args.out!r}: {error.strerror}") from None
 
     sizes = [*args.hidden, 1 if n_classes == 2 else n_classes]
-    model = MLP(2, sizes, activation=args.activation, seed=args.seed)
+    try:
+        model = MLP(2, sizes, activation=args.activation, seed=args.seed)
+    except ValueError as error:  # e.g. more parameters than the library builds
+        raise CLIError(str(error)) from None
     if args.lr is not None:
         lr = args.lr
     else:  # smaller batches give noisier gradients: scale the default by sqrt(batch / samples)
-        lr = DEFAULT_LR[args.optimizer] * math.sqrt(min(args.batch_size or len(X), len(X)) / len(X))
+        default_lr = OPTIMIZERS[args.optimizer][1]
+        lr = default_lr * math.sqrt(min(args.batch_size or len(X), len(X)) / len(X))
     optimizer = make_optimizer(args.optimizer, model.parameters(), lr=lr)
     steps_per_epoch = -(-len(X) // (args.batch_size or len(X)))
     total_steps = args.epochs * steps_per_epoch
@@ -219,50 +231,46 @@ def run(args: argparse.Namespace) -> int:
         f"{args.dataset}: {len(X)} points, {n_classes} classes | MLP(2, {sizes}), "
         f"{len(model.parameters())} parameters | {loss} loss + L2 {args.alpha:g} | "
         f"{args.optimizer}, lr {lr:g} ({args.schedule}) | {args.epochs} epochs, "
-        f"{steps_per_epoch} step(s) each"
+        f"{steps_per_epoch} step(s) each | estimated {budget.readable_time(seconds_estimate)}"
     )
     report_every = max(1, args.epochs // 10)
+    epochs_done = 0
 
     def report(info) -> None:  # a line every tenth of the run, above the progress bar
+        nonlocal epochs_done
         epoch = info.epoch + 1
+        if info.end_of_epoch:
+            epochs_done = epoch
         if info.end_of_epoch and (epoch % report_every == 0 or epoch in (1, args.epochs)):
             loss_, acc = info.history.epoch_loss[-1], info.history.epoch_accuracy[-1]
-            tqdm.write(f"epoch {epoch:4d}  loss {loss_:.4f}  accuracy {acc:6.1%}")
+            tqdm.write(f"epoch {epoch:4d}  loss {loss_:.4g}  accuracy {acc:6.1%}")
 
     started = time.perf_counter()
-    history = fit(
-        model,
-        X,
-        y,
-        loss=loss,
-        optimizer=optimizer,
-        lr_schedule=schedule,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        alpha=args.alpha,
-        callbacks=[report],
-        progress=args.progress,
-        seed=args.seed,
-    )
-    seconds = time.perf_counter() - started
-    final_accuracy = accuracy(model, X, y)
+    try:
+        history = fit(
+            model,
+            X,
+            y,
+            loss=loss,
+            optimizer=optimizer,
+            lr_schedule=schedule,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            alpha=args.alpha,
+            callbacks=[report],
+            progress=args.progress,
+            seed=args.seed,
+        )
+        seconds = time.perf_counter() - started
+        final_accuracy, pictures = _evaluate_and_plot(model, X, y, history, loss, sizes, args)
+    except (ArithmeticError, ValueError) as error:
+        # The numbers grew past what a float holds (the engine refuses inf and NaN).
+        if isinstance(error, ValueError) and "NaN" not in str(error):
+            raise CLIError(one_line(error)) from None
+        raise CLIError(_diverged(args, lr, min(epochs_done + 1, args.epochs), error)) from None
     print(
         f"done in {seconds:.2f} s ({1000 * seconds / max(1, history.steps):.1f} ms per step): "
         f"training accuracy {final_accuracy:.1%}"
-    )
-
-    files = {
-        "decision_boundary": os.path.join(out, "decision_boundary.png"),
-        "loss_curve": os.path.join(out, "loss_curve.png"),
-        "summary": os.path.join(out, "summary.json"),
-        "model": os.path.join(out, "model.json"),
-    }
-    title = f"{args.dataset}, MLP(2, {sizes}): training accuracy {final_accuracy:.0%}"
-    plots.plot_decision_boundary(model, X, y, title=title).savefig(
-        files["decision_boundary"], dpi=120
-    )
-    plots.plot_history(history, title=f"{loss} loss, {args.optimizer}").savefig(
-        files["loss_curve"], dpi=120
     )
     summary = {
         "dataset": args.dataset,
@@ -284,10 +292,64 @@ def run(args: argparse.Namespace) -> int:
         "seconds": round(seconds, 3),
         "history": history.as_dict(),
     }
-    with open(files["summary"], "w", encoding="utf-8") as f:
-        json.dump(summary, f, indent=1)
-        f.write("\n")
-    model.save(files["model"])  # load it again with MLP.load(path)
-    for name, path in files.items():
+    for name, path in _write_results(args.out, pictures, summary, model).items():
         print(f"wrote {name}: {path}")
     return 0
+
+
+def _diverged(args: argparse.Namespace, lr: float, epoch: int, error: BaseException) -> str:
+    """One line: training diverged, when, why in short, and what to try."""
+    smaller = min(lr / 10, OPTIMIZERS[args.optimizer][1])  # not 1e299 after --lr 1e300
+    advice = [f"a smaller learning rate (e.g. --lr {smaller:g})"]
+    if args.alpha >= 1:
+        advice.append(f"a smaller --alpha (it is {args.alpha:g})")
+    if args.noise is not None and args.noise > 10:
+        advice.append(f"less --noise (it is {args.noise:g})")
+    return (
+        f"training diverged at epoch {epoch} of {args.epochs}: the numbers grew too large "
+        f"for a float ({type(error).__name__}: {one_line(error, 80)}); "
+        f"try {' or '.join(advice)}; nothing was written"
+    )
+
+
+def _evaluate_and_plot(model, X, y, history, loss: str, sizes: list[int], args):
+    """The final accuracy and the two figures (made before any file is written)."""
+    from micrograd import plots
+    from micrograd.train import accuracy
+
+    final_accuracy = accuracy(model, X, y)
+    title = f"{args.dataset}, MLP(2, {sizes}): training accuracy {final_accuracy:.0%}"
+    pictures = {
+        "decision_boundary": plots.plot_decision_boundary(model, X, y, title=title),
+        "loss_curve": plots.plot_history(history, title=f"{loss} loss, {args.optimizer}"),
+    }
+    return final_accuracy, pictures
+
+
+def _write_results(out: str, pictures: dict, summary: dict, model) -> dict[str, str]:
+    """Write the figures, summary.json and model.json into ``out``, each atomically.
+
+    The folder is made only now, so a run that fails leaves no empty folder behind.
+    """
+    from micrograd._files import atomic_path, atomic_write
+
+    made = not os.path.isdir(out)
+    written: dict[str, str] = {}
+    try:
+        os.makedirs(out, exist_ok=True)
+        for name, figure in pictures.items():
+            written[name] = os.path.join(out, f"{name}.png")
+            with atomic_path(written[name]) as tmp:  # tmp ends in .tmp: name the format
+                figure.savefig(tmp, dpi=120, format="png")
+        written["summary"] = os.path.join(out, "summary.json")
+        atomic_write(written["summary"], json.dumps(summary, indent=1, allow_nan=False) + "\n")
+        written["model"] = os.path.join(out, "model.json")
+        with atomic_path(written["model"]) as tmp:
+            model.save(tmp)  # load it again with MLP.load(path)
+    except (OSError, ValueError) as error:  # ValueError: a model the library cannot save
+        if made and os.path.isdir(out) and not os.listdir(out):
+            os.rmdir(out)
+        where = shorten(list(written.values())[-1] if written else out, 200)  # not the temporary
+        reason = getattr(error, "strerror", None) or error
+        raise CLIError(f"cannot write {where}: {reason}") from None
+    return written

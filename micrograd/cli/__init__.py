@@ -8,15 +8,18 @@ happen inside ``run`` so that ``micrograd --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
+import re
 import sys
 from collections.abc import Sequence
 
 # subcommand name -> module that implements it
 SUBCOMMANDS: dict[str, str] = {
-    "demo": "micrograd.commands.demo",
-    "exercises": "micrograd.commands.exercises",
-    "graph": "micrograd.commands.graph",
+    "demo": "micrograd.cli.demo",
+    "exercises": "micrograd.cli.exercises",
+    "graph": "micrograd.cli.graph",
 }
 
 
@@ -24,12 +27,27 @@ class CLIError(Exception):
     """A user mistake: printed as one line, exit status 2, no traceback."""
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters, so a message never echoes a whole long input."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def one_line(message: object, limit: int = 500) -> str:
+    """``str(message)`` on one line (runs of white space become one space), cut to ``limit``."""
+    return shorten(" ".join(str(message).split()), limit)
+
+
 class _Parser(argparse.ArgumentParser):
+    commands: dict[str, argparse.ArgumentParser]  # the subcommands' parsers, by name
+
     def error(self, message: str) -> None:  # one clear line instead of usage + error
+        # argparse quotes what the user typed: cut long words, and the whole line
+        message = re.sub(r"\S{61,}", lambda word: shorten(word.group(), 60), message)
+        message = one_line(message, 400)
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     from micrograd import __version__
 
     parser = _Parser(
@@ -45,10 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"micrograd {__version__}")
+    parser.commands = {}
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in SUBCOMMANDS.items():
         module = importlib.import_module(module_name)
         command = sub.add_parser(name, help=module.HELP, description=module.__doc__)
+        parser.commands[name] = command
         module.add_arguments(command)
         command.set_defaults(run=module.run)
     return parser
@@ -56,18 +76,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:  # a command may fix up its arguments first
+        module = importlib.import_module(SUBCOMMANDS[argv[0]])
+        if hasattr(module, "prepare_argv"):
+            argv = [argv[0], *module.prepare_argv(argv[1:], parser.commands[argv[0]])]
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 2
+        parser.error(f"give a command: {', '.join(SUBCOMMANDS)}")
     try:
         return int(args.run(args) or 0)
-    except CLIError as error:
-        print(f"micrograd {args.command}: error: {error}", file=sys.stderr)
+    except CLIError as error:  # always one line, and never the whole of a long input
+        print(f"micrograd {args.command}: error: {one_line(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"micrograd {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `micrograd graph ... -o - | head`: the reader left
+        # Python would complain again when it flushes stdout at exit: point it elsewhere
+        with contextlib.suppress(OSError, ValueError):  # stdout may have no file number
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as error:  # a bug in micrograd: one line, the traceback on request
+        if os.environ.get("MICROGRAD_DEBUG"):
+            raise
+        print(
+            f"micrograd {args.command}: internal error: {type(error).__name__}: "
+            f"{one_line(error, 200)} (please report it; set "
+            "MICROGRAD_DEBUG=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

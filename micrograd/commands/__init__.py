@@ -1,1 +1,0 @@
-"""The subcommands of the ``micrograd`` command line, one module each."""
