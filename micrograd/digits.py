@@ -308,7 +308,8 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
     from micrograd._files import atomic_path, atomic_write
 
     settings = _settings_from(args, parser_defaults, fail)
-    n_train = round((settings["samples"] or 1797) * (1 - DEFAULTS["test_size"]))
+    n_images = settings["samples"] or 1797
+    n_train = n_images - round(n_images * DEFAULTS["test_size"])  # as train_test_split counts
     estimate = estimate_seconds(settings["hidden"], n_train, settings["epochs"])
     if estimate > MAX_SECONDS:
         raise fail(
@@ -322,7 +323,7 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
 
     sizes = [*settings["hidden"], 10]
     print(
-        f"digits: 8x8 images, 10 classes, {settings['samples'] or 1797} images "
+        f"digits: 8x8 images, 10 classes, {n_images} images "
         f"({n_train} to train on, the rest held out to test) | MLP(64, {sizes}), "
         f"{settings['activation']} | softmax cross-entropy | {settings['optimizer']}, "
         f"lr {settings['lr'] if settings['lr'] is not None else 'default'} "
