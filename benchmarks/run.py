@@ -151,6 +151,121 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
+# -- 3. a training step on the handwritten digits: MLP(64, [16, 10]), softmax CE, Adam ------
+
+DIGITS_BATCH, DIGITS_STEPS, DIGITS_LR = 32, 3, 0.01
+
+
+def digits_batches() -> list[tuple[list[list[float]], list[int]]]:
+    """The first DIGITS_STEPS batches of DIGITS_BATCH scaled digits, in the file's order."""
+    from micrograd.data import load_digits
+
+    X, y = load_digits(scale=True)
+    size = DIGITS_BATCH
+    return [
+        (X[i * size : (i + 1) * size], y[i * size : (i + 1) * size]) for i in range(DIGITS_STEPS)
+    ]
+
+
+def digits_initial_parameters() -> list[float]:
+    from micrograd.nn import MLP
+
+    return [p.data for p in MLP(64, [16, 10], seed=1337).parameters()]
+
+
+def _original_exp_log(Value: type):
+    """exp and log for the original's Value, written its way (a closure sets each _backward).
+
+    micrograd 0.1.0 has no exp or log; softmax cross-entropy needs both.
+    """
+    import math
+
+    def exp(v):
+        out = Value(math.exp(v.data), (v,), "exp")
+
+        def _backward():
+            v.grad += out.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def log(v):
+        out = Value(math.log(v.data), (v,), "log")
+
+        def _backward():
+            v.grad += out.grad / v.data
+
+        out._backward = _backward
+        return out
+
+    return exp, log
+
+
+def original_digits(orig_nn, initial: list[float], data) -> float:
+    """The original's MLP(64, [16, 10]) (ReLU, linear outputs), softmax CE and Adam by hand."""
+    import math
+
+    model = orig_nn.MLP(64, [16, 10])
+    params = model.parameters()
+    for p, value in zip(params, initial, strict=True):
+        p.data = value
+    Value = type(params[0])
+    exp, log = _original_exp_log(Value)
+    m, v = [0.0] * len(params), [0.0] * len(params)
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    for t, (X, y) in enumerate(data, start=1):
+        losses = []
+        for row, label in zip(X, y):
+            logits = model(list(map(Value, row)))
+            top = max(z.data for z in logits)  # log-sum-exp, shifted as ours does
+            shifted = [z - top for z in logits]
+            losses.append(log(sum(exp(s) for s in shifted)) - shifted[label])
+        loss = sum(losses) * (1.0 / len(losses))
+        model.zero_grad()
+        loss.backward()
+        for i, p in enumerate(params):  # Adam, PyTorch's formula (as micrograd.optim.Adam)
+            m[i] = b1 * m[i] + (1 - b1) * p.grad
+            v[i] = b2 * v[i] + (1 - b2) * p.grad * p.grad
+            step = DIGITS_LR / (1 - b1**t)
+            p.data -= step * m[i] / (math.sqrt(v[i]) / math.sqrt(1 - b2**t) + eps)
+    return loss.data
+
+
+def our_digits(data) -> float:
+    """The same steps with this library: nn.MLP, train.fit, optim.Adam, cross_entropy."""
+    from micrograd.nn import MLP
+    from micrograd.optim import Adam
+    from micrograd.train import fit
+
+    model = MLP(64, [16, 10], seed=1337)
+    optimizer = Adam(model.parameters(), lr=DIGITS_LR)
+    X = [row for X_batch, _ in data for row in X_batch]
+    y = [label for _, y_batch in data for label in y_batch]
+    history = fit(model, X, y, loss="cross_entropy", optimizer=optimizer, epochs=1,
+                  batch_size=DIGITS_BATCH, progress=False, shuffle=False)  # fmt: skip
+    return history.loss[-1]
+
+
+def compare_digits(orig_nn, repeats: int) -> dict:
+    """One Adam step on a batch of 32 digits, as the mean over DIGITS_STEPS steps."""
+    data = digits_batches()
+    initial = digits_initial_parameters()
+    losses = {}
+    row = compare(
+        f"one Adam step, MLP(64,[16,10]), {DIGITS_BATCH} digits, CE",
+        lambda: losses.__setitem__("ours", our_digits(data)),
+        lambda: losses.__setitem__("original", original_digits(orig_nn, initial, data)),
+        repeats,
+    )
+    row["ours_s"] /= DIGITS_STEPS
+    row["original_s"] /= DIGITS_STEPS
+    row["steps"] = DIGITS_STEPS
+    row["repeats"] = repeats
+    # the same network, batches and updates: both end at the same loss
+    row["ours_loss"], row["original_loss"] = losses["ours"], losses["original"]
+    return row
+
+
 # -- measuring -----------------------------------------------------------------------------
 
 
@@ -235,6 +350,7 @@ def run(quick: bool) -> dict:
         repeats,
     )
     results.append(step)
+    results.append(compare_digits(orig_nn, repeats))
     steps = 20 if quick else 100
     accuracies = {}
     demo = compare(
@@ -274,6 +390,20 @@ def run(quick: bool) -> dict:
     }
 
 
+def run_digits_only(path: Path, quick: bool) -> dict:
+    """The last full report from ``path`` with the digits row measured again (added if new)."""
+    _, orig_nn = original.load()
+    report = json.loads(path.read_text()) if path.exists() else None
+    if report is None:
+        raise SystemExit(f"{path} does not exist: run the full benchmark first")
+    row = compare_digits(orig_nn, 3 if quick else 5)
+    timings = [r for r in report["timings"] if not r["benchmark"].startswith("one Adam step")]
+    at = next((i for i, r in enumerate(timings) if r["benchmark"].startswith("demo")), len(timings))
+    timings.insert(at, row)
+    report["timings"] = timings
+    return report
+
+
 def print_table(report: dict) -> None:
     title = f"micrograd {report['micrograd_version']} vs {report['original']}"
     print(f"\n{title} (Python {report['python']}); best of {report['repeats']} CPU times\n")
@@ -297,6 +427,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     parser.add_argument("--json", type=Path, default=HERE / "results.json", help="output file")
+    parser.add_argument(
+        "--digits-only",
+        action="store_true",
+        help="measure only the digits training step and update its row in --json",
+    )
     parser.add_argument("--peak-of", choices=("ours", "original"), help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, default=100, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -308,7 +443,12 @@ def main() -> None:
     sys.setrecursionlimit(1_000_000)
     threading.stack_size(1024 * 1024 * 1024)
     report: dict = {}
-    worker = threading.Thread(target=lambda: report.update(run(args.quick)))
+    job = (
+        (lambda: report.update(run_digits_only(args.json, args.quick)))
+        if args.digits_only
+        else (lambda: report.update(run(args.quick)))
+    )
+    worker = threading.Thread(target=job)
     worker.start()
     worker.join()
     print_table(report)

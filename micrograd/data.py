@@ -16,12 +16,14 @@ flavours of gradient descent in the course notes:
 - ``batch_size=16``: mini-batch SGD;
 - ``batch_size=None``: full-batch gradient descent, every sample in every update.
 
-There is also one small real data set, the classic iris table (``load_iris``).
+There are also two small real data sets: the classic iris table (``load_iris``) and the 8x8
+handwritten digits (``load_digits``, with ``scale_pixels`` for the scaling a network wants).
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import math
 import random
@@ -29,14 +31,18 @@ from collections.abc import Iterator, Sequence
 from importlib import resources
 
 __all__ = [
+    "DIGITS_IMAGE_SHAPE",
+    "DIGITS_PIXEL_MAX",
     "IRIS_CLASSES",
     "IRIS_FEATURES",
     "batches",
+    "load_digits",
     "load_iris",
     "make_blobs",
     "make_circles",
     "make_moons",
     "make_spirals",
+    "scale_pixels",
     "standardize",
     "train_test_split",
     "xor",
@@ -331,15 +337,31 @@ def batches(
 
 
 def train_test_split(
-    X: Sequence, y: Sequence, test_size: float = 0.25, seed: int | random.Random | None = 0
+    X: Sequence,
+    y: Sequence,
+    test_size: float = 0.25,
+    seed: int | random.Random | None = 0,
+    stratify: Sequence | None = None,
 ) -> tuple[list, list, list, list]:
     """Shuffle and split into ``X_train, X_test, y_train, y_test`` (scikit-learn's order).
 
-    ``test_size`` is the fraction of samples held out for testing (0 < test_size < 1).
+    ``test_size`` is the fraction of samples held out for testing (0 < test_size < 1);
+    ``round(len(X) * test_size)`` samples go to the test set. The shuffle comes from ``seed``,
+    so the same seed gives the same split on every run, and every sample lands in exactly one
+    of the two parts.
+
+    ``stratify=y`` (as in scikit-learn) keeps the proportion of each class the same in both
+    parts: each class is split on its own (its share of the test set rounded so that the total
+    is still ``round(len(X) * test_size)``), then both parts are shuffled. With few samples per
+    class this makes the test accuracy less a matter of which samples happened to be drawn.
 
     >>> X_train, X_test, y_train, y_test = train_test_split(*xor(8), test_size=0.25)
     >>> len(X_train), len(X_test)
     (6, 2)
+    >>> X, y = xor(8)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, stratify=y)
+    >>> sorted(y_test)
+    [0, 0, 1, 1]
     """
     where = "train_test_split"
     n = _check_pair(where, X, y)
@@ -350,10 +372,39 @@ def train_test_split(
             f"{where}: test_size={test_size!r} leaves no samples for training or none for "
             f"testing out of {n}; use a fraction between 0 and 1, e.g. 0.25."
         )
+    rng = _rng(where, seed)
     order = list(range(n))
-    _rng(where, seed).shuffle(order)
-    test, train = order[:n_test], order[n_test:]
+    rng.shuffle(order)
+    if stratify is None:
+        test, train = order[:n_test], order[n_test:]
+    else:
+        test, train = _stratified(where, order, stratify, n, n_test, rng)
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def _stratified(
+    where: str, order: list[int], groups: Sequence, n: int, n_test: int, rng: random.Random
+) -> tuple[list[int], list[int]]:
+    """Test and train indices with each group's share of ``n_test`` (largest remainders)."""
+    if isinstance(groups, (str, bytes)) or len(groups) != n:
+        raise ValueError(
+            f"{where}: stratify must be a list of {n} labels, one per sample (e.g. stratify=y), "
+            f"got {groups!r:.60}."
+        )
+    members: dict = {}
+    for i in order:  # already shuffled: the first members of each group go to the test set
+        members.setdefault(groups[i], []).append(i)
+    exact = {g: len(idx) * n_test / n for g, idx in members.items()}
+    share = {g: math.floor(e) for g, e in exact.items()}
+    # hand the seats left over to the groups that lost the most by rounding down
+    by_remainder = sorted(members, key=lambda g: exact[g] - share[g], reverse=True)
+    for g in by_remainder[: n_test - sum(share.values())]:
+        share[g] += 1
+    test = [i for g, idx in members.items() for i in idx[: share[g]]]
+    train = [i for g, idx in members.items() for i in idx[share[g] :]]
+    rng.shuffle(test)
+    rng.shuffle(train)
+    return test, train
 
 
 def standardize(
@@ -427,3 +478,69 @@ def load_iris() -> tuple[Points, Labels]:
         X.append([float(row[name]) for name in IRIS_FEATURES])
         y.append(IRIS_CLASSES.index(row["species"]))
     return X, y
+
+
+# --------------------------------------------------------------------------------------
+# A real data set: the 8x8 handwritten digits
+# --------------------------------------------------------------------------------------
+
+#: Each digit is an image of 8 rows of 8 pixels, stored row by row as 64 numbers.
+DIGITS_IMAGE_SHAPE = (8, 8)
+#: The largest pixel value: each pixel counts the inked dots in a 4x4 block (0 to 16).
+DIGITS_PIXEL_MAX = 16
+
+
+def load_digits(scale: bool = False) -> tuple[Points, Labels]:
+    """The handwritten digits: 1,797 images of 8x8 pixels, labels 0 to 9 (about 180 of each).
+
+    Each sample is a list of 64 floats: the image's 8 rows of 8 pixels, row after row, from the
+    top left. A pixel is a whole number from 0 (white) to 16 (black); with ``scale=True`` it is
+    divided by 16 (:func:`scale_pixels`), which gives 0.0 to 1.0: the scaling to train with.
+    The label is the digit itself, 0 to 9. The samples come in the file's order (the classes are
+    mixed); split them with ``train_test_split(X, y, test_size=0.2, seed=0, stratify=y)``.
+
+    Why scale: a neuron starts with weights of size about 1 and adds up 64 inputs. With pixels of
+    up to 16 its sum would be in the hundreds, a tanh neuron would sit flat at +-1 (its gradient
+    about 0) and Adam's first steps would be far too small to matter. Pixels of 0 to 1 keep the
+    sums, and so the gradients, in a useful range. (Dividing by 16 and not by the largest value
+    seen keeps the meaning of each number: the fraction of the block that is inked.)
+
+    Source: the test set of the UCI Machine Learning Repository's "Optical Recognition of
+    Handwritten Digits" (E. Alpaydin and C. Kaynak, 1998, doi:10.24432/C50P49): digits written
+    by 13 people on a form, scanned at 32x32, and each 4x4 block counted. It is the file that
+    scikit-learn ships as ``load_digits``, unchanged; the UCI offers it under the Creative
+    Commons Attribution 4.0 licence (CC BY 4.0). The file ships inside the package
+    (``micrograd/datasets/digits.csv.gz``, 57 KB), so no download is needed.
+
+    >>> X, y = load_digits()
+    >>> len(X), len(X[0]), min(map(min, X)), max(map(max, X)), sorted(set(y)) == list(range(10))
+    (1797, 64, 0.0, 16.0, True)
+    >>> max(map(max, load_digits(scale=True)[0]))
+    1.0
+    """
+    if not isinstance(scale, bool):
+        raise TypeError(f"load_digits: scale must be True or False, got {scale!r}.")
+    resource = resources.files("micrograd").joinpath("datasets").joinpath("digits.csv.gz")
+    text = gzip.decompress(resource.read_bytes()).decode("ascii")
+    X: Points = []
+    y: Labels = []
+    for row in csv.reader(io.StringIO(text)):
+        X.append([float(v) for v in row[:-1]])
+        y.append(int(row[-1]))
+    return (scale_pixels(X), y) if scale else (X, y)
+
+
+def scale_pixels(X: Sequence[Sequence[float]]) -> Points:
+    """Pixels of 0..16 as 0.0..1.0 (divided by 16), a new list: the inputs a network wants.
+
+    >>> scale_pixels([[0, 4, 16]])
+    [[0.0, 0.25, 1.0]]
+    """
+    scaled = [[v / DIGITS_PIXEL_MAX for v in row] for row in X]
+    if any(not 0.0 <= v <= 1.0 for row in scaled for v in row):
+        bad = next(v for row in X for v in row if not 0 <= v <= DIGITS_PIXEL_MAX)
+        raise ValueError(
+            f"scale_pixels: a pixel is {bad!r}, outside 0..{DIGITS_PIXEL_MAX}; "
+            "scale the raw pixels of load_digits(), and only once."
+        )
+    return scaled

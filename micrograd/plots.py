@@ -828,3 +828,208 @@ def plot_ball_rolling(
     right.grid(alpha=0.3)
     right.legend(fontsize="small")
     return fig
+
+
+# --------------------------------------------------------------------------------------
+# Images: handwritten digits, what a classifier confuses, and weights drawn as pictures
+# (appended by the digits work: micrograd.data.load_digits, micrograd.digits)
+# --------------------------------------------------------------------------------------
+
+__all__ += [  # the functions below
+    "plot_confusion_matrix",
+    "plot_digits",
+    "plot_misclassified",
+    "plot_weight_images",
+]
+
+
+def _as_images(rows: Sequence[Sequence[float]], where: str, shape: tuple[int, int] = (8, 8)):
+    """Flat rows of pixels (as load_digits gives them) as a numpy array of images."""
+    import numpy as np
+
+    size = shape[0] * shape[1]
+    rows = [list(row) for row in rows]
+    bad = next((i for i, row in enumerate(rows) if len(row) != size), None)
+    if bad is not None:
+        raise ValueError(
+            f"{where}: image {bad} has {len(rows[bad])} pixels; each needs {size} "
+            f"({shape[0]} rows of {shape[1]}), as micrograd.data.load_digits gives them."
+        )
+    return np.array(rows, dtype=float).reshape(len(rows), *shape)
+
+
+def _image_grid(n: int, ncols: int, where: str, cell: float = 1.1, extra_height: float = 0.0):
+    """A figure with ``n`` small, blank axes in rows of ``ncols`` (and the unused ones removed)."""
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"{where}: ncols must be a whole number >= 1, got {ncols!r}.")
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig = _new_figure(cell * ncols, cell * nrows + 0.25 + extra_height)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for a in axes:
+        a.set_xticks([])
+        a.set_yticks([])
+    for a in axes[n:]:
+        fig.delaxes(a)
+    return fig, list(axes[:n])
+
+
+def plot_digits(
+    X: Sequence[Sequence[float]],
+    y: Sequence[int] | None = None,
+    *,
+    predicted: Sequence[int] | None = None,
+    ncols: int = 10,
+    max_images: int = 100,
+    title: str | None = None,
+) -> Figure:
+    """Digits as images: 64 pixels each, drawn as 8 rows of 8 (dark = ink).
+
+    ``X`` holds the images as :func:`micrograd.data.load_digits` gives them (raw 0..16 or
+    scaled 0..1: each image is drawn on the scale of the data set, 0 to its largest pixel).
+    With ``y`` each image is titled with its label; with ``predicted`` too, a title reads
+    ``"3 (true 5)"``, in red where the two differ. At most ``max_images`` are drawn.
+
+    >>> from micrograd.data import load_digits
+    >>> X, y = load_digits()
+    >>> fig = plot_digits(X[:20], y[:20])
+    """
+    where = "plot_digits"
+    if not X:
+        raise ValueError(f"{where}: no images to draw (X is empty).")
+    if isinstance(max_images, bool) or not isinstance(max_images, int) or max_images < 1:
+        raise ValueError(f"{where}: max_images must be a whole number >= 1, got {max_images!r}.")
+    for name, labels in (("y", y), ("predicted", predicted)):
+        if labels is not None and len(labels) != len(X):
+            raise ValueError(
+                f"{where}: {name} has {len(labels)} labels for {len(X)} images; give one per image."
+            )
+    if predicted is not None and y is None:
+        raise ValueError(f"{where}: predicted needs the true labels y to compare with.")
+    n = min(len(X), max_images)
+    images = _as_images(X[:n], where)
+    top = max(float(images.max()), 1e-12)
+    fig, axes = _image_grid(n, ncols, where, extra_height=0.4 if title else 0.0)
+    for i, a in enumerate(axes):
+        a.imshow(images[i], cmap="gray_r", vmin=0.0, vmax=top, interpolation="nearest")
+        if y is not None and predicted is not None:
+            wrong = predicted[i] != y[i]
+            a.set_title(
+                f"{predicted[i]} (true {y[i]})", fontsize=8, color="#d62728" if wrong else "black"
+            )
+        elif y is not None:
+            a.set_title(str(y[i]), fontsize=9)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_misclassified(
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    predicted: Sequence[int],
+    *,
+    ncols: int = 10,
+    max_images: int = 50,
+    title: str | None = None,
+) -> Figure:
+    """The images a classifier got wrong, each titled ``"predicted (true t)"``.
+
+    ``predicted`` is the model's class for each image in ``X`` (e.g.
+    ``micrograd.train.predict(model, X_test)``). When nothing is wrong the figure says so.
+    """
+    where = "plot_misclassified"
+    if len(X) != len(y) or len(X) != len(predicted) or not X:
+        raise ValueError(
+            f"{where} needs one label and one prediction per image, got {len(X)} images, "
+            f"{len(y)} labels and {len(predicted)} predictions."
+        )
+    wrong = [i for i in range(len(X)) if predicted[i] != y[i]]
+    heading = title or f"misclassified: {len(wrong)} of {len(X)}"
+    if len(wrong) > max_images:
+        heading += f" (the first {max_images} shown)"
+    if not wrong:
+        fig = _new_figure(4.0, 1.2)
+        axes = fig.subplots()
+        axes.axis("off")
+        axes.text(0.5, 0.5, f"no mistakes: all {len(X)} right", ha="center", va="center")
+        fig.suptitle(heading)
+        return fig
+    return plot_digits(
+        [X[i] for i in wrong],
+        [y[i] for i in wrong],
+        predicted=[predicted[i] for i in wrong],
+        ncols=ncols,
+        max_images=max_images,
+        title=heading,
+    )
+
+
+def plot_confusion_matrix(
+    y_true: Sequence[int],
+    y_pred: Sequence[int],
+    *,
+    n_classes: int | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Which class the model says (columns) for each true class (rows), as counts.
+
+    The diagonal holds the right answers; every other cell counts one kind of mistake, e.g.
+    row 8, column 1: an 8 read as a 1. The matrix itself is
+    :func:`micrograd.digits.confusion_matrix`.
+
+    >>> fig = plot_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2])
+    """
+    import numpy as np
+
+    from micrograd.digits import confusion_matrix
+
+    matrix = confusion_matrix(y_true, y_pred, n_classes)
+    k = len(matrix)
+    counts = np.array(matrix)
+    fig, (axes,) = _new_axes(ax, width=max(3.5, 0.45 * k + 1.5), height=max(3.2, 0.45 * k + 1.2))
+    axes.imshow(counts, cmap="Blues", vmin=0)
+    top = counts.max() or 1
+    for r in range(k):
+        for c in range(k):
+            if counts[r, c]:
+                white = counts[r, c] > top / 2  # readable on the dark cells
+                axes.text(c, r, str(counts[r, c]), ha="center", va="center", fontsize=8,
+                          color="white" if white else "black")  # fmt: skip
+    axes.set_xticks(range(k))
+    axes.set_yticks(range(k))
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("true class")
+    right = int(np.trace(counts))
+    axes.set_title(title or f"{right} of {int(counts.sum())} right ({right / counts.sum():.1%})")
+    return fig
+
+
+def plot_weight_images(
+    model: Any,
+    *,
+    ncols: int = 8,
+    shape: tuple[int, int] = (8, 8),
+    title: str | None = None,
+) -> Figure:
+    """Each first-layer neuron's weights drawn as an image of its inputs' shape (8x8).
+
+    A neuron of the first layer has one weight per pixel, so its weights form a picture of
+    what it looks for: red where ink raises its sum, blue where ink lowers it (one colour scale,
+    centred on 0, for all neurons, so strong and weak neurons compare). ``model`` is an
+    :class:`micrograd.nn.MLP` whose inputs are the pixels.
+    """
+    where = "plot_weight_images"
+    layers = getattr(model, "layers", None)
+    if not layers:
+        raise TypeError(f"{where} needs an MLP (with .layers), got {type(model).__name__}.")
+    neurons = layers[0].neurons
+    images = _as_images([[w.data for w in n.w] for n in neurons], where, shape)
+    extent = max(float(abs(images).max()), 1e-12)
+    fig, axes = _image_grid(len(neurons), ncols, where, extra_height=0.4)
+    for i, a in enumerate(axes):
+        a.imshow(images[i], cmap="RdBu_r", vmin=-extent, vmax=extent, interpolation="nearest")
+        a.set_title(f"neuron {i}", fontsize=8)
+    fig.suptitle(title or f"first-layer weights (colour scale \u00b1{extent:.2f})")
+    return fig

@@ -1,4 +1,4 @@
-"""The data generators, batches and the iris table."""
+"""The data generators, batches, splits, the iris table and the handwritten digits."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ import pytest
 
 import micrograd.data
 from micrograd.data import (
+    DIGITS_IMAGE_SHAPE,
+    DIGITS_PIXEL_MAX,
     IRIS_CLASSES,
     IRIS_FEATURES,
     batches,
+    load_digits,
     load_iris,
     make_blobs,
     make_circles,
     make_moons,
     make_spirals,
+    scale_pixels,
     standardize,
     train_test_split,
     xor,
@@ -252,3 +256,96 @@ def test_standardize_gives_mean_0_and_std_1_and_reuses_the_training_stats():
     assert std_c[1] == 1.0 and [row[1] for row in constant] == [0.0, 0.0]
     with pytest.raises(ValueError, match="one number per feature"):
         standardize(X, mean=[0.0], std=[1.0])
+
+
+# -- digits -----------------------------------------------------------------------------
+
+UCI_TEST_SET_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+
+
+def test_digits_counts_shapes_and_pixel_range():
+    X, y = load_digits()
+    assert len(X) == len(y) == 1797
+    assert all(isinstance(row, list) and len(row) == 64 for row in X)
+    assert DIGITS_IMAGE_SHAPE == (8, 8) and DIGITS_PIXEL_MAX == 16
+    pixels = [v for row in X for v in row]
+    assert all(type(v) is float and v == int(v) and 0.0 <= v <= 16.0 for v in pixels)
+    assert min(pixels) == 0.0 and max(pixels) == 16.0
+    assert sum(pixels) / len(pixels) == pytest.approx(4.884, abs=5e-4)
+    assert all(type(label) is int for label in y)
+    # the class counts the UCI lists for its test set: balanced, about 180 of each digit
+    assert [y.count(k) for k in range(10)] == UCI_TEST_SET_COUNTS
+    assert y[:10] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]  # the file starts with one of each
+
+
+def test_digits_first_image_is_a_zero():
+    X, y = load_digits()
+    image = [X[0][8 * r : 8 * r + 8] for r in range(8)]
+    assert y[0] == 0
+    # a zero: ink on the left and right of the middle rows, a hole in the centre
+    assert image[4][1] > 0 and image[4][6] > 0 and image[4][3] == image[4][4] == 0.0
+    assert image[0][2:5] == [5.0, 13.0, 9.0]  # the top row of the file, as stored
+
+
+def test_digits_file_is_the_documented_one():
+    import hashlib
+    from importlib import resources
+
+    resource = resources.files("micrograd").joinpath("datasets/digits.csv.gz")
+    digest = hashlib.sha256(resource.read_bytes()).hexdigest()
+    readme = resources.files("micrograd").joinpath("datasets/README.md")
+    assert digest in readme.read_text("utf-8")  # the sha256 stated next to the licence
+    assert "CC BY 4.0" in readme.read_text("utf-8")
+
+
+def test_digits_are_package_data_in_pyproject():
+    import fnmatch
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8")
+    line = re.search(r"^micrograd = \[(.*)\]$", text, re.MULTILINE)
+    assert line is not None, "pyproject.toml lists no package-data for micrograd"
+    patterns = re.findall(r'"([^"]+)"', line.group(1))
+    assert any(fnmatch.fnmatch("datasets/digits.csv.gz", p) for p in patterns), patterns
+
+
+def test_digits_scaling():
+    X, y = load_digits()
+    Xs, ys = load_digits(scale=True)
+    assert ys == y
+    assert all(s == v / 16 for rs, r in zip(Xs, X) for s, v in zip(rs, r))
+    assert min(map(min, Xs)) == 0.0 and max(map(max, Xs)) == 1.0
+    assert scale_pixels(X) == Xs and X[0][2] == 5.0  # a new list: the raw pixels are unchanged
+    with pytest.raises(ValueError, match=r"scale_pixels: a pixel is 24\.0, outside 0\.\.16"):
+        scale_pixels([[16.0, 24.0]])
+    with pytest.raises(TypeError, match="scale must be True or False"):
+        load_digits(scale="yes")
+
+
+def test_digits_split_is_seeded_disjoint_and_stratified():
+    X, y = load_digits(scale=True)
+    first = train_test_split(X, y, test_size=0.2, seed=0, stratify=y)
+    assert first == train_test_split(X, y, test_size=0.2, seed=0, stratify=y)
+    other = train_test_split(X, y, test_size=0.2, seed=1, stratify=y)
+    assert first[3] != other[3]
+    X_train, X_test, y_train, y_test = first
+    assert len(X_test) == len(y_test) == round(1797 * 0.2) == 359
+    assert len(X_train) == len(y_train) == 1797 - 359
+    # disjoint and complete: every image in exactly one part (compare by identity)
+    train_ids, test_ids = {id(r) for r in X_train}, {id(r) for r in X_test}
+    assert not train_ids & test_ids and train_ids | test_ids == {id(r) for r in X}
+    # each label still belongs to its image
+    label_of = {id(r): t for r, t in zip(X, y)}
+    assert [label_of[id(r)] for r in X_test] == y_test
+    # stratified: each digit's share of the test set is its share of the data, to within one
+    for k, count in enumerate(UCI_TEST_SET_COUNTS):
+        assert abs(y_test.count(k) - count * 0.2) < 1
+    # the classes are mixed in both parts, not sorted
+    assert y_test != sorted(y_test) and y_train != sorted(y_train)
+
+
+def test_stratify_needs_one_label_per_sample():
+    X, y = _data(10)
+    with pytest.raises(ValueError, match="stratify must be a list of 10 labels"):
+        train_test_split(X, y, stratify=y[:5])

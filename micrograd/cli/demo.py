@@ -26,7 +26,7 @@ from micrograd.train import LOSSES, OPTIMIZERS  # the library's names and defaul
 
 HELP = "train an MLP on two moons (or another data set) and save plots of the result"
 
-DATASETS = ("moons", "circles", "spirals", "blobs", "xor")
+DATASETS = ("moons", "circles", "spirals", "blobs", "xor", "digits")
 
 
 def _float_at_least(minimum: float, *, strictly: bool) -> Callable[[str], float]:
@@ -64,7 +64,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     data = parser.add_argument_group("data")
     data.add_argument(
-        "--dataset", choices=DATASETS, default="moons", help="the 2-D data set (default: moons)"
+        "--dataset",
+        choices=DATASETS,
+        default="moons",
+        help="the data set (default: moons); digits: 8x8 handwritten digits, trained with "
+        "settings of their own (options left at their default take them; see micrograd.digits)",
     )
     data.add_argument(
         "--samples", type=_positive_int, default=100, help="number of points (default: 100)"
@@ -191,6 +195,13 @@ def _check_out(out: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.dataset == "digits":  # a pipeline of its own, with held-out test digits
+        from micrograd.digits import run_demo
+
+        defaults = argparse.ArgumentParser()
+        add_arguments(defaults)
+        return run_demo(args, vars(defaults.parse_args([])), CLIError)
+
     from tqdm import tqdm
 
     from micrograd import optim
