@@ -38,7 +38,7 @@ def _ids(paths):
 
 def test_the_course_is_there():
     stems = [p.stem[:2] for p in NOTEBOOKS]
-    assert stems == [f"{i:02d}" for i in range(1, 8)], f"expected notebooks 01..07, got {stems}"
+    assert stems == [f"{i:02d}" for i in range(1, 9)], f"expected notebooks 01..08, got {stems}"
     assert _ids(SOURCES) == _ids(NOTEBOOKS), "every notebook needs a source in notebooks/src/"
 
 
