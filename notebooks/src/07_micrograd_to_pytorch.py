@@ -27,7 +27,7 @@
 #
 # - 哪些名字是相同的：micrograd 特意沿用了 PyTorch 的名字（`backward()`、`.grad`、`parameters()`、`zero_grad()`、`step()`、`state_dict()` ……），所以在这里学到的东西可以直接用到 PyTorch 上；
 # - 同一个模型、同一个训练循环，两边各写一遍，对照着看——从相同的权重出发，两者算出**相同的数**；
-# - PyTorch 多了什么：张量（tensor）——一次运算就处理一整个数组——以及随之而来的速度；
+# - PyTorch 多了什么：张量（tensor，即多维数组：向量是一维的，矩阵是二维的）——一次运算就处理一整个数组——以及随之而来的速度；
 # - 笔记里的问题"梯度为什么和 `W` 形状相同"，在真正的张量上检验：`W.grad.shape == W.shape`。
 #
 # 中英文术语对照见[术语表](../../docs/glossary.md)。
@@ -124,7 +124,7 @@ else:
 # `d²(x³)/dx² = 6x = 18`.
 
 # %% [markdown] lang="zh"
-# 二阶导数也可以这样求（第 2 讲）。`micrograd.grad` 返回一个元组（tuple），每个输入对应其中一个导数：默认是普通的浮点数；加上 `create_graph=True` 时则是 Value，它们带有自己的计算图，所以还可以再求导。因此下面写的是 `d1.data`，而 `d2` 本身就是一个数。（`(d1,) = ...` 这种写法是从只有一个元素的元组中取出这个元素。）PyTorch 的 `torch.autograd.grad` 在两种情况下都返回张量。在 `x = 3` 处：`d(x³)/dx = 3x² = 27`，`d²(x³)/dx² = 6x = 18`。
+# 两边打印的值和三个导数完全相同。二阶导数也可以这样求（第 2 讲）。`micrograd.grad` 返回一个元组（tuple），每个输入对应其中一个导数：默认是普通的浮点数；加上 `create_graph=True` 时则是 Value，它们带有自己的计算图，所以还可以再求导。因此下面写的是 `d1.data`，而 `d2` 本身就是一个数。（`(d1,) = ...` 这种写法是从只有一个元素的元组中取出这个元素。）PyTorch 的 `torch.autograd.grad` 在两种情况下都返回张量。在 `x = 3` 处：`d(x³)/dx = 3x² = 27`，`d²(x³)/dx² = 6x = 18`。
 
 # %%
 xv = Value(3.0)
@@ -151,7 +151,7 @@ else:
 # %% [markdown] lang="zh"
 # ## 同一个模型
 #
-# micrograd 的 `MLP(2, [16, 16, 1])`，在 PyTorch 中就是一串 `Linear` 层（全连接层），层与层之间夹着 ReLU。micrograd 的一层是一个神经元列表，每个神经元有自己的权重 `w`（每个输入一个）和偏置 `b`；PyTorch 的 `Linear(16, 16)` 保存的是同样这些数，只是存成一个 16 × 16 的权重**矩阵**（第 `j` 行就是第 `j` 个神经元的 `w`）和一个偏置向量。我们把 micrograd 的初始权重复制到 PyTorch 模型中，这样两者从完全相同的起点出发。下面打印的参数个数与 micrograd 的相同，但在 PyTorch 中它们只装在几个张量里：每个 `Linear` 层一个权重矩阵、一个偏置向量。
+# micrograd 的 `MLP(2, [16, 16, 1])`，在 PyTorch 中就是一串 `Linear` 层（全连接层），层与层之间夹着 ReLU。micrograd 的一层是一个神经元列表，每个神经元有自己的权重 `w`（每个输入一个）和偏置 `b`；PyTorch 的 `Linear(16, 16)` 保存的是同样这些数，只是存成一个 16 × 16 的权重**矩阵**（第 `j` 行就是第 `j` 个神经元的 `w`）和一个偏置向量。我们把 micrograd 的初始权重复制到 PyTorch 模型中，这样两者从完全相同的起点出发（复制写在 `torch.no_grad()` 里：复制数值不属于要求导的计算，不必让 PyTorch 记录）。下面打印的参数个数与 micrograd 的相同，但在 PyTorch 中它们只装在几个张量里：每个 `Linear` 层一个权重矩阵、一个偏置向量。
 
 # %%
 X, y = make_moons(n_samples=100, noise=0.1, seed=0)
@@ -274,7 +274,7 @@ else:
 # %% [markdown] lang="zh"
 # 起点相同、数据相同、损失相同、更新规则相同，得到的数也就相同，只在最后几位上有浮点舍入造成的差别（两个库做加法的顺序不同）。前面几讲的每一个概念——训练循环、梯度、反向传播、优化器——都正是 PyTorch 所做的事。
 #
-# PyTorch 多出来的是*怎样*计算：有了张量，一次运算就能处理整批数据和整个权重矩阵，并且由优化过的 C++ 代码（或在 GPU 上）执行。micrograd 中每个数都是一个 Python 对象，每个数都要付出 Python 解释器的开销。上面打印的每步耗时（装了 torch 时才有）就是两者在这个小网络上的比较。网络越大，差距越大：micrograd 的耗时随标量运算的次数增长，而 PyTorch 的耗时在矩阵变得很大之前基本不随之增长。micrograd 还省略了哪些东西，见文档中的[与 PyTorch 相比的简化](../../docs/concepts/simplifications.md)（*Simplified compared to PyTorch*）一页。
+# PyTorch 多出来的是*怎样*计算：有了张量，一次运算就能处理整批数据和整个权重矩阵，并且由优化过的 C++ 代码（或在 GPU，即图形处理器上）执行。micrograd 中每个数都是一个 Python 对象，每个数都要付出 Python 解释器的开销。上面打印的每步耗时和 PyTorch 快了多少倍（装了 torch 时才有），就是两者在这个小网络上的比较。网络越大，差距越大：micrograd 的耗时随标量运算的次数增长，而 PyTorch 的耗时在矩阵变得很大之前基本不随之增长。micrograd 还省略了哪些东西，见文档中的[与 PyTorch 相比的简化](../../docs/concepts/simplifications.md)（*Simplified compared to PyTorch*）一页。
 #
 # ## 笔记里的问题：用真正的张量来回答
 #
@@ -310,7 +310,7 @@ else:
 # [the gradient's shape](exercises/07_gradient_shape.ipynb), asks you to derive it yourself.
 
 # %% [markdown] lang="zh"
-# 每个梯度都和它的参数形状相同，原因和第 2 讲一样：参数里的每一个数，梯度里都有一个数与之对应；更新 `W -= lr * W.grad` 就是把两者逐元素配对。（梯度还有第 2 讲中"行乘列"的规律 `2 · error[i] · x[j]`：它是误差向量与 `x` 的外积（outer product），在 PyTorch 中只需一次张量运算 `torch.outer`，上面的 `assert` 检验了这一点。）再看模型的参数：`0.weight` 的形状是 (16, 2)，即 16 行（每个神经元一行）、2 列（每个输入一列），正是"同一个模型"一节所说的排列方式，而它的梯度也是 (16, 2)。[练习 7：梯度的形状](../exercises/07_gradient_shape.ipynb)请你自己推导这一点。
+# 每个梯度都和它的参数形状相同，原因和第 2 讲一样：参数里的每一个数，梯度里都有一个数与之对应；更新 `W -= lr * W.grad` 就是把两者逐元素配对。（梯度还有第 2 讲中"行乘列"的规律 `2 · error[i] · x[j]`：它是误差向量与 `x` 的外积（outer product），在 PyTorch 中只需一次张量运算 `torch.outer`，上面的 `assert` 检验了这一点。）再看模型的参数：`0.weight` 的形状是 (16, 2)，即 16 行（每个神经元一行）、2 列（每个输入一列），正是"同一个模型"一节所说的排列方式，而它的梯度也是 (16, 2)。（名字里的 0、2、4 是各个 `Linear` 层在 `Sequential` 中的序号；1 和 3 是 ReLU，没有参数。）[练习 7：梯度的形状](../exercises/07_gradient_shape.ipynb)请你自己推导这一点。
 
 # %% [markdown]
 # ## Try it
