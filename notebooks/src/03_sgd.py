@@ -223,7 +223,8 @@ plt.show()
 
 # %% [markdown]
 # - **Too small**: every step goes downhill, but 30 steps get nowhere near the bottom.
-# - **Good**: the loss drops by orders of magnitude, then flattens at the noise level of the data.
+# - **Good**: the loss drops by more than an order of magnitude, then flattens at the noise level
+#   of the data.
 # - **Too large**: the loss first *falls* for a couple of steps, then climbs without bound:
 #   gradient descent **diverges**.
 #
@@ -242,8 +243,8 @@ plt.show()
 
 # %% [markdown] lang="zh"
 # - **太小**：每一步都在下坡，但 30 步之后离碗底还差得远。
-# - **合适**：损失下降了好几个数量级，然后在数据噪声的水平上停住不再下降。
-# - **太大**：损失先*下降*了两三步，然后无限制地上升：梯度下降**发散**（diverge）了。
+# - **合适**：损失下降了一个多数量级，然后在数据噪声的水平上停住不再下降。
+# - **太大**：损失起初几步是*下降*的，然后无限制地上升：梯度下降**发散**（diverge）了。
 #
 # 为什么会先降后升？因为**这只碗在各个方向上弯曲的程度不一样**。看等高线：它们是长长的椭圆，所以沿 `b` 的方向移动（图上的上下方向），损失上升得很快；沿 `w` 的方向移动（左右方向），损失上升得很慢。每个方向都有自己的曲率（curvature），即第 2 讲讲过的二阶导数，只不过是沿这个方向求的。对平缓方向大小正合适的一步，对陡峭方向可能就太大了：它越过谷底，落到对面*更高*的地方，下一步又跳回来，而且跳得更远。所以，**学习率必须适合最陡的那个方向。**
 #
