@@ -200,7 +200,7 @@ print(f"nudging W[{i},{j}]: {estimate:+.6f}    backward(): {W[i][j].grad:+.6f}")
 # rule, stage by stage, to any computation: notebook 5 shows how.
 
 # %% [markdown] lang="zh"
-# 这些数还有一个简单的规律，可以用**链式法则**（chain rule，笔记里叫链式求导）解释。这里先用一段话预告一下（[第 5 讲](05_chain_rule.ipynb)会完整地讲）：一个量如果是分几步算出来的，它的导数就等于每一步的导数相乘。在这里，`y_pred[i]` 对 `W[i, j]` 的导数是 `x[j]`（因为 `y_pred[i] = Σ_j W[i, j] · x[j]`），而损失对 `y_pred[i]` 的导数是 `2 · error[i]`，其中 `error[i] = y_pred[i] - y[i]`（`error²` 的导数是 `2 · error`）。所以 `∂loss/∂W[i, j] = 2 · error[i] · x[j]`：梯度的第 `i` 行等于第 `i` 个输出的 `2 · error[i]` 乘以输入 `x`。（由两个向量 `u`、`v` 构成、第 `[i, j]` 个元素为 `u[i] · v[j]` 的矩阵，叫作它们的外积（outer product）；梯度就是向量 `2 · error` 与 `x` 的外积，张量库用一次运算就能算出来；第 7 讲会在 PyTorch 中演示。）`backward()` 做的正是这件事：对任何计算，一步一步地应用这条法则。第 5 讲会讲它是怎么做到的。
+# 这些数还有一个简单的规律，可以用**链式法则**（chain rule，见笔记"链式求导：反向传播算法"一节）解释。这里先用一段话预告一下（[第 5 讲](05_chain_rule.ipynb)会完整地讲）：一个量如果是分几步算出来的，它的导数就等于每一步的导数相乘。在这里，`y_pred[i]` 对 `W[i, j]` 的导数是 `x[j]`（因为 `y_pred[i] = Σ_j W[i, j] · x[j]`），而损失对 `y_pred[i]` 的导数是 `2 · error[i]`，其中 `error[i] = y_pred[i] - y[i]`（`error²` 的导数是 `2 · error`）。所以 `∂loss/∂W[i, j] = 2 · error[i] · x[j]`：梯度的第 `i` 行等于第 `i` 个输出的 `2 · error[i]` 乘以输入 `x`。（由两个向量 `u`、`v` 构成、第 `[i, j]` 个元素为 `u[i] · v[j]` 的矩阵，叫作它们的外积（outer product）；梯度就是向量 `2 · error` 与 `x` 的外积，张量库用一次运算就能算出来；第 7 讲会在 PyTorch 中演示。）`backward()` 做的正是这件事：对任何计算，一步一步地应用这条法则。第 5 讲会讲它是怎么做到的。
 
 # %%
 y_pred = [sum(w.data * xj for w, xj in zip(row, x)) for row in W]
