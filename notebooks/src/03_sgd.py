@@ -12,6 +12,18 @@
 #
 # Words in English and Chinese side by side: the [glossary](../docs/glossary.md).
 
+# %% [markdown] lang="zh"
+# # 3. 随机梯度下降
+#
+# **本讲内容**
+#
+# - 笔记中的训练循环（training loop），逐行写成代码：抽取一个数据批量（batch）、前向传播、计算损失、反向传播、逆着梯度走一步；
+# - 步长（笔记里的 `step`，即学习率，learning rate）起什么作用：太小、合适、太大各会怎样；
+# - 真 SGD（每步一个样本）、小批量 SGD（mini-batch SGD）和批量 SGD（每步用全部样本）：它们的损失曲线，以及不同批量大小（batch size）下梯度的估计有多大噪声；
+# - 为什么"解方程 `gradient = 0`"对只有 N = 2 个参数的模型可行，对神经网络却行不通。
+#
+# 中英文术语对照见[术语表](../../docs/glossary.md)。
+
 # %%
 import math
 import random
@@ -37,6 +49,11 @@ plt.rcParams["figure.dpi"] = 90
 # To *see* gradient descent, the model must have only two parameters, so that the loss is a
 # surface over a plane. We fit a straight line `y_pred = w · x + b` to 64 noisy points of the line
 # `y = 2x + 0.5`. The parameters are `w` and `b`; the loss is the mean squared error.
+
+# %% [markdown] lang="zh"
+# ## 一个小到可以画出来的问题
+#
+# 要*看见*梯度下降，模型只能有两个参数，这样损失才是平面上方的一张曲面。我们用一条直线 `y_pred = w · x + b` 去拟合直线 `y = 2x + 0.5` 上的 64 个带噪声的点。参数是 `w` 和 `b`，损失是均方误差（mean squared error，MSE）。
 
 # %%
 rng = random.Random(0)
@@ -77,6 +94,19 @@ plt.show()
 # why). Without zeroing, step 10 would use the sum of the gradients of steps 1 to 10 — a direction
 # that no longer belongs to the current point.
 
+# %% [markdown] lang="zh"
+# ## 训练循环，一步一步来
+#
+# 下面是笔记中的循环（"随机梯度下降"一节第 6 点），注释里用括号注出了笔记的术语。权重从一个固定的"随机"值开始（对应笔记的随机初始化），所以每次运行结果都一样。
+#
+# 笔记先是把这个循环分成**四**步（"基于梯度的优化"第 4 点），最后一步是"更新网络的所有权重"。而"随机梯度下降"一节的第 6 点列出的是**五**步：它把更新拆成了两步，先计算梯度（一次反向传播），再让参数逆着梯度移动。下面代码的注释与第 6 点的五步一一对应。
+#
+# 写代码之前先认识一个词：**轮次**（epoch）指把整个训练集完整地过一遍。64 个样本、每批 16 个，一个轮次就是 4 步；下面的循环跑 3 个轮次，共 12 步。本讲中，无论是打印结果还是图，轮次都从 1 开始编号。
+#
+# 随机梯度下降（stochastic gradient descent，SGD）的"随机"体现在哪里？在第 1 步：`batches(X, ys, batch_size=16, seed=epoch)` 在每个轮次开始时把 64 个样本**打乱**（每次用不同的随机种子 `epoch`，所以每个轮次的样本顺序都是新的随机顺序，切出的 16 个一组的批量也各不相同）。每一步的梯度只用随机抽出的四分之一数据算出，而不是用全部数据。
+#
+# 为什么每次调用 `backward()` 之前都要写一行 `w.grad = b.grad = 0.0`？因为 `backward()` 不会*覆盖* `w` 这类叶子节点（leaf node，即你自己创建、不由其他 Value 算出的 Value）的梯度，而是往上**累加**（`+=`，第 5 讲会解释原因）。如果不清零，第 10 步用的就是第 1 步到第 10 步梯度的总和，而那个方向已经不属于当前这个点了。
+
 # %%
 w, b = Value(-1.0, label="w"), Value(1.5, label="b")
 step = 0.3  # the notes' `step`: the learning rate
@@ -99,6 +129,9 @@ for epoch in range(1, 4):  # epochs 1, 2, 3
 # %% [markdown]
 # `micrograd.optim.SGD` is step 5 written once (with PyTorch's names: `zero_grad()` and
 # `step()`), so the loop reads like a PyTorch loop:
+
+# %% [markdown] lang="zh"
+# `micrograd.optim.SGD` 把第 5 步写成了一个现成的工具（方法名与 PyTorch 相同：`zero_grad()` 和 `step()`），于是这个循环读起来就和 PyTorch 的训练循环一样：
 
 # %%
 w, b = Value(-1.0, label="w"), Value(1.5, label="b")
@@ -133,6 +166,17 @@ for epoch in range(1, 4):
 # the loop would look up `lr` when it is called, after the loop, and all three would use the
 # last value, 1.1.
 
+# %% [markdown] lang="zh"
+# 两次的数字完全相同：数据顺序相同，每一步也相同。
+#
+# ## 步长：太小、合适、太大
+#
+# 用全部 64 个样本算出的损失是 `(w, b)` 的函数——一张碗形的曲面。笔记第 9 点说：步长太小，需要迭代很多次；步长太大，更新之后可能落到曲线上"完全随机的位置"。下面分别演示这三种情况：用全批量梯度下降（每一步都用全部数据，也就是下文的批量 SGD），从同一个起点出发走 30 步，路径画在损失的等高线上（用 `micrograd.plots` 绘制）。
+#
+# **怎样读等高线图**（contour plot）。损失可以看作 `(w, b)` 平面上方的高度。从上往下看，每一条闭合曲线连接损失相等的点，就像地形图上的等高线。最里面的一圈是碗底；等高线密集的地方曲面陡，稀疏的地方曲面平缓。某一点的梯度垂直于经过该点的那条等高线，指向外侧（上坡）；梯度下降的一步则朝相反方向走。
+#
+# **一个 Python 细节**：下面代码中的 `lambda p, lr=lr: SGD(p, lr=lr)` 是一个以 `p` 为参数的简短函数（*lambda* 表达式，即没有名字的单行函数）。`lr=lr` 给它设了一个*默认参数*：取的是创建这个 lambda 那一刻 `lr` 的值。如果不这样写，循环中创建的每个 lambda 都会等到被调用时（那时循环已经结束）才去查 `lr`，三个 lambda 用的就全是最后一个值 1.1。
+
 # %%
 def full_loss(w, b):
     """Mean squared error over all samples; works on Values and on numpy arrays alike."""
@@ -151,6 +195,9 @@ plot_optimizer_paths(
 # %% [markdown]
 # (The star marks (2, 0.5), the line the data were made from; the best fit to these 64 noisy
 # points is very close to it.) The loss along the way, on a log scale:
+
+# %% [markdown] lang="zh"
+# （星号标出的是 (2, 0.5)，即生成数据所用的那条直线；对这 64 个带噪声的点的最佳拟合离它很近。）下面是沿途的损失，纵轴为对数刻度：
 
 # %%
 def descend(lr, steps=30):
@@ -176,7 +223,8 @@ plt.show()
 
 # %% [markdown]
 # - **Too small**: every step goes downhill, but 30 steps get nowhere near the bottom.
-# - **Good**: the loss drops by orders of magnitude, then flattens at the noise level of the data.
+# - **Good**: the loss drops by more than an order of magnitude, then flattens at the noise level
+#   of the data.
 # - **Too large**: the loss first *falls* for a couple of steps, then climbs without bound:
 #   gradient descent **diverges**.
 #
@@ -192,6 +240,15 @@ plt.show()
 # the bottom along a direction of curvature `c` by `1 − lr · c`, so that distance shrinks only
 # while `lr < 2 / c`. We can measure the curvature along `w` (holding `b` fixed) and along `b`
 # (holding `w` fixed) with notebook 2's `grad(..., create_graph=True)` twice:
+
+# %% [markdown] lang="zh"
+# - **太小**：每一步都在下坡，但 30 步之后离碗底还差得远。
+# - **合适**：损失下降了一个多数量级，然后在数据噪声的水平上停住不再下降。
+# - **太大**：损失起初几步是*下降*的，然后无限制地上升：梯度下降**发散**（diverge）了。
+#
+# 为什么会先降后升？因为**这只碗在各个方向上弯曲的程度不一样**。看等高线：它们是长长的椭圆，所以沿 `b` 的方向移动（图上的上下方向），损失上升得很快；沿 `w` 的方向移动（左右方向），损失上升得很慢。每个方向都有自己的曲率（curvature），即第 2 讲讲过的二阶导数，只不过是沿这个方向求的。对平缓方向大小正合适的一步，对陡峭方向可能就太大了：它越过谷底，落到对面*更高*的地方，下一步又跳回来，而且跳得更远。所以，**学习率必须适合最陡的那个方向。**
+#
+# 对这样的碗（二次函数）有一条精确的规律：沿着曲率为 `c` 的方向，每走一步，到碗底的距离就乘以 `1 − lr · c`，所以只有当 `lr < 2 / c` 时这个距离才会缩小。我们可以用第 2 讲的方法（调用两次 `grad`，第一次加上 `create_graph=True`）测出沿 `w`（`b` 固定不动）和沿 `b`（`w` 固定不动）的曲率：
 
 # %%
 def curvature_along(which, point=(-1.0, 1.5)):
@@ -233,6 +290,16 @@ for which in ["w", "b"]:
 #   eigenvectors are exactly the bowl's axes, and each eigenvalue is the curvature along its
 #   axis. `numpy.linalg.eigh` computes both.
 
+# %% [markdown] lang="zh"
+# 沿 `b` 的曲率较大，而学习率 1.1 超过了它的上限：每一步都把 `b` 上的误差乘以一个小于 −1 的因子（见上面的打印结果），于是误差不断变号、不断增大——这就是等高线图上那条几乎竖直的绿色之字形路径。沿 `w` 的因子在 −1 和 1 之间，所以这部分误差在缩小：这就是损失起初会下降的原因，直到不断增大的 `b` 方向误差占了上风。斜率只有在小步移动时才是好的向导（第 1 讲的切线），而多小才算"小"，由最陡方向的曲率决定。
+#
+# ### 深入一步（选读）：碗的主方向
+#
+# *这一部分可以跳过，后面的内容都不依赖它*。上面那条规律只有沿碗自身的轴才精确成立，即椭圆等高线最长轴和最短轴的方向；而在这里，这两个轴与 `w` 轴、`b` 轴有一点点偏斜（图上的椭圆略微倾斜，因为数据中 `x` 的平均值不恰好是 0）。线性代数可以把它们找出来：
+#
+# - 一个关于 `(w, b)` 的函数的二阶导数组成一个 2 × 2 矩阵，叫作**海森矩阵**（Hessian）`H`：`H[0][0]` 是沿 `w` 的曲率，`H[1][1]` 是沿 `b` 的曲率，非对角元素表示 `b` 变化时 `w` 方向的斜率怎样变化。对我们的损失来说，它在每一点都相同，因为损失是二次函数。
+# - `H` 的**特征向量**（eigenvector）是这样一个方向 `d`：`H` 只把它拉长或缩短，而不改变它的方向，即 `H · d = λ · d`。其中的倍数 `λ` 就是它的**特征值**（eigenvalue）。对海森矩阵而言，特征向量恰好就是碗的轴，每个特征值就是沿相应轴的曲率。`numpy.linalg.eigh` 能同时算出这两者。
+
 # %%
 # The Hessian of the mean squared error of y_pred = w·x + b (differentiate twice by hand:
 # ∂²/∂w² = 2·mean(x²), ∂²/∂w∂b = 2·mean(x), ∂²/∂b² = 2).
@@ -262,6 +329,21 @@ for curvature, direction in zip(curvatures, directions.T):
 # | batch SGD (批量 SGD) | all | `None` |
 #
 # The paths on the loss surface, 2 epochs each (an epoch: every sample used once):
+
+# %% [markdown] lang="zh"
+# 两个轴分别接近 `w` 轴和 `b` 轴（看每个方向向量中绝对值较大的那个分量），两个曲率也接近上面沿 `w` 和沿 `b` 测得的值：前面那个简单的图景几乎是对的。在真实的网络上，海森矩阵的行数等于参数个数，可达数百万，没有人去算它；但结论依然成立：最陡的方向限制了学习率。
+#
+# ## 真 SGD、小批量 SGD、批量 SGD
+#
+# 笔记第 10 点给出了为每一步挑选样本的三种方式。在代码中它们只差一个参数 `batch_size`（`batches` 和 `fit` 都接受这个参数）：
+#
+# | 名称 | 每步用的样本数 | `batch_size` |
+# |---|---|---|
+# | 真 SGD（true SGD） | 1 | `1` |
+# | 小批量 SGD（mini-batch SGD） | 几个 | 例如 `8` |
+# | 批量 SGD（batch SGD） | 全部 | `None` |
+#
+# 下面是三种方式在损失曲面上的路径，每种各跑 2 个轮次（一个轮次：每个样本恰好用一次）：
 
 # %%
 def sgd_path(batch_size, lr=0.1, epochs=2):
@@ -307,6 +389,13 @@ plt.show()
 # average the squares, take the square root. Unlike the plain average, it cannot be fooled by
 # signs, and it is the usual measure of the size of random noise.
 
+# %% [markdown] lang="zh"
+# 在同样的两遍数据中，真 SGD 走了 128 小步，每步都带噪声；它最先到达谷底，但之后一直在谷底附近来回抖动。批量 SGD 只走了 2 步，每步都很准，但离谷底还很远。小批量 SGD 介于两者之间。每一步的方向都是用这一批数据对完整梯度所作的*估计*——批量越小，估计的噪声越大。
+#
+# ### 梯度的估计有多大噪声？
+#
+# 在一个固定的点 `(w, b)` 处，把许多随机批量算出的梯度与用全部数据算出的梯度相比较。对每种批量大小，我们随机抽 200 个批量，量出每个批量的梯度离完整梯度有多远（两者之差的长度，用 `math.hypot` 计算）。要把这 200 个误差概括成一个"典型误差"，我们取它们的**均方根**（root mean square，RMS）：先平方，再对平方求平均，最后开方。与普通的平均值不同，它不会受正负号的干扰，也是衡量随机噪声大小的常用指标。
+
 # %%
 def gradient(X_batch, y_batch, point=(0.0, 0.0)):
     w, b = Value(point[0]), Value(point[1])
@@ -346,7 +435,7 @@ plt.show()
 # `micrograd.train.fit` runs this loop for a model; here an MLP on the two-moons data, for the
 # three batch sizes, 15 epochs each. The loss per epoch, and the time it took.
 #
-# Four new words, one line each (notebook 6 uses them again):
+# Five new words, a line or two each (notebook 6 uses them again):
 #
 # - **MLP** (多层感知机): layers of neurons; each neuron computes `relu(w · x + b)`, where
 #   **ReLU** is `relu(z) = max(0, z)` (the last layer has no ReLU: its output is a *score*).
@@ -362,6 +451,21 @@ plt.show()
 #   (and further for a point on the wrong side).
 # - **accuracy** (准确率): the fraction of points whose predicted class (1 if `score > 0`, else 0)
 #   is the label.
+
+# %% [markdown] lang="zh"
+# 误差按 `1/√(批量大小)` 的规律缩小：样本数变为四倍，噪声减半。（用全部 64 个样本时，估计值*就是*完整梯度，误差为 0，对数坐标画不出来；而 32 个样本的批量已经是一半数据，所以它比这条直线预测的还要好一点。）所以，批量越大，方向越准，但每一步的代价也成比例地提高——这正是笔记所说的权衡，也是通常选择适中批量大小作为折中的原因。
+#
+# ### 在真实网络上也一样
+#
+# `micrograd.train.fit` 替一个模型运行这个循环。这里用一个多层感知机在双月数据上训练，三种批量大小各跑 15 个轮次，记录每个轮次的损失和所用时间。
+#
+# 先用一两句话介绍五个新词（第 6 讲还会用到）：
+#
+# - **MLP**（多层感知机，multi-layer perceptron）：由若干层神经元组成；每个神经元计算 `relu(w · x + b)`，其中 **ReLU** 是 `relu(z) = max(0, z)`（最后一层不加 ReLU：它的输出是一个*分数*，score）。
+# - **双月数据**（two moons，`make_moons`）：平面上的点，分成标签为 0 和 1 的两类，形状像两个互相咬合的半月形。
+# - **间隔**（margin）：把标签 0/1 读作 `y = -1/+1`，乘积 `y · score` 为正，说明这个点落在边界正确的一侧（类别 1 的分数 > 0，类别 0 的分数 < 0），而且乘积越大，分得越稳。这个乘积就是该点的间隔。支持向量机（support vector machine，SVM）是一种经典的线性分类器，它的训练目标是让每个点的间隔都至少为 1。
+# - **合页损失**（hinge loss，即 SVM 的"最大间隔"损失）：`loss = mean(max(0, 1 − y · score))`——间隔不小于 1 的点损失为零；间隔小于 1 时，损失随间隔减小而线性增大（点落在错误一侧时更大）。
+# - **准确率**（accuracy）：预测类别（`score > 0` 时为 1，否则为 0）等于标签的点所占的比例。
 
 # %%
 X_moons, y_moons = make_moons(n_samples=64, noise=0.1, seed=0)
@@ -409,6 +513,13 @@ plt.show()
 # model is the **epoch average** (`History.epoch_loss`, `History.epoch_accuracy`: the mean over
 # the 64 steps of an epoch), epochs numbered from 1 as everywhere in this notebook:
 
+# %% [markdown] lang="zh"
+# **怎样看耗时**。三次训练的耗时在同一个量级：在每个轮次里，无论批量大小是多少，每次训练都要把全部 64 个样本各做一次前向传播和反向传播。不同的是*每次更新*的额外开销（把梯度清零、更新参数本身、构造新的损失），真 SGD 要付 960 次，批量 SGD 只付 15 次（见上面打印的步数）——所以批量越小，每个轮次越慢，真 SGD 是三者中最慢的。按**每次更新**算，顺序则反过来：批量 SGD 的一步要处理 64 个样本，真 SGD 的一步只处理 1 个，所以批量 SGD 每次更新的代价要高出许多倍（见"ms per update"，即每次更新的毫秒数一栏）。批量 SGD 换来的是少量精确的更新，真 SGD 换来的是大量廉价但带噪声的更新，而把数据过一遍的总代价差不多。
+#
+# **为什么学习率各不相同**？每次训练都用了一个适合它的学习率。真 SGD 每个轮次的步数是批量 SGD 的 64 倍，而且每一步只依据一个带噪声的样本：如果用批量 SGD 的 0.3，它每个轮次要迈 64 大步，而且步步带噪声，只会到处乱跳；反过来，如果批量 SGD 用真 SGD 的 0.02，它要跑几百个轮次才行。批量越大，方向越可靠，也就能承受更大的步长。（所以这不是在相同设置下的比赛，而是让每种方法各用一个合理的设置。）
+#
+# 如果逐步去看，真 SGD 的训练记录会产生误导：每一步只看到**一个样本**，所以只要这个样本以足够的间隔落在正确的一侧，这一步的损失就是 0；而它的准确率不是 0 % 就是 100 %（一个样本要么分对，要么分错）。逐步的数值在这两个极端之间跳来跳去，其中第一个或最后一个值描述的只是一个样本，而不是整个模型。真正衡量模型的是**轮次平均值**（`History.epoch_loss` 和 `History.epoch_accuracy`：一个轮次中 64 步的平均），轮次和本讲其他地方一样，从 1 开始编号：
+
 # %%
 true_sgd = histories["true SGD"]
 epochs = range(1, true_sgd.epochs + 1)
@@ -444,6 +555,17 @@ for epoch in [1, 5, 10, 15]:
 # the **covariance** `cov(x, y)` (协方差) is the average of `(x − mean(x)) · (y − mean(y))`, positive
 # when `y` tends to be above its mean where `x` is above its mean. Their ratio is the slope of the
 # best line. (The code below uses sums instead of averages: the `1/64` cancels in the ratio.)
+
+# %% [markdown] lang="zh"
+# ## 为什么不直接解方程 `gradient = 0`？
+#
+# 笔记（"随机梯度下降"一节第 1–4 点）说：最小值处导数为 0，所以可以直接解方程 `gradient(f)(W) = 0`。对于我们这条只有 N = 2 个参数的直线，这行得通。损失是 `w` 和 `b` 的二次函数，令两个偏导数都为零，得到两个*线性*方程，解就是教科书上的公式：
+#
+# ```
+# ∂loss/∂w = 0  且  ∂loss/∂b = 0   ⇒   w = cov(x, y) / var(x),   b = mean(y) − w · mean(x)
+# ```
+#
+# 这里用到三个统计量，各用一句话解释：`mean(x)` 是 `x` 的平均值；**方差**（variance）`var(x)` 是 `x` 到其平均值的距离平方的平均（`x` 有多分散）；**协方差**（covariance）`cov(x, y)` 是 `(x − mean(x)) · (y − mean(y))` 的平均值，当 `x` 高于平均值时 `y` 也倾向于高于平均值，它就为正。两者之比就是最佳直线的斜率。（下面的代码用的是求和而不是平均：两者相除时 `1/64` 约掉了。）
 
 # %%
 mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
@@ -486,6 +608,21 @@ print(f"MLP(2, [16, 16, 1]) has {n_params} parameters: {n_params} equations in a
 # of reaching a low point. It is not a sign of success by itself: the gradient is also 0 at a
 # maximum and at a saddle point (point 3 above), and close to 0 on any long flat plateau.
 
+# %% [markdown] lang="zh"
+# 对神经网络来说，这个方法行不通，原因有三：
+#
+# 1. **方程不是线性的**。只要有一个 `tanh` 神经元（输出为 `tanh(w·x + b)` 的神经元），`∂loss/∂w = mean(2 · (tanh(w·x + b) − y) · (1 − tanh²(w·x + b)) · x)`，令它等于零，`w` 没有求解公式。如果用 `relu`，每当某个神经元的 `w · x + b` 越过 0（输出从 0 变为正数，或者反过来），方程的形式就会改变。
+# 2. **方程太多**。每个参数对应一个方程：`MLP(2, [16, 16, 1])` 就有 337 个（见上面的打印结果），真实网络则有数百万个（笔记第 4 点）。即使是一百万个方程的线性方程组，求解也很费力；非线性的则毫无希望。
+# 3. **梯度为零并不意味着最小值**。神经网络的损失有许多梯度为 0 的点：局部极小点（local minimum）、极大点和鞍点（saddle point，沿某些方向是极小、沿另一些方向是极大的点，形状像马鞍）。（交换隐藏层里的两个神经元，损失不变，所以每个解都有许多"镜像"。）就算把方程解出来了，你还得找出哪个解的损失最低。
+#
+# 训练循环完全不需要这些：它只需要当前这一点的梯度，而一次反向传播就能给出——不论是什么模型，不论有多少参数。
+#
+# 笔记"随机梯度下降"一节第 6 点里，记笔记的人加了一句自己的理解：
+#
+# > 应该是说在梯度导函数中，不断调整 $W$ 使得梯度导函数的值接近于0.
+#
+# 这里要纠正一下：**目标是让损失更低**，而不是让梯度更小。每一步都在下坡，而越接近极小点，损失越平坦，梯度也随之变小；所以梯度接近 0 只是到达低处的*副产品*。它本身并不说明训练成功了：在极大点和鞍点处梯度同样为 0（上面第 3 条），在任何一片又长又平的平台上梯度也都接近 0。
+
 # %% [markdown]
 # ## Try it
 #
@@ -499,3 +636,19 @@ print(f"MLP(2, [16, 16, 1]) has {n_params} parameters: {n_params} equations in a
 #    already taken in this notebook — it holds the learning rate 0.3 from the first loop.)
 # 3. Change the noise of the data (`rng.gauss(0, 0.3)`) to 0 and to 1. How does the gradient-noise
 #    plot change, and why?
+
+# %% [markdown] lang="zh"
+# ## 动手试试
+#
+# 1. 在 `descend(lr)` 中试 0.3 到 1.1 之间的值，找出全批量梯度下降在这条直线上仍能收敛的最大学习率。它与上面打印的最陡方向的上限 `2 / curvature` 一致吗？
+# 2. 学习率为 `lr = 0.1` 的真 SGD 一直在极小点附近抖动。让学习率逐渐衰减（learning rate decay），看抖动如何平息：在 `sgd_path` 中用一个你自己的变量计数更新次数——在两层循环之前写 `updates = 0`，在 `optimizer.step()` 之后写 `updates += 1`——并在每一步之前设置 `optimizer.lr = lr / (1 + updates / 20)`。（注意：本讲中 `step` 这个名字已经被占用了，它存着第一个循环里的学习率 0.3。）
+# 3. 把数据的噪声（`rng.gauss(0, 0.3)`）改成 0 和 1。梯度噪声的那张图会怎样变化？为什么？
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# - 训练循环就是笔记第 6 点的五步：抽取一个批量、前向传播、计算损失、反向传播求梯度、逆着梯度走一小步；别忘了每次反向传播前把梯度清零，因为 `backward()` 是累加的。
+# - 一个轮次（epoch）是把整个训练集过一遍；"随机"指每个轮次都把样本打乱，再切成批量。
+# - 学习率太小走不动，太大会发散；各个方向的曲率（二阶导数）不同，学习率必须适合最陡的方向（沿曲率为 `c` 的方向，要求 `lr < 2 / c`）。
+# - 真 SGD、小批量 SGD、批量 SGD 只差 `batch_size`：批量越大，梯度估计越准（误差按 `1/√(批量大小)` 缩小），但每一步越贵；适中的批量是通常的折中。
+# - 对两个参数的直线可以直接解 `gradient = 0`，对神经网络不行（方程非线性、数量巨大、梯度为零的点不一定是最小值）；目标是更低的损失，梯度变小只是副产品。
