@@ -228,12 +228,12 @@ def _inside(inner: dict, outer: dict) -> bool:
 
 def test_step_through_widget_keeps_the_current_node_in_view(jupyterlab, page):
     base, token = jupyterlab
+    page.set_default_timeout(SERVER_START * 1000)  # JupyterLab's first load is heavy
     page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?reset&token={token}")
     page.wait_for_function("() => window.jupyterapp?.shell.currentWidget?.content?.widgets?.length")
     page.wait_for_function(
         "() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status"
-        " === 'idle'",
-        timeout=SERVER_START * 1000,
+        " === 'idle'"
     )
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_RUN_JS, timeout=RUN_ALL * 1000, polling=500)
