@@ -97,7 +97,10 @@ def read_notebook(source: Path) -> nbformat.NotebookNode:
     first = next((line for line in text.splitlines() if line.strip()), "# %%")
     if not first.startswith("# %%"):
         raise ValueError(f"{source}: text before the first '# %%' line: {first!r}")
-    return jupytext.reads(text, fmt="py:percent")
+    nb = jupytext.reads(text, fmt="py:percent")
+    for cell in nb.cells:  # a "#" line just before the next "# %%" is not part of the text
+        cell.source = cell.source.strip("\n")
+    return nb
 
 
 def read_cells(source: Path) -> list[tuple[str, str]]:
