@@ -1,35 +1,48 @@
 # One command to set up and run each job on a fresh machine (Python 3.10-3.13 on PATH).
+#
+# One virtual environment, two stamps: `make demo` installs only the package and its runtime
+# dependencies (matplotlib, tqdm, graphviz), so seeing a network train needs no test or docs
+# tool; `make test` (and every other job) adds the `dev` and `docs` extras to the same .venv.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP     := $(VENV)/.installed-dev
 
 .PHONY: demo test lint bench docs docs-serve notebooks clean
 
-$(STAMP): pyproject.toml
+# pip 21.3 is the first to install a pyproject-only package in editable mode; the pip that
+# Python 3.10.0 ships is older. The requirement is satisfied offline by any newer pip.
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,docs]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install -q 'pip>=21.3'
 
-demo: $(STAMP)  ## train an MLP on two moons; plots go to out/
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev,docs]'
+	touch $@ $(RUNTIME_STAMP)
+
+demo: $(RUNTIME_STAMP)  ## train an MLP on two moons; plots go to out/
 	$(BIN)/micrograd demo --out out
 
-test: $(STAMP)  ## lint, then the whole test suite (engine, nn, drawings, notebooks, docs)
+test: $(DEV_STAMP)  ## lint, then the whole test suite (engine, nn, drawings, notebooks, docs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)  ## side by side with micrograd 0.1.0 from PyPI
+bench: $(DEV_STAMP)  ## side by side with micrograd 0.1.0 from PyPI
 	$(BIN)/python benchmarks/run.py
 
-docs: $(STAMP)
+docs: $(DEV_STAMP)
 	$(BIN)/mkdocs build --strict
 
-docs-serve: $(STAMP)
+docs-serve: $(DEV_STAMP)
 	$(BIN)/mkdocs serve
 
-notebooks: $(STAMP)  ## rebuild the course notebooks from notebooks/src/, run them, stamp them
+notebooks: $(DEV_STAMP)  ## rebuild the course notebooks from notebooks/src/, run them, stamp them
 	$(BIN)/python tools/regenerate_notebooks.py
 
 clean:

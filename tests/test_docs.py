@@ -1,13 +1,15 @@
 """The docs site builds with no warnings, and holds what it promises.
 
-These need the ``docs`` extra (mkdocs, mkdocs-material, mkdocstrings, mkdocs-jupyter), which
-``make test`` installs; they are marked ``slow`` (a build takes several seconds), so the
-quick runs on other Python versions, which install only ``dev``, leave them out.
+The tests of the built site need the ``docs`` extra (mkdocs, mkdocs-material, mkdocstrings,
+mkdocs-jupyter), which ``make test`` installs; they are marked ``slow`` (a build takes several
+seconds), so the quick runs on other Python versions, which install only ``dev``, leave them
+out. The examples of "Coming from the lecture" (docs/lecture.md) run everywhere.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-
-pytestmark = pytest.mark.slow
+LECTURE = ROOT / "docs" / "lecture.md"
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,7 @@ def _page(site: Path, name: str) -> str:
     return (site / name / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_every_course_notebook_is_a_page(site):
     notebooks = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert notebooks
@@ -56,6 +58,7 @@ def test_every_course_notebook_is_a_page(site):
     assert "<svg" in _page(site, "notebooks/05_chain_rule").split("Out[", 1)[1]
 
 
+@pytest.mark.slow
 def test_api_reference_comes_from_the_docstrings(site):
     engine = _page(site, "reference/engine")
     # Text that exists only in the docstrings, so the page cannot pass by accident.
@@ -64,6 +67,7 @@ def test_api_reference_comes_from_the_docstrings(site):
     assert "```" not in engine, "a doctest fence was rendered as text"
 
 
+@pytest.mark.slow
 def test_glossary_pairs_the_notes_terms(site):
     glossary = _page(site, "glossary")
     for chinese, english in [
@@ -83,6 +87,7 @@ def test_glossary_pairs_the_notes_terms(site):
         assert chinese in glossary and english in glossary, (chinese, english)
 
 
+@pytest.mark.slow  # griffe comes with the docs extra
 def test_doctest_fences():
     sys.path.insert(0, str(ROOT / "tools"))
     from griffe_doctests import fence_doctests
@@ -95,3 +100,63 @@ def test_doctest_fences():
     # An example already in a fence is left alone.
     fenced = "```python\n>>> x = 1\n```"
     assert fence_doctests(fenced) == fenced
+
+
+@pytest.mark.slow
+def test_lecture_page_is_in_the_site(site):
+    page = _page(site, "lecture")
+    assert "Coming from the lecture" in page
+    assert 'href="lecture/"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------
+# "Coming from the lecture": every ```python block runs (```py blocks are the lecture's code)
+# --------------------------------------------------------------------------------------
+
+
+def _python_blocks(path: Path) -> list[tuple[str, int, str]]:
+    """``(section heading, first line number, code)`` of each ```python block of a page."""
+    text = path.read_text(encoding="utf-8")
+    blocks = []
+    for match in re.finditer(r"^```python\n(.*?)^```", text, flags=re.DOTALL | re.MULTILINE):
+        before = text[: match.start()]
+        headings = re.findall(r"^## (.+)$", before, flags=re.MULTILINE)
+        line = before.count("\n") + 2
+        blocks.append((headings[-1] if headings else "top", line, match.group(1)))
+    return blocks
+
+
+LECTURE_BLOCKS = _python_blocks(LECTURE)
+
+
+def _block_id(block: tuple[str, int, str]) -> str:
+    heading, line, _ = block
+    return f"line{line}-" + re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")[:40]
+
+
+@pytest.mark.parametrize("block", LECTURE_BLOCKS, ids=[_block_id(b) for b in LECTURE_BLOCKS])
+def test_lecture_page_example_runs(block, tmp_path, monkeypatch):
+    """Each example runs on its own, as a reader pastes it (files go to a temporary folder)."""
+    _, line, code = block
+    monkeypatch.chdir(tmp_path)
+    # Padding with blank lines makes a traceback point at the line of docs/lecture.md.
+    exec(compile("\n" * (line - 1) + code, str(LECTURE), "exec"), {"__name__": "__lecture__"})
+
+
+def test_lecture_page_covers_each_idiom():
+    text = LECTURE.read_text(encoding="utf-8")
+    headings = "\n".join(re.findall(r"^## (.+)$", text, flags=re.MULTILINE))
+    for idiom in ['Value(2.0, label="a")', "_prev", "_op", "_backward", "o._backward()",
+                  "draw_dot", "n.parameters()", "zero_grad"]:  # fmt: skip
+        assert idiom in headings, f"docs/lecture.md has no section on {idiom}"
+    for difference in ["Calling `backward()` twice", "Deep graphs"]:
+        assert f"**{difference}.**" in text, difference
+    assert len(LECTURE_BLOCKS) >= 8, "each idiom needs a runnable example"
+
+
+def test_lecture_page_is_linked():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^  - .*: lecture\.md$", nav, flags=re.MULTILINE), "not in mkdocs.yml's nav"
+    assert "(lecture.md)" in (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    readme_start = (ROOT / "README.md").read_text(encoding="utf-8").split("```", 1)[0]
+    assert "docs/lecture.md" in readme_start, "the README should link it before its first example"

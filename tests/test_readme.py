@@ -1,7 +1,12 @@
-"""The README's Python examples run as printed, and its commands name real make targets."""
+"""The README's Python examples run as printed, its commands name real make targets, and
+``make demo`` installs only what the demo needs."""
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -27,3 +32,27 @@ def test_quickstart_targets_exist():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for target in re.findall(r"^make ([\w-]+)", README, flags=re.MULTILINE):
         assert re.search(rf"^{re.escape(target)}:", makefile, flags=re.MULTILINE), target
+
+
+def _make_plan(target: str, venv: Path) -> list[str]:
+    """The commands ``make TARGET`` would run on a fresh machine (``make -n``: runs nothing)."""
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    result = subprocess.run(
+        ["make", "-n", target, f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_make_demo_installs_only_the_runtime(tmp_path):
+    plan = _make_plan("demo", tmp_path / "venv")
+    installs = [line for line in plan if "pip install" in line and "pip>=" not in line]
+    assert installs == [f"{tmp_path / 'venv'}/bin/python -m pip install -q -e ."], plan
+    assert plan[-1].endswith("micrograd demo --out out")
+
+
+def test_make_test_adds_the_dev_tools(tmp_path):
+    plan = _make_plan("test", tmp_path / "venv")
+    assert any("pip install -q -e '.[dev,docs]'" in line for line in plan), plan
+    assert plan[-1].endswith("python -m pytest")

@@ -1,7 +1,7 @@
 """Build the course notebooks from their sources, run them, and stamp what they were run with.
 
-The source of each notebook is a plain Python file in ``notebooks/src/`` in the "percent"
-format (the one jupytext and VS Code understand)::
+The source of each notebook is a plain Python file in ``notebooks/src/`` in jupytext's
+"percent" format (which VS Code and PyCharm also run cell by cell), read with jupytext::
 
     # %% [markdown]
     # # A title
@@ -39,6 +39,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import jupytext
 import nbformat
 from nbclient import NotebookClient
 
@@ -85,37 +86,41 @@ def source_for(notebook: Path) -> Path:
     return SOURCES / (notebook.stem + ".py")
 
 
+def cells_of(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source) for cell in nb.cells]
+
+
+def read_notebook(source: Path) -> nbformat.NotebookNode:
+    """Parse a percent-format source with jupytext (cells only, no outputs)."""
+    text = source.read_text(encoding="utf-8")
+    # jupytext would turn stray text above the first marker into a code cell: refuse it.
+    first = next((line for line in text.splitlines() if line.strip()), "# %%")
+    if not first.startswith("# %%"):
+        raise ValueError(f"{source}: text before the first '# %%' line: {first!r}")
+    nb = jupytext.reads(text, fmt="py:percent")
+    for cell in nb.cells:  # a "#" line just before the next "# %%" is not part of the text
+        cell.source = cell.source.strip("\n")
+    return nb
+
+
 def read_cells(source: Path) -> list[tuple[str, str]]:
-    """Parse a percent-format file into ``[(cell_type, text), ...]``."""
-    cells: list[tuple[str, list[str]]] = []
-    for line in source.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# %%"):
-            kind = "markdown" if "[markdown]" in line else "code"
-            cells.append((kind, []))
-        elif not cells:
-            if line.strip():
-                raise ValueError(f"{source}: text before the first '# %%' line: {line!r}")
-        elif cells[-1][0] == "markdown":
-            if line and not line.startswith("#"):
-                raise ValueError(f"{source}: markdown line without '# ': {line!r}")
-            cells[-1][1].append(line[2:] if line.startswith("# ") else line[1:])
-        else:
-            cells[-1][1].append(line)
-    return [(kind, "\n".join(lines).strip("\n")) for kind, lines in cells]
+    """``[(cell_type, text), ...]`` of a percent-format source."""
+    return cells_of(read_notebook(source))
 
 
 def build(source: Path) -> nbformat.NotebookNode:
     """A fresh notebook (no outputs) from a percent-format source."""
-    nb = nbformat.v4.new_notebook()
-    for kind, text in read_cells(source):
-        make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        nb.cells.append(make(text))
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
+    nb = read_notebook(source)
+    for cell in nb.cells:  # jupytext's own bookkeeping is noise in a committed notebook
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k == "tags"}
+    nb.metadata = {
+        "kernelspec": {
+            "name": "python3",
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+        },
+        "language_info": {"name": "python"},
     }
-    nb.metadata["language_info"] = {"name": "python"}
     _number_cell_ids(nb)
     return nb
 
@@ -124,10 +129,6 @@ def _number_cell_ids(nb: nbformat.NotebookNode) -> None:
     # Stable ids (nbformat's default is random), so regenerating gives no spurious diff.
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
-
-
-def cells_of(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    return [(cell.cell_type, cell.source) for cell in nb.cells]
 
 
 # --------------------------------------------------------------------------------------
