@@ -13,6 +13,7 @@ Two kinds of test:
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -26,20 +27,43 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import regenerate_notebooks as regen  # noqa: E402
 
-NOTEBOOKS = regen.notebook_paths()
+NOTEBOOKS = regen.notebook_paths()  # the English edition
+ZH_NOTEBOOKS = regen.notebook_paths("zh")  # the Chinese edition, built from the same sources
+EVERY_NOTEBOOK = NOTEBOOKS + ZH_NOTEBOOKS
 SOURCES = regen.source_paths()
 REGENERATE = "run python tools/regenerate_notebooks.py"
 TIME_LIMIT = 150  # seconds per notebook; they take well under a minute on an idle machine
 
 
 def _ids(paths):
-    return [p.stem for p in paths]
+    return [f"zh/{p.stem}" if p.parent.name == "zh" else p.stem for p in paths]
 
 
 def test_the_course_is_there():
     stems = [p.stem[:2] for p in NOTEBOOKS]
     assert stems == [f"{i:02d}" for i in range(1, 9)], f"expected notebooks 01..08, got {stems}"
     assert _ids(SOURCES) == _ids(NOTEBOOKS), "every notebook needs a source in notebooks/src/"
+    assert [p.stem for p in ZH_NOTEBOOKS] == _ids(NOTEBOOKS), "every notebook needs its zh edition"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
+def test_both_editions_have_the_same_code_and_all_the_text(source):
+    english, chinese = regen.read_cells(source, "en"), regen.read_cells(source, "zh")
+    assert [t for k, t in english if k == "code"] == [t for k, t in chinese if k == "code"]
+    en_text = [t for k, t in english if k == "markdown"]
+    zh_text = [t for k, t in chinese if k == "markdown"]
+    # one Chinese cell for each English one, and a summary (小结) at the end
+    assert len(zh_text) == len(en_text) + 1, f"{source.name}: {len(zh_text)} zh text cells"
+    assert all(re.search(r"[\u4e00-\u9fff]", t) for t in zh_text), "a zh cell has no Chinese"
+
+
+def test_committed_editions_share_their_code_cells():
+    for english, chinese in zip(NOTEBOOKS, ZH_NOTEBOOKS):
+        code = [
+            [c.source for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
+            for p in (english, chinese)
+        ]
+        assert code[0] == code[1], f"{chinese.name}: the zh edition's code differs"
 
 
 # --------------------------------------------------------------------------------------
@@ -47,23 +71,23 @@ def test_the_course_is_there():
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=_ids(EVERY_NOTEBOOK))
 def test_notebook_matches_its_source(path):
     nb = nbformat.read(path, as_version=4)
     source = regen.source_for(path)
-    assert regen.cells_of(nb) == regen.read_cells(source), (
+    assert regen.cells_of(nb) == regen.read_cells(source, regen.edition_of(path)), (
         f"{path.name} differs from {source.relative_to(ROOT)} (edit the source, then {REGENERATE})"
     )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=_ids(EVERY_NOTEBOOK))
 def test_outputs_come_from_the_current_code(path):
     nb = nbformat.read(path, as_version=4)
     reasons = regen.staleness(nb)
     assert not reasons, f"{path.name}: outputs are stale ({'; '.join(reasons)}): {REGENERATE}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=_ids(EVERY_NOTEBOOK))
 def test_execution_counts_run_one_to_n(path):
     nb = nbformat.read(path, as_version=4)
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
@@ -72,7 +96,7 @@ def test_execution_counts_run_one_to_n(path):
     )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=_ids(EVERY_NOTEBOOK))
 def test_outputs_follow_the_rule(path):
     """No errors, no stderr noise, no live widget views (notebooks/README.md, "Outputs")."""
     nb = nbformat.read(path, as_version=4)
@@ -94,6 +118,16 @@ def test_opens_with_goals_and_ends_with_exercises(path):
     assert "Try it" in markdown[-1], f"{path.name} should end with 'Try it' prompts"
     prompts = [line for line in markdown[-1].splitlines() if re.match(r"\s*(\d+\.|-) ", line)]
     assert 2 <= len(prompts) <= 3, f"{path.name}: {len(prompts)} 'try it' prompts, want 2 or 3"
+
+
+@pytest.mark.parametrize("path", ZH_NOTEBOOKS, ids=_ids(ZH_NOTEBOOKS))
+def test_the_zh_edition_opens_with_goals_and_ends_with_a_summary(path):
+    markdown = [
+        c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"
+    ]
+    assert "本讲内容" in markdown[0], f"zh/{path.name} should open with its goals (本讲内容)"
+    assert "动手试试" in markdown[-2], f"zh/{path.name} should have 动手试试 before the summary"
+    assert markdown[-1].startswith("## 小结"), f"zh/{path.name} should end with ## 小结"
 
 
 # A line of a code cell that reads as Markdown: a heading ("# ## Title") or a table row
@@ -137,30 +171,29 @@ def test_hidden_markdown_check_can_fail(tmp_path):
 
 
 # Relative links in the text cells: [text](target). On GitHub, in Jupyter and in VS Code they are
-# resolved from notebooks/, so they must name files of the repository.
-LINK = re.compile(r"\]\(((?:\.\./|exercises/)[^)#\s]+)\)")
-# Written on another branch (issue 16, "Coming from the lecture"); the course links it from 01.
-LECTURE_PAGE = "../docs/lecture.md"
+# resolved from the notebook's folder (notebooks/, or notebooks/zh/ for the Chinese edition), so
+# they must name files of the repository.
+LINK = re.compile(r"\]\(((?:\.\./|exercises/|\d\d_)[^)#\s]+)\)")
+LECTURE_PAGE = "../docs/lecture.md"  # "Coming from the lecture", linked from 01 (issue 16)
 
 
-def _markdown(source):
-    return [text for kind, text in regen.read_cells(source) if kind == "markdown"]
+def _markdown(source, lang="en"):
+    return [text for kind, text in regen.read_cells(source, lang) if kind == "markdown"]
 
 
-def _links(source):
-    return [target for text in _markdown(source) for target in LINK.findall(text)]
+def _links(source, lang="en"):
+    return [target for text in _markdown(source, lang) for target in LINK.findall(text)]
 
 
+@pytest.mark.parametrize("lang", regen.EDITIONS)
 @pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
-def test_links_in_the_text_point_to_files_that_exist(source):
-    links = _links(source)
-    assert "../docs/glossary.md" in links, f"{source.name} should link the glossary"
-    missing = [
-        target
-        for target in links
-        if target != LECTURE_PAGE and not (ROOT / "notebooks" / target).resolve().is_file()
-    ]
-    assert not missing, f"{source.name} links to files that are not there: {missing}"
+def test_links_in_the_text_point_to_files_that_exist(source, lang):
+    folder = regen.edition_folder(lang)
+    links = _links(source, lang)
+    glossary = os.path.relpath(ROOT / "docs" / "glossary.md", folder).replace(os.sep, "/")
+    assert glossary in links, f"{source.name} ({lang}) should link the glossary"
+    missing = [target for target in links if not (folder / target).resolve().is_file()]
+    assert not missing, f"{source.name} ({lang}) links to files that are not there: {missing}"
 
 
 def test_each_exercise_is_linked_where_it_fits():
@@ -247,14 +280,15 @@ def test_percent_format_parser(tmp_path):
 
 
 def _run(path):
-    nb = regen.build(regen.source_for(path))
+    lang = regen.edition_of(path)
+    nb = regen.build(regen.source_for(path), lang)
     start = time.perf_counter()
-    executed, probe = regen.execute(nb)
+    executed, probe = regen.execute(nb, lang=lang)
     return executed, probe, time.perf_counter() - start
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=_ids(EVERY_NOTEBOOK))
 def test_notebook_runs_on_a_fresh_kernel(path):
     # execute() raises CellExecutionError, showing the failing cell, if any cell errors.
     executed, probe, seconds = _run(path)
@@ -265,6 +299,20 @@ def test_notebook_runs_on_a_fresh_kernel(path):
     counts = [c.execution_count for c in executed.cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))
     assert seconds < TIME_LIMIT, f"{path.name} took {seconds:.0f} s; keep each under a minute"
+    # matplotlib warns "Glyph ... missing from font" when a label would show boxes
+    assert not regen.missing_glyphs(executed), regen.missing_glyphs(executed)[:3]
+
+
+def test_missing_glyph_warnings_are_found():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("plot")])
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text="UserWarning: Glyph 26799 missing from font(s) DejaVu Sans.",
+        )
+    ]
+    assert regen.missing_glyphs(nb) == [nb.cells[0].outputs[0].text]
 
 
 @pytest.mark.notebook

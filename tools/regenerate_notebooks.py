@@ -7,10 +7,17 @@ The source of each notebook is a plain Python file in ``notebooks/src/`` in jupy
     # # A title
     # Some text.
 
+    # %% [markdown] lang="zh"
+    # # 标题
+    # 一段文字。
+
     # %%
     x = 1 + 1
 
-This script turns each source into ``notebooks/NN_name.ipynb``, executes it top to bottom on a
+One source makes two editions with the same code cells: the English one
+(``notebooks/NN_name.ipynb``: the untagged text cells) and the Chinese one
+(``notebooks/zh/NN_name.ipynb``: the text cells tagged ``lang="zh"``), so their code cannot
+drift apart. This script builds each edition, executes it top to bottom on a
 fresh kernel (the interpreter that runs this script), keeps the outputs by the rule in
 ``notebooks/README.md`` and writes a *stamp* into the notebook's metadata:
 
@@ -22,6 +29,7 @@ changed since the outputs were made, the outputs are stale and the test says to 
 
     python tools/regenerate_notebooks.py            # every notebook
     python tools/regenerate_notebooks.py 02 05      # only those whose names start so
+    python tools/regenerate_notebooks.py --lang zh  # only the Chinese edition
     python tools/regenerate_notebooks.py --check    # say what is stale, change nothing
 """
 
@@ -42,6 +50,9 @@ from pathlib import Path
 import jupytext
 import nbformat
 from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from micrograd._files import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -73,9 +84,23 @@ print(_json.dumps({
 # --------------------------------------------------------------------------------------
 
 
-def notebook_paths() -> list[Path]:
-    """The course notebooks (not notebooks/exercises/), in course order."""
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+# The course comes in two editions built from the same sources: the code cells are shared, and
+# each text cell belongs to one edition (untagged: English; `# %% [markdown] lang="zh"`: 中文).
+EDITIONS = ("en", "zh")
+
+
+def edition_folder(lang: str = "en") -> Path:
+    """Where an edition's notebooks live: notebooks/ for English, notebooks/zh/ for Chinese."""
+    return NOTEBOOKS if lang == "en" else NOTEBOOKS / lang
+
+
+def edition_of(notebook: Path) -> str:
+    return "en" if notebook.parent == NOTEBOOKS else notebook.parent.name
+
+
+def notebook_paths(lang: str = "en") -> list[Path]:
+    """The course notebooks of one edition (not notebooks/exercises/), in course order."""
+    return sorted(edition_folder(lang).glob("[0-9][0-9]_*.ipynb"))
 
 
 def source_paths() -> list[Path]:
@@ -86,31 +111,41 @@ def source_for(notebook: Path) -> Path:
     return SOURCES / (notebook.stem + ".py")
 
 
+def target_for(source: Path, lang: str = "en") -> Path:
+    return edition_folder(lang) / (source.stem + ".ipynb")
+
+
 def cells_of(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return [(cell.cell_type, cell.source) for cell in nb.cells]
 
 
-def read_notebook(source: Path) -> nbformat.NotebookNode:
-    """Parse a percent-format source with jupytext (cells only, no outputs)."""
+def read_notebook(source: Path, lang: str = "en") -> nbformat.NotebookNode:
+    """Parse a percent-format source with jupytext: the code cells and the text cells of the
+    edition ``lang`` (cells only, no outputs)."""
     text = source.read_text(encoding="utf-8")
     # jupytext would turn stray text above the first marker into a code cell: refuse it.
     first = next((line for line in text.splitlines() if line.strip()), "# %%")
     if not first.startswith("# %%"):
         raise ValueError(f"{source}: text before the first '# %%' line: {first!r}")
     nb = jupytext.reads(text, fmt="py:percent")
+    nb.cells = [
+        cell
+        for cell in nb.cells
+        if cell.cell_type == "code" or cell.metadata.pop("lang", "en") == lang
+    ]
     for cell in nb.cells:  # a "#" line just before the next "# %%" is not part of the text
         cell.source = cell.source.strip("\n")
     return nb
 
 
-def read_cells(source: Path) -> list[tuple[str, str]]:
-    """``[(cell_type, text), ...]`` of a percent-format source."""
-    return cells_of(read_notebook(source))
+def read_cells(source: Path, lang: str = "en") -> list[tuple[str, str]]:
+    """``[(cell_type, text), ...]`` of a percent-format source, in the edition ``lang``."""
+    return cells_of(read_notebook(source, lang))
 
 
-def build(source: Path) -> nbformat.NotebookNode:
-    """A fresh notebook (no outputs) from a percent-format source."""
-    nb = read_notebook(source)
+def build(source: Path, lang: str = "en") -> nbformat.NotebookNode:
+    """A fresh notebook (no outputs) of the edition ``lang`` from a percent-format source."""
+    nb = read_notebook(source, lang)
     for cell in nb.cells:  # jupytext's own bookkeeping is noise in a committed notebook
         cell.metadata = {k: v for k, v in cell.metadata.items() if k == "tags"}
     nb.metadata = {
@@ -238,10 +273,38 @@ def _this_environments_kernel() -> Iterator[None]:
             os.environ["JUPYTER_PATH"] = saved
 
 
+@contextlib.contextmanager
+def _language(lang: str) -> Iterator[None]:
+    """Set MICROGRAD_LANG for the kernel (it inherits the environment), then restore it."""
+    saved = os.environ.get("MICROGRAD_LANG")
+    os.environ["MICROGRAD_LANG"] = lang
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("MICROGRAD_LANG", None)
+        else:
+            os.environ["MICROGRAD_LANG"] = saved
+
+
+def missing_glyphs(nb: nbformat.NotebookNode) -> list[str]:
+    """matplotlib's "Glyph ... missing from font" warnings in a run's outputs (boxes in a plot)."""
+    return [
+        line
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        for line in out.get("text", "").splitlines()
+        if "missing from font" in line
+    ]
+
+
 def execute(
-    nb: nbformat.NotebookNode, timeout: int = CELL_TIMEOUT
+    nb: nbformat.NotebookNode, timeout: int = CELL_TIMEOUT, lang: str = "en"
 ) -> tuple[nbformat.NotebookNode, dict]:
     """Run a copy of ``nb`` on a fresh kernel in an empty temporary folder.
+
+    The kernel runs with ``MICROGRAD_LANG=lang``, so the library labels its plots in the
+    edition's language (where a font for it is installed).
 
     Returns the executed notebook and what the probe reported (``prefix``: the kernel's
     ``sys.prefix``; ``files``: the micrograd files it imported). Raises nbclient's
@@ -254,7 +317,7 @@ def execute(
             cell.execution_count = None
     nb.cells.append(nbformat.v4.new_code_cell(_PROBE))
     workspace = tempfile.TemporaryDirectory(prefix="micrograd-nb-")
-    with _this_environments_kernel(), workspace as workdir:
+    with _this_environments_kernel(), _language(lang), workspace as workdir:
         client = NotebookClient(
             nb,
             timeout=timeout,
@@ -269,21 +332,25 @@ def execute(
     return nb, json.loads(text.strip().splitlines()[-1])
 
 
-def regenerate(source: Path) -> tuple[Path, float]:
-    """Build, run, clean and stamp one notebook; returns its path and the seconds it took."""
-    target = NOTEBOOKS / (source.stem + ".ipynb")
-    nb = build(source)
+def regenerate(source: Path, lang: str = "en") -> tuple[Path, float]:
+    """Build, run, clean and stamp one notebook of an edition; returns its path and seconds."""
+    target = target_for(source, lang)
+    nb = build(source, lang)
     start = time.perf_counter()
-    executed, probe = execute(nb)
+    executed, probe = execute(nb, lang=lang)
     seconds = time.perf_counter() - start
+    boxes = missing_glyphs(executed)
+    if boxes:
+        raise RuntimeError(f"{target.name}: plots would show boxes for missing glyphs: {boxes[0]}")
     clean_outputs(executed)
     _number_cell_ids(executed)
     # No interpreter version in the file: regenerating on another Python gives no diff.
     executed.metadata["language_info"] = {"name": "python"}
     executed.metadata[STAMP_KEY] = make_stamp(executed, probe["files"])
     nbformat.validate(executed)
-    with target.open("w", encoding="utf-8", newline="\n") as f:
-        nbformat.write(executed, f)
+    target.parent.mkdir(exist_ok=True)
+    text = nbformat.writes(executed)
+    atomic_write(target, text if text.endswith("\n") else text + "\n")
     return target, seconds
 
 
@@ -310,38 +377,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="report stale notebooks and exit 1; write nothing"
     )
+    parser.add_argument(
+        "--lang", choices=[*EDITIONS, "all"], default="all", help="which edition (default: all)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONHASHSEED", "0")  # the kernel inherits it: same set order
     sources = [s for s in source_paths() if not args.names or s.stem.startswith(tuple(args.names))]
     if not sources:
         parser.error(f"no source in {SOURCES.relative_to(ROOT)} matches {args.names}")
 
+    editions = EDITIONS if args.lang == "all" else (args.lang,)
+    jobs = [(source, lang) for lang in editions for source in sources]
     if args.check:
         stale = 0
-        for source in sources:
-            target = NOTEBOOKS / (source.stem + ".ipynb")
+        for source, lang in jobs:
+            target = target_for(source, lang)
             if not target.exists():
                 print(f"{target.relative_to(ROOT)}: missing")
                 stale += 1
                 continue
             nb = nbformat.read(target, as_version=4)
             reasons = staleness(nb)
-            if cells_of(nb) != read_cells(source):
+            if cells_of(nb) != read_cells(source, lang):
                 reasons.insert(0, f"its cells differ from {source.relative_to(ROOT)}")
             for reason in reasons:
                 print(f"{target.relative_to(ROOT)}: {reason}")
             stale += bool(reasons)
-        print(f"{stale} of {len(sources)} notebooks need regenerating")
+        print(f"{stale} of {len(jobs)} notebooks need regenerating")
         return 1 if stale else 0
 
     total = 0.0
     used: set[str] = set()
-    for source in sources:
-        target, seconds = regenerate(source)
+    for source, lang in jobs:
+        target, seconds = regenerate(source, lang)
         total += seconds
         used.update(nbformat.read(target, as_version=4).metadata[STAMP_KEY]["library"])
         print(f"{target.relative_to(ROOT)}: ran in {seconds:.1f} s", flush=True)
-    print(f"{len(sources)} notebooks in {total:.1f} s")
+    print(f"{len(jobs)} notebooks in {total:.1f} s")
     dirty = uncommitted(sorted(used))
     if dirty:
         # The stamp hashes the files as they are now; if they are committed differently,

@@ -19,7 +19,7 @@
 # %% [markdown] lang="zh"
 # # 5. 链式求导与反向传播
 #
-# **本节内容**
+# **本讲内容**
 #
 # - 笔记里的网络 `f(W1, W2, W3) = a(W1, b(W2, c(W3)))` 怎样变成一张由 Value 组成的**计算图**（computation graph）；
 # - **链式法则**（chain rule）`(f(g(x)))' = f'(g(x)) · g'(x)`：先一环一环地手算，再看引擎的 `backward()` 算出同样的数。这就是**反向传播**（backpropagation），也就是笔记里说的**反式微分**（reverse-mode differentiation，也常译作“反向模式自动微分”）；
