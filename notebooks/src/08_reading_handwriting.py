@@ -100,7 +100,7 @@ print("label:", y[0])
 # %% [markdown] lang="zh"
 # ## 为什么是 64 个输入、10 个输出
 #
-# 第一层的每个神经元**每个像素接收一个输入**，共 64 个输入。它并不知道哪些像素在同一行、同一列，或者彼此相邻；它只是给每个像素一个权重，把加权后的像素加起来（本讲最后会把这些权重画出来）。
+# 第一层的每个神经元，**每个像素对应一个输入**，共 64 个输入。它并不知道哪些像素在同一行、同一列，或者彼此相邻；它只是给每个像素一个权重，把像素值乘上各自的权重再加起来（本讲最后会把这些权重画出来）。
 #
 # 网络的回答是**每个数字一个得分**（score），共 10 个输出；得分最大的那个数字就是网络的预测。输入和输出之间是一个隐藏层，有 16 个 tanh 神经元。下面数一数 `MLP(64, [16, 10])` 有多少个参数：每个神经元对每个输入有一个权重，另外还有一个偏置。
 
@@ -172,7 +172,7 @@ print(f"loss of image 0 (a {y[0]}): -log p_{y[0]} = {by_hand:.4f}; log 10 = {mat
 # %% [markdown] lang="zh"
 # ## 留出来的测试数字
 #
-# 网络有可能把训练用的图像死记硬背下来。我们真正关心的，是它认**从没见过的**数字认得怎么样。所以训练之前，先把五分之一的图像放到一边，作为**测试集**（test set），训练时决不使用；其余的图像是**训练集**（training set）。`stratify=y`（分层抽样）让每个数字在两部分中都占各自应有的份额。
+# 网络有可能把训练用的图像死记硬背下来。我们真正关心的，是它认**从没见过的**数字认得怎么样。所以训练之前，先把五分之一的图像放到一边，作为**测试集**（test set），训练时决不使用；其余的图像是**训练集**（training set）。`stratify=y`（分层抽样）让每个数字在两部分中都占各自应有的份额。下面打印的是训练图像和留出的测试图像各有多少，以及测试集中每个数字各有几幅。
 
 # %%
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, seed=0, stratify=y)
@@ -319,7 +319,7 @@ right.set_title("accuracy: all training images, far fewer unseen ones");
 #
 # 这里的网络正是这样，可它认没见过的数字，远不如第一个网络：训练数据上的损失小还不够，要看的是没见过的数据。
 #
-# 治疗过拟合的办法有：更多的数据（第一个网络用的图像是这里的许多倍，见下面打印的倍数）；更小的网络；在测试损失最低时停止训练。更好的做法是再分出第三份数据，即**验证集**（validation set），在验证集上的损失最低时停止：如果用测试集来挑停止的时刻，测试集就参与了决定，不再是真正"没见过"的数据；有了验证集，测试集就可以一直不碰，留到最后才用。
+# 对付过拟合的办法有：更多的数据（第一个网络用的图像是这里的许多倍，见下面打印的倍数）；更小的网络；在测试损失最低时停止训练。更好的做法是再分出第三份数据，即**验证集**（validation set），在验证集上的损失最低时停止：如果用测试集来挑停止的时刻，测试集就参与了决定，不再是真正"没见过"的数据；有了验证集，测试集就可以一直不碰，留到最后才用。
 
 # %%
 print(f"{len(X_train)} / {len(X_few)} = {len(X_train) / len(X_few):.1f} times as many images")
@@ -400,14 +400,14 @@ assert blank and not moved
 # %% [markdown]
 # ## The same network in PyTorch
 #
-# The same architecture, the same starting weights, the same batches of 32, Adam with the same
+# The same architecture, the same starting weights, batches of 32 as before, Adam with the same
 # schedule, on one CPU thread. PyTorch works on whole arrays (tensors) at once instead of one
 # scalar `Value` at a time (notebook 7). This needs `torch`; without it the cell says so and skips.
 
 # %% [markdown] lang="zh"
 # ## 同一个网络在 PyTorch 中
 #
-# 同样的结构、同样的初始权重、同样每批 32 幅图像、同样的 Adam 和学习率衰减，都只用一个 CPU 线程（`torch.set_num_threads(1)`，这样比较才公平）。PyTorch 一次处理整个数组（张量，tensor），而不是像 micrograd 那样一次处理一个标量 `Value`（第 7 讲）。代码里的 `torch.nn.functional.cross_entropy` 一次做完 softmax 和交叉熵；每一步开始前把 `schedule(step)` 写进优化器，学习率就和 micrograd 一样逐步衰减。这个单元需要 `torch`；没有安装时，它会说明原因并跳过比较。
+# 同样的结构、同样的初始权重、同样每批 32 幅图像、同样的 Adam 和学习率衰减；PyTorch 也只用一个 CPU 线程（`torch.set_num_threads(1)`，和 micrograd 一样只用一个核，这样比较才公平）。PyTorch 一次处理整个数组（张量，tensor），而不是像 micrograd 那样一次处理一个标量 `Value`（第 7 讲）。代码里的 `torch.nn.functional.cross_entropy` 一次做完 softmax 和交叉熵；每一步开始前把 `schedule(step)` 写进优化器，学习率就和 micrograd 一样逐步衰减。这个单元需要 `torch`；没有安装时，它会说明原因并跳过比较。
 
 # %%
 try:
