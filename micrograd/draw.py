@@ -23,6 +23,7 @@ that says how to fix it, and saving raises :class:`RendererNotFoundError`.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
@@ -59,6 +60,9 @@ __all__ = [
 
 FIELDS = ("label", "data", "grad")
 DEFAULT_MAX_NODES = 500
+# Boxes plus ranks passed over by edges (see _passed_ranks): x + x + ... + x with 45 terms
+# (about 2,000) lays out in under a second, 60 terms (3,500) take 2-3 s, 100 terms a minute.
+DEFAULT_MAX_LAYOUT = 2000
 RANKDIRS = ("LR", "RL", "TB", "BT")
 FORGOT_BACKWARD = (
     "all gradients are 0: did you forget to call backward()? "
@@ -277,6 +281,7 @@ def draw_dot(
     max_nodes: int = DEFAULT_MAX_NODES,
     precision: int = 4,
     *,
+    max_layout: int = DEFAULT_MAX_LAYOUT,
     params: Any = None,
     inputs: Any = None,
     expand_dot: bool = False,
@@ -307,6 +312,10 @@ def draw_dot(
             the nodes computed from them and nothing else.
         max_nodes: refuse (:class:`GraphTooLargeError`) to draw more boxes than this;
             Graphviz layout becomes slow and the picture unreadable.
+        max_layout: refuse (:class:`GraphTooLargeError`) a graph whose layout would take
+            Graphviz more than a few seconds. Its size is estimated as the boxes plus one
+            for each rank an edge passes over (a value reused far downstream, as x in
+            ``x + x + ... + x``, makes long edges, and their crossings are what is slow).
         precision: significant digits of data and grad.
         params: the parameters (Values or a Module), coloured as parameters. Labelled leaves
             that are not listed are then inputs.
@@ -349,6 +358,11 @@ def draw_dot(
     size = _count_boxes(order, group_of, expand_dot) + len(members)
     if size > max_nodes:
         raise GraphTooLargeError(_too_large(size, max_nodes, collapsed=collapse is not None))
+    if not isinstance(max_layout, int) or max_layout < 1:
+        raise ValueError(f"draw_dot: max_layout must be a positive int, got {max_layout!r}.")
+    layout = size + _passed_ranks(order, group_of)
+    if layout > max_layout:
+        raise GraphTooLargeError(_too_slow(size, layout, max_layout))
 
     highlight = {highlight} if isinstance(highlight, Value) else set(highlight)
     for v in highlight:
@@ -356,7 +370,7 @@ def draw_dot(
             raise ValueError(f"draw_dot: highlight={v!r} is not part of the graph of {root!r}.")
 
     if warn_no_backward and grads is None and root.parents and all(v.grad == 0.0 for v in order):
-        warnings.warn(FORGOT_BACKWARD, ForgotBackwardWarning, stacklevel=2)
+        _warn_forgot_backward()
 
     drawer = _Drawer(rankdir, show, precision, grads, highlight, roles)
     graph = ComputationGraph(format=format, graph_attr={"rankdir": rankdir})
@@ -411,6 +425,27 @@ def draw_dot(
     return graph
 
 
+def _warn_forgot_backward() -> None:
+    """Warn at the caller of draw_dot; in a Jupyter kernel, show a note below the cell instead.
+
+    A kernel would print its temporary file name, a line number and the source line again.
+    The warning filters still decide (an ignored warning shows no note either).
+    """
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if type(shell).__name__ != "ZMQInteractiveShell":
+        warnings.warn(FORGOT_BACKWARD, ForgotBackwardWarning, stacklevel=3)
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.warn(FORGOT_BACKWARD, ForgotBackwardWarning, stacklevel=3)
+    if caught:
+        from IPython.display import display
+
+        note = f"Note (ForgotBackwardWarning): {FORGOT_BACKWARD}"
+        display(
+            {"text/plain": note, "text/html": f"<p><b>Note:</b> {FORGOT_BACKWARD}</p>"}, raw=True
+        )
+
+
 def _too_large(size: int, max_nodes: int, collapsed: bool) -> str:
     """The refusal, with the advice that fits: collapse first, then draw less."""
     if not collapsed:
@@ -428,6 +463,39 @@ def _too_large(size: int, max_nodes: int, collapsed: bool) -> str:
         f"draw_dot: this graph needs {size} boxes, more than max_nodes={max_nodes}; Graphviz "
         f"would be slow and the picture unreadable. {advice}, or raise the limit with "
         f"max_nodes={size}."
+    )
+
+
+def _too_slow(size: int, layout: int, max_layout: int) -> str:
+    return (
+        f"draw_dot: this graph has {size} boxes, but its edges pass over so many ranks that "
+        f"Graphviz would lay out about {layout} nodes, more than max_layout={max_layout}, "
+        "and take minutes (a value reused far downstream makes long edges). Draw a smaller "
+        f"expression or a part of it, or raise the limit with max_layout={layout}."
+    )
+
+
+def _passed_ranks(order: list[Value], group_of: Mapping[Value, str]) -> int:
+    """How many ranks the edges pass over in the layout: Graphviz adds a node for each.
+
+    Ranks are estimated as Graphviz makes them: a computed box two ranks after its latest
+    parent (its op oval between), a leaf just before its first use. Collapsed groups are
+    left out (they make short graphs).
+    """
+    rank: dict[Value, int] = {}
+    for v in order:
+        if v.parents and v not in group_of:
+            rank[v] = 2 + max(rank.get(p, 0) for p in v.parents)
+    for v in reversed(order):  # pull each leaf next to its first use
+        for p in v.parents:
+            if p.is_leaf and v in rank:
+                rank[p] = min(rank.get(p, rank[v]), rank[v] - 2)
+    return sum(
+        max(0, rank[v] - rank[p] - 2)  # the edge p -> op ends one rank before v
+        for v in order
+        if v in rank
+        for p in v.parents
+        if p in rank
     )
 
 

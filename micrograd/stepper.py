@@ -205,6 +205,9 @@ def _steps(root: Value) -> Iterator[BackwardStep]:
 # --------------------------------------------------------------------------------------
 
 DEFAULT_MAX_STEPS = 300
+# Frames x value boxes of one exported page: about 1.4 KB of SVG each (with the ovals and
+# edges), so at most ~14 MB and ~1.5 s to write (e.g. an MLP(2, [8, 8, 1]) output).
+DEFAULT_MAX_PAGE_BOXES = 10_000
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -420,13 +423,25 @@ class _FramePictures:
     page of 300 frames then costs one layout instead of 300.
     """
 
-    def __init__(self, trace: BackwardTrace, **draw_options: Any) -> None:
+    def __init__(
+        self, trace: BackwardTrace, max_page_boxes: int | None = None, **draw_options: Any
+    ) -> None:
         from micrograd.draw import HIGHLIGHT, draw_dot
 
         self.trace = trace
         self.precision = draw_options.get("precision", 4)
         self.red = HIGHLIGHT["color"]
         graph = draw_dot(trace.root, grads=self._widest(), **draw_options)
+        boxes = (len(trace) + 1) * len(set(graph.node_ids.values()))
+        if max_page_boxes is not None and boxes > max_page_boxes:
+            raise ValueError(
+                f"export_html: the page would hold {len(trace) + 1} frames of "
+                f"{boxes // (len(trace) + 1)} boxes each, {boxes} boxes in all, more than "
+                f"max_page_boxes={max_page_boxes}: every frame is a full drawing. Step "
+                "through a smaller graph, or use step_through() in Jupyter (it draws one "
+                "frame at a time), or "
+                f"pass max_page_boxes={boxes}."
+            )
         self.svg = ET.fromstring(graph.pipe(format="svg"))
         for element in self.svg.iter():  # inline SVG in HTML needs no namespace
             element.tag = element.tag.rpartition("}")[2]
@@ -651,6 +666,7 @@ def export_html(
     path: str | os.PathLike[str],
     title: str = "Step-through backward pass",
     max_steps: int = DEFAULT_MAX_STEPS,
+    max_page_boxes: int = DEFAULT_MAX_PAGE_BOXES,
     **draw_options: Any,
 ) -> Path:
     """Write the step-through of ``root``'s backward pass as one self-contained HTML page.
@@ -666,13 +682,14 @@ def export_html(
     PosixPath('steps.html')
 
     ``draw_options`` go to :func:`micrograd.draw.draw_dot`. A pass of more than
-    ``max_steps`` steps is refused at once (``ValueError``). The page is written
-    atomically. Returns the path written.
+    ``max_steps`` steps is refused at once (``ValueError``), and so is a page of more than
+    ``max_page_boxes`` value boxes over all frames (every frame is a full drawing). The
+    page is written atomically. Returns the path written.
     """
     path = check_file_path(path)
     trace = record_backward(root, max_steps=max_steps)
     precision = draw_options.get("precision", 4)  # the panels' numbers match the drawing's
-    pictures = _FramePictures(trace, **draw_options)
+    pictures = _FramePictures(trace, max_page_boxes, **draw_options)
     frames = [_frame_section(trace, k, svg, precision) for k, svg in enumerate(pictures.frames())]
     template = resources.files("micrograd").joinpath("templates/step_through.html")
     page = string.Template(template.read_text(encoding="utf-8")).substitute(
