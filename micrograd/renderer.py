@@ -292,12 +292,12 @@ class ComputationGraph(graphviz.Digraph):
             return {"text/plain": self.source}
 
     def _repr_svg_(self) -> str | None:
-        """SVG for front ends that ask for ``_repr_svg_``; None (so: text) without a renderer.
+        """SVG for front ends that ask for ``_repr_svg_``; None (so: text) if rendering fails.
 
-        IPython asks for it too when ``_repr_mimebundle_`` gave no SVG: it must not raise.
+        IPython asks for it too when ``_repr_mimebundle_`` gave no SVG: it must not raise
+        (``_repr_mimebundle_`` has already warned).
         """
         try:
-            program = find_renderer()
-        except RendererNotFoundError:
-            program = None
-        return None if program is None else self.pipe(format="svg", encoding="utf-8")
+            return self.pipe(format="svg", encoding="utf-8")
+        except RenderError:
+            return None

@@ -135,9 +135,22 @@ def _fallback_name(v: Value) -> str:
 
 
 def _short(name: str) -> str:
-    """Parenthesise a name that is not a plain identifier, so d(a * b)/da and
-    d(x1*w1)/dx1 read well."""
-    return name if name.isidentifier() else f"({name})"
+    """Parenthesise a name that is not one term, so d(a * b)/da and d(x1*w1)/dx1 read
+    well; a name, a call such as tanh(x*w + b) or a bracketed name stays as it is."""
+    return name if name.isidentifier() or _one_call(name) else f"({name})"
+
+
+def _one_call(name: str) -> bool:
+    """``f(...)`` or ``(...)``: a name or nothing, then one bracket that closes at the end."""
+    head, bracket, _ = name.partition("(")
+    if not bracket or not (head == "" or head.isidentifier()) or not name.endswith(")"):
+        return False
+    depth = 0
+    for char in name[len(head) : -1]:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return False  # the first bracket closed before the end: (a) + (b)
+    return depth == 1
 
 
 # --------------------------------------------------------------------------------------
@@ -419,8 +432,8 @@ class _FramePictures:
 
     The frames differ only in the gradients shown and in which boxes are outlined, so the
     graph is laid out once (with, in each box, the widest gradient text any frame shows)
-    and each frame is that SVG with its gradient texts, classes and outlines changed. A
-    page of 300 frames then costs one layout instead of 300.
+    and its SVG becomes a template whose slots are those texts, classes and outline
+    colours; a frame fills the slots. A page of 300 frames costs one layout, not 300.
     """
 
     def __init__(
@@ -430,7 +443,6 @@ class _FramePictures:
 
         self.trace = trace
         self.precision = draw_options.get("precision", 4)
-        self.red = HIGHLIGHT["color"]
         graph = draw_dot(trace.root, grads=self._widest(), **draw_options)
         boxes = (len(trace) + 1) * len(set(graph.node_ids.values()))
         if max_page_boxes is not None and boxes > max_page_boxes:
@@ -439,39 +451,72 @@ class _FramePictures:
                 f"{boxes // (len(trace) + 1)} boxes each, {boxes} boxes in all, more than "
                 f"max_page_boxes={max_page_boxes}: every frame is a full drawing. Step "
                 "through a smaller graph, or use step_through() in Jupyter (it draws one "
-                "frame at a time), or "
-                f"pass max_page_boxes={boxes}."
+                f"frame at a time), or pass max_page_boxes={boxes}."
             )
-        self.svg = ET.fromstring(graph.pipe(format="svg"))
-        for element in self.svg.iter():  # inline SVG in HTML needs no namespace
+        svg = ET.fromstring(graph.pipe(format="svg"))
+        for element in svg.iter():  # inline SVG in HTML needs no namespace
             element.tag = element.tag.rpartition("}")[2]
-        titled = {g.findtext("title"): g for g in self.svg.iter("g")}
+        titled = {g.findtext("title"): g for g in svg.iter("g")}
         edges_into: dict[str, list[ET.Element]] = {}
         for title, g in titled.items():
             if title and "->" in title:
                 edges_into.setdefault(title.split("->")[1], []).append(g)
-        self.box = {v: titled[node_id] for v, node_id in graph.node_ids.items()}
-        # The "grad ..." text of each box, and whose grad it shows.
-        self.grad_texts = [
-            (text, v)
+
+        self.defaults: dict[str, str] = {}  # slot -> its text when nothing is marked
+        self.slots: dict[tuple[ET.Element, str | None], str] = {}
+        self.grad_slots = [  # the "grad ..." text of each box, and whose grad it shows
+            (self._slot(text, None), v)
             for box_id, v in graph.shown_grads.items()
             for text in titled[box_id].iter("text")
             if (text.text or "").startswith("grad ")
         ]
-        # The op oval and the edges that made each box: outlined with it, as draw_dot does.
-        self.made_by: dict[Value, list[ET.Element]] = {}
+        self.class_slot = {v: self._slot(titled[i], "class") for v, i in graph.node_ids.items()}
+        # Outlined with a node, as draw_dot's highlight does: its box, the op oval and the
+        # edges that made it. Each outlined shape has slots for its colours and width.
+        red, width = HIGHLIGHT["color"], HIGHLIGHT["penwidth"]
+        outline: dict[ET.Element, list[tuple[str, str]]] = {}
+        self.outlined: dict[Value, list[tuple[str, str]]] = {}
         for v, node_id in graph.node_ids.items():
             if node_id.startswith("n") and v.parents:
                 op = "op" + node_id[1:]
-                self.made_by[v] = [titled[op], *edges_into.get(op, []), *edges_into[node_id]]
-            else:  # a leaf, or a collapsed group: the edges into its box
-                self.made_by[v] = edges_into.get(node_id, [])
-        self.original = {
-            element: dict(element.attrib)
-            for g in [*self.box.values(), *(g for gs in self.made_by.values() for g in gs)]
-            for element in (g, *g)
-        }
-        self.changed: list[ET.Element] = []
+                made = [titled[node_id], titled[op], *edges_into.get(op, []), *edges_into[node_id]]
+            else:  # a leaf, or a collapsed group: its box and the edges into it
+                made = [titled[node_id], *edges_into.get(node_id, [])]
+            for g in made:
+                if g not in outline:
+                    outline[g] = self._outline_slots(g, red, width)
+            self.outlined[v] = [slot for g in made for slot in outline[g]]
+
+        text = _inline_svg(ET.tostring(svg, encoding="unicode"), prefix="\0p\0")
+        self.parts = re.split(r"\0(\w+)\0", text)  # text, slot, text, slot, ..., text
+
+    def _slot(self, element: ET.Element, attribute: str | None, default: str = "") -> str:
+        """Make an attribute (or the text) of ``element`` a slot; return the slot's name.
+
+        The name is written between NUL characters, which no SVG can contain otherwise.
+        """
+        if (element, attribute) in self.slots:  # the box of a collapsed group, again
+            return self.slots[element, attribute]
+        name = self.slots[element, attribute] = str(len(self.defaults))
+        self.defaults[name] = element.get(attribute, default) if attribute else default
+        if attribute:
+            element.set(attribute, f"\0{name}\0")
+        else:
+            element.text = f"\0{name}\0"
+        return name
+
+    def _outline_slots(self, g: ET.Element, red: str, width: str) -> list[tuple[str, str]]:
+        """Slots of the stroke (and an arrowhead's fill) of the shapes of ``g``, with the
+        values that outline them."""
+        slots = []
+        for shape in g:
+            if shape.get("stroke") in (None, "none"):  # titles, texts, a transparent frame
+                continue
+            slots.append((self._slot(shape, "stroke"), red))
+            slots.append((self._slot(shape, "stroke-width", "1"), width))
+            if g.get("class") == "edge" and shape.tag == "polygon":  # an arrowhead
+                slots.append((self._slot(shape, "fill"), red))
+        return slots
 
     def _widest(self) -> dict[Value, float]:
         """For each node, the gradient whose text is the widest over all frames."""
@@ -493,34 +538,14 @@ class _FramePictures:
 
     def _draw(self, frame: int, state: Mapping[Value, float]) -> str:
         current, receiving = _frame_roles(self.trace, frame)
-        for text, v in self.grad_texts:
-            text.text = f"grad {format_number(state[v], self.precision)}"
-        for element in self.changed:  # undo the previous frame's marks
-            element.attrib.clear()
-            element.attrib.update(self.original[element])
-        self.changed = []
-        for v in receiving - {current}:
-            self._mark(self.box[v], _RECEIVING)
-        self._mark(self.box[current], _CURRENT)
-        for g in [self.box[current], *self.made_by[current]]:
-            self._outline(g)
-        svg = ET.tostring(self.svg, encoding="unicode")
-        return _inline_svg(svg, prefix=f"f{frame}-")
-
-    def _mark(self, g: ET.Element, css_class: str) -> None:
-        g.set("class", f"{self.original[g]['class']} {css_class}")
-        self.changed.append(g)
-
-    def _outline(self, g: ET.Element) -> None:
-        """Outline the shapes of a box, oval or edge in red, as draw_dot's highlight does."""
-        for shape in g:
-            if shape.get("stroke") in (None, "none"):  # titles, texts, a transparent frame
-                continue
-            shape.set("stroke", self.red)
-            shape.set("stroke-width", "3")
-            if shape.get("fill") not in (None, "none") and g.get("class") == "edge":
-                shape.set("fill", self.red)  # an arrowhead
-            self.changed.append(shape)
+        values = {**self.defaults, "p": f"f{frame}-"}  # ids get a per-frame prefix
+        for slot, v in self.grad_slots:
+            values[slot] = f"grad {format_number(state[v], self.precision)}"
+        for v, css_class in [*((v, _RECEIVING) for v in receiving), (current, _CURRENT)]:
+            slot = self.class_slot[v]
+            values[slot] = f"{self.defaults[slot]} {css_class}"
+        values.update(self.outlined[current])
+        return "".join(values[part] if k % 2 else part for k, part in enumerate(self.parts))
 
 
 # --------------------------------------------------------------------------------------
