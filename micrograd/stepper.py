@@ -411,20 +411,11 @@ def frame_graph(trace: BackwardTrace, frame: int, **draw_options: Any):
 def frame_svg(trace: BackwardTrace, frame: int, **draw_options: Any) -> str:
     """Frame ``frame`` as an SVG element ready to put inside an HTML page.
 
-    The XML prolog, DOCTYPE, comments and namespace declarations are dropped (HTML does
-    not need them, and the page must not refer to any URL); ids get a per-frame prefix
-    so that they stay unique when many frames share one page.
+    No XML prolog, DOCTYPE, comments or namespace declarations (HTML does not need them,
+    and the page must not refer to any URL); ids get a per-frame prefix so that they stay
+    unique when many frames share one page. Drawn as :func:`export_html` draws its frames.
     """
-    svg = frame_graph(trace, frame, **draw_options).pipe(format="svg", encoding="utf-8")
-    return _inline_svg(svg, prefix=f"f{frame}-")
-
-
-def _inline_svg(svg: str, prefix: str) -> str:
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.DOTALL)
-    svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
-    svg = re.sub(r'\sid="([^"]*)"', lambda m: f' id="{prefix}{m.group(1)}"', svg)
-    return svg.strip()
+    return _FramePictures(trace, **draw_options).picture(frame)
 
 
 class _FramePictures:
@@ -487,7 +478,10 @@ class _FramePictures:
                     outline[g] = self._outline_slots(g, red, width)
             self.outlined[v] = [slot for g in made for slot in outline[g]]
 
-        text = _inline_svg(ET.tostring(svg, encoding="unicode"), prefix="\0p\0")
+        for element in svg.iter():  # ids get a per-frame prefix, unique in a page of frames
+            if "id" in element.attrib:
+                element.set("id", "\0p\0" + element.get("id"))
+        text = ET.tostring(svg, encoding="unicode")
         self.parts = re.split(r"\0(\w+)\0", text)  # text, slot, text, slot, ..., text
 
     def _slot(self, element: ET.Element, attribute: str | None, default: str = "") -> str:

@@ -742,3 +742,23 @@ def test_any_label_or_op_name_is_drawn_literally(clean_env, label, op, shown_lab
     texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
     assert shown_label in texts and shown_op in texts
     assert "<b>" not in svg  # no HTML-like label
+
+
+@pytest.mark.slow
+def test_forgot_backward_in_a_jupyter_kernel_is_a_note_without_temp_files(clean_env):
+    """In a kernel the warning would name /tmp/ipykernel_.../123.py and repeat the line."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    code = (
+        "from micrograd import Value\nfrom micrograd.draw import draw_dot\n"
+        "x = Value(2.0, label='x')\ngraph = draw_dot(x * x)"
+    )
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(code)]
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    streams = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+    assert "ipykernel" not in streams and "draw_dot(x * x)" not in streams
+    (note,) = [o for o in outputs if o["output_type"] == "display_data"]
+    assert "did you forget to call backward()?" in note["data"]["text/plain"]
