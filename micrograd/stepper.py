@@ -554,7 +554,8 @@ LEGEND = (
 _SHARED_STYLE = """
 g.node.mg_receiving polygon { stroke: #1f77b4; stroke-width: 3; }
 .mg-step-through .mg-graph svg { max-width: 100%; height: auto; }
-.mg-step-through pre { white-space: pre-wrap; word-break: normal; overflow-wrap: break-word; }
+.mg-step-through .mg-panel pre {
+  white-space: pre-wrap; word-break: normal; overflow-wrap: break-word; }
 """
 
 
@@ -611,6 +612,7 @@ class StepThrough:
         self.picture = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.picture.add_class("mg-graph")
         self.panel = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.panel.add_class("mg-panel")  # JupyterLab breaks lines of a <pre> mid-word
         self.prev_button.on_click(lambda _button: self.previous())
         self.next_button.on_click(lambda _button: self.next())
         self.slider.observe(lambda _change: self._show(), names="value")
@@ -658,7 +660,16 @@ class StepThrough:
         self.panel.value = f"<pre>{html.escape(text)}</pre>"
 
     def _repr_mimebundle_(self, **kwargs: Any):
-        return self.widget._repr_mimebundle_(**kwargs)
+        # Front ends without the live widget (a saved notebook viewed on GitHub or with
+        # nbconvert) show the HTML instead: the frame shown when the cell ran.
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = (
+            f'<div class="mg-step-through"><p><small>{LEGEND} A static picture of '
+            f"{html.escape(self.label.value)}: run the cell to step through.</small></p>"
+            f'<div class="mg-graph">{self.picture.value}</div>'
+            f'<div class="mg-panel">{self.panel.value}</div></div>'
+        )
+        return bundle
 
 
 def step_through(root: Value, max_steps: int = DEFAULT_MAX_STEPS, **draw_options: Any):

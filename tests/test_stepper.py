@@ -356,6 +356,8 @@ def test_widget_steps_with_buttons_and_slider():
     assert all(v.grad == 0.0 for v in trace.nodes)  # drawing frames leaves .grad alone
     bundle = widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    # a saved notebook shown without the live widget still shows the frame and its text
+    assert "<svg" in bundle["text/html"] and "step 2: n " in bundle["text/html"]
 
 
 def test_widget_without_ipywidgets_says_how_to_install(monkeypatch):
