@@ -282,6 +282,7 @@ def draw_dot(
     precision: int = 4,
     *,
     max_layout: int = DEFAULT_MAX_LAYOUT,
+    timeout: float | None = None,
     params: Any = None,
     inputs: Any = None,
     expand_dot: bool = False,
@@ -317,6 +318,8 @@ def draw_dot(
             for each rank an edge passes over (a value reused far downstream, as x in
             ``x + x + ... + x``, makes long edges, and their crossings are what is slow).
         precision: significant digits of data and grad.
+        timeout: seconds the renderer may take to draw the graph (``.pipe()``, display in
+            Jupyter, ``save``); default ``micrograd.renderer.DEFAULT_TIMEOUT`` (10 s).
         params: the parameters (Values or a Module), coloured as parameters. Labelled leaves
             that are not listed are then inputs.
         inputs: the inputs, coloured as inputs. If neither is given, labelled leaves are
@@ -374,6 +377,7 @@ def draw_dot(
 
     drawer = _Drawer(rankdir, show, precision, grads, highlight, roles)
     graph = ComputationGraph(format=format, graph_attr={"rankdir": rankdir})
+    graph.timeout = timeout
     # Without params=, the leaves a collapse grows from (a model's parameters) are parameters.
     params_set = _as_set(params, "params") if params is not None else set(seeds)
     inputs_set = _as_set(inputs, "inputs") | _fed_with(order, params_set)

@@ -47,8 +47,8 @@ __all__ = [
 
 ENV_VAR = "MICROGRAD_DOT"
 # Everything draw_dot accepts by default lays out in about a second (see docs/reference/
-# draw.md for the measurements); the limit only stops pathological layouts.
-DEFAULT_TIMEOUT = 20.0
+# draw.md for the measurements); the limit stops what slips through, on a slow machine too.
+DEFAULT_TIMEOUT = 10.0
 SAVE_FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv")
 
 RENDERER_HINT = (
@@ -139,8 +139,10 @@ def render_source(
     ``timeout`` (seconds, default :data:`DEFAULT_TIMEOUT`) bounds the layout; ``args`` are
     more command-line arguments for ``dot`` (e.g. ``["-Kneato"]``).
     """
-    program = _require_renderer()
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
+    program = _require_renderer()
     # Graphviz reads UTF-8; a lone surrogate cannot be encoded, so draw_dot never emits one.
     data = source.encode("utf-8")
     try:
@@ -194,6 +196,8 @@ def save(
         )
     if fmt in ("dot", "gv"):
         return atomic_write(path, graph.source)
+    if timeout is None:
+        timeout = getattr(graph, "timeout", None)  # draw_dot(timeout=...)
     try:
         data = render_source(graph.source, fmt, timeout)
     except _FormatNotSupported:

@@ -680,9 +680,14 @@ def test_a_renderer_that_takes_too_long_is_stopped_with_advice(clean_env, tmp_pa
     assert "\n" not in message and "within 0.5 s" in message
     assert "collapse" in message and "smaller expression" in message
     assert not (tmp_path / "g.svg").exists()
-    graph.timeout = 0.5  # the same bound for pipe() and Jupyter's display
+    graph = draw_dot(o, timeout=0.5)  # the same bound for pipe(), save() and Jupyter
     with pytest.raises(draw_module.RenderError, match=r"within 0\.5 s"):
         graph.pipe(format="svg")
+    with pytest.raises(draw_module.RenderError, match=r"within 0\.5 s"):
+        save(graph, tmp_path / "g.png")
+    for bad in (0, -1.0, float("nan"), "5"):
+        with pytest.raises(ValueError, match="timeout must be a positive number"):
+            save(graph, tmp_path / "g.svg", timeout=bad)
 
 
 def sum_of_x(terms: int) -> Value:
