@@ -279,7 +279,7 @@ class BackwardTrace:
                 return f"{root} is a leaf: backward() just adds 1 to its grad. Nothing else."
             return (
                 f"start: {root}.grad = 1 (d{root}/d{root} = 1), every other grad starts "
-                f"from 0. {len(self.steps)} steps follow, outputs before inputs: each node "
+                f"from 0. {_steps_follow(len(self.steps))}, outputs before inputs: each node "
                 "passes its grad back once all its uses have passed theirs to it."
             )
         text = self.steps[frame - 1].describe(self.names, precision)
@@ -296,6 +296,10 @@ class BackwardTrace:
                     f"({', '.join(earlier)}): leaves accumulate until you zero them."
                 )
         return text
+
+
+def _steps_follow(count: int) -> str:
+    return "1 step follows" if count == 1 else f"{count} steps follow"
 
 
 class _Snapshots(Sequence):
@@ -655,9 +659,9 @@ class StepThrough:
             self.picture.value = f"<style>{_SHARED_STYLE}</style>{self.svg(frame)}"
         except RenderError as error:
             # No picture, but the steps still make sense as text: say how to get pictures.
-            self.picture.value = f"<pre>{html.escape(str(error))}</pre>"
+            self.picture.value = f"<pre>{_text(str(error))}</pre>"
         text = self.trace.frame_text(frame, self._draw_options.get("precision", 4))
-        self.panel.value = f"<pre>{html.escape(text)}</pre>"
+        self.panel.value = f"<pre>{_text(text)}</pre>"
 
     def _repr_mimebundle_(self, **kwargs: Any):
         # Front ends without the live widget (a saved notebook viewed on GitHub or with
@@ -723,7 +727,7 @@ def export_html(
     frames = [_frame_section(trace, k, svg, precision) for k, svg in enumerate(pictures.frames())]
     template = resources.files("micrograd").joinpath("templates/step_through.html")
     page = string.Template(template.read_text(encoding="utf-8")).substitute(
-        title=html.escape(title),
+        title=_text(title),
         last=len(trace.steps),
         label=html.escape(_frame_label(0, len(trace.steps))),
         legend=html.escape(LEGEND),
@@ -733,14 +737,27 @@ def export_html(
     return atomic_write(path, page)
 
 
+# Characters a page cannot show as they are: control characters (but tabs and newlines),
+# and lone surrogates, which UTF-8 cannot even encode (a label may hold any of them).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _text(text: str) -> str:
+    """``text`` escaped for HTML, with unprintable characters written as escapes (\\x00)."""
+    shown = _UNPRINTABLE.sub(
+        lambda m: m[0].encode("unicode_escape", "backslashreplace").decode(), text
+    )
+    return html.escape(shown)
+
+
 def _frame_section(trace: BackwardTrace, frame: int, svg: str, precision: int) -> str:
     node = trace.root if frame == 0 else trace.steps[frame - 1].node
     return (
         f'<section class="frame" id="frame-{frame}" data-frame="{frame}" '
-        f'data-node="{html.escape(trace.names[node])}" '
+        f'data-node="{_text(trace.names[node])}" '
         f'data-label="{html.escape(_frame_label(frame, len(trace.steps)))}"'
         f"{' hidden' if frame else ''}>\n"
         f'<div class="graph">{svg}</div>\n'
-        f'<pre class="panel">{html.escape(trace.frame_text(frame, precision))}</pre>\n'
+        f'<pre class="panel">{_text(trace.frame_text(frame, precision))}</pre>\n'
         "</section>"
     )

@@ -199,3 +199,30 @@ def test_first_frame_shows_only_the_seed(page_with_errors):
         seeded = 1.0 if node is out else 0.0
         assert f"grad {format_number(seeded)}" in boxes[node.label]
     assert errors == []
+
+
+def test_hostile_labels_and_title_are_shown_literally(browser, tmp_path):
+    """NUL, a lone surrogate, an entity and markup in labels, the title and an op name."""
+    from micrograd.engine import Op, apply
+
+    label = "a\x00b\udcff&amp;<b>x</b>"
+    x = Value(1.0, label=label)
+    out = apply(Op("<<b>bold</b>>", lambda a: 2 * a, lambda a, out: (2.0,)), [x])
+    out.label = "y\\N"
+    path = export_html(out, tmp_path / "hostile.html", title="t\udcff<i>")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.resolve().as_uri())
+    shown_label = "a\\x00b\\udcff&amp;<b>x</b>"
+    assert page.title() == "t\\udcff<i>"
+    texts = page.evaluate(
+        """() => [...document.querySelectorAll("section.frame:not([hidden]) text")]
+                 .map(t => t.textContent)"""
+    )
+    assert shown_label in texts and "<<b>bold</b>>" in texts and "y\\N" in texts
+    assert page.locator("b").count() == 0 and page.locator("i").count() == 0
+    page.click("#next")
+    assert shown_label in page.text_content("section.frame:not([hidden]) .panel")
+    assert errors == []
+    page.close()
