@@ -167,7 +167,24 @@ def render_source(
             f"the renderer {str(program)!r} failed (exit status {done.returncode}){reason}. "
             f"Check that it is Graphviz's dot, or unset {ENV_VAR} to use graphviz-pure."
         )
+    if not _looks_like(format, done.stdout):
+        raise RenderError(
+            f"the renderer {str(program)!r} did not return a {format} picture (its output "
+            f"starts with {done.stdout[:20]!r}). Check that it is Graphviz's dot, or unset "
+            f"{ENV_VAR} to use graphviz-pure."
+        )
     return done.stdout
+
+
+# How the pictures of the usual formats begin (an SVG after its XML prolog and comments).
+_MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF", "jpg": b"\xff\xd8", "jpeg": b"\xff\xd8"}
+
+
+def _looks_like(format: str, data: bytes) -> bool:  # noqa: A002
+    if format.split(":")[0] == "svg":
+        return b"<svg" in data[:4096]
+    magic = _MAGIC.get(format.split(":")[0])
+    return magic is None or data.startswith(magic)
 
 
 def save(

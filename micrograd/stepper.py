@@ -434,7 +434,7 @@ class _FramePictures:
     def __init__(
         self, trace: BackwardTrace, max_page_boxes: int | None = None, **draw_options: Any
     ) -> None:
-        from micrograd.draw import HIGHLIGHT, draw_dot
+        from micrograd.draw import HIGHLIGHT, RenderError, draw_dot
 
         self.trace = trace
         self.precision = draw_options.get("precision", 4)
@@ -448,7 +448,10 @@ class _FramePictures:
                 "through a smaller graph, or use step_through() in Jupyter (it draws one "
                 f"frame at a time), or pass max_page_boxes={boxes}."
             )
-        svg = ET.fromstring(graph.pipe(format="svg"))
+        try:
+            svg = ET.fromstring(graph.pipe(format="svg"))
+        except ET.ParseError as error:
+            raise RenderError(f"the renderer's SVG could not be read ({error}).") from None
         for element in svg.iter():  # inline SVG in HTML needs no namespace
             element.tag = element.tag.rpartition("}")[2]
         titled = {g.findtext("title"): g for g in svg.iter("g")}

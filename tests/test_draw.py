@@ -767,3 +767,18 @@ def test_forgot_backward_in_a_jupyter_kernel_is_a_note_without_temp_files(clean_
     assert "ipykernel" not in streams and "draw_dot(x * x)" not in streams
     (note,) = [o for o in outputs if o["output_type"] == "display_data"]
     assert "did you forget to call backward()?" in note["data"]["text/plain"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake dot is a shell script")
+@pytest.mark.parametrize("body", ['echo "$@"', "echo '<svg><g>not closed'"])
+def test_a_renderer_giving_no_picture_is_a_render_error(clean_env, tmp_path, body):
+    from micrograd.stepper import export_html
+
+    clean_env.setenv(ENV_VAR, str(fake_program(tmp_path, body)))
+    o, _ = neuron()
+    with pytest.raises(draw_module.RenderError) as error:
+        save(draw_dot(o, warn_no_backward=False), tmp_path / "g.png")
+    assert "did not return a png picture" in str(error.value)
+    with pytest.raises(draw_module.RenderError, match="svg|SVG"):
+        export_html(o, tmp_path / "steps.html")
+    assert not (tmp_path / "g.png").exists() and not (tmp_path / "steps.html").exists()
