@@ -82,7 +82,8 @@ HIGHLIGHT = {"color": "#d62728", "penwidth": "3"}
 
 
 class GraphTooLargeError(ValueError):
-    """The graph has more nodes than ``max_nodes``: collapse it or raise the limit."""
+    """The graph has more boxes than ``max_nodes``, or a layout larger than ``max_layout``
+    (long edges make Graphviz slow): collapse it, draw less, or raise the limit."""
 
 
 class ForgotBackwardWarning(UserWarning):
