@@ -143,8 +143,9 @@ def render_source(
     if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
     program = _require_renderer()
-    # Graphviz reads UTF-8; a lone surrogate cannot be encoded, so draw_dot never emits one.
-    data = source.encode("utf-8")
+    # Graphviz reads UTF-8. draw_dot never emits a lone surrogate (UTF-8 has none); in a
+    # graph made by hand one is written as its escape rather than crash.
+    data = source.encode("utf-8", "backslashreplace")
     try:
         done = subprocess.run(
             [str(program), f"-T{format}", *args], input=data, capture_output=True, timeout=limit
@@ -286,17 +287,31 @@ class ComputationGraph(graphviz.Digraph):
     ) -> str:
         """Write the DOT source to ``filename`` and the picture next to it; return its path."""
         fmt = format or self.format
-        source_file = Path(directory or self.directory or "", filename or self.filepath)
-        if outfile is not None:
-            source_file, target = Path(outfile).with_suffix(".gv"), Path(outfile)
-        else:
-            target = source_file.with_name(f"{source_file.name}.{fmt}")
-        if not cleanup:
-            atomic_write(source_file, self.source)
+        source_file = Path(self.save(filename, directory))
+        target = Path(outfile) if outfile is not None else Path(f"{source_file}.{fmt}")
         atomic_write(target, self.pipe(format=fmt, engine=engine))
+        if cleanup:
+            source_file.unlink()
         if view:
             self._view(target, format=fmt, quiet=False)
         return str(target)
+
+    def save(  # graphviz's save, writing atomically
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        skip_existing: bool | None = False,
+    ) -> str:
+        """Write the DOT source to ``filename`` (in ``directory``); return its path."""
+        if filename is not None:
+            self.filename = os.fspath(filename)
+        if directory is not None:
+            self.directory = os.fspath(directory)
+        path = Path(self.filepath)
+        if not (skip_existing and path.exists()):
+            atomic_write(path, self.source)
+        return str(path)
 
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **kw: Any

@@ -779,6 +779,20 @@ def test_a_renderer_giving_no_picture_is_a_render_error(clean_env, tmp_path, bod
     with pytest.raises(draw_module.RenderError) as error:
         save(draw_dot(o, warn_no_backward=False), tmp_path / "g.png")
     assert "did not return a png picture" in str(error.value)
-    with pytest.raises(draw_module.RenderError, match="svg|SVG"):
+    with pytest.raises(draw_module.RenderError, match=r"svg|SVG"):
         export_html(o, tmp_path / "steps.html")
     assert not (tmp_path / "g.png").exists() and not (tmp_path / "steps.html").exists()
+
+
+def test_render_and_save_write_the_source_and_the_picture_atomically(clean_env, tmp_path):
+    o, _ = neuron()
+    o.backward()
+    graph = draw_dot(o)
+    out = Path(graph.render("graph", directory=tmp_path, format="png"))
+    assert out == tmp_path / "graph.png" and out.read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "graph").read_text() == graph.source
+    out = Path(graph.render(outfile=tmp_path / "other.svg", cleanup=True))
+    assert "<svg" in out.read_text() and not (tmp_path / "graph").exists()
+    assert graph.save(tmp_path / "g.gv") == str(tmp_path / "g.gv")
+    assert (tmp_path / "g.gv").read_text() == graph.source
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.gv", "graph.png", "other.svg"]
