@@ -448,6 +448,9 @@ class _FramePictures:
                 "through a smaller graph, or use step_through() in Jupyter (it draws one "
                 f"frame at a time), or pass max_page_boxes={boxes}."
             )
+        # A margin, so that the red outline and text wider in the browser's font than in
+        # Graphviz's estimate stay inside the picture.
+        graph.graph_attr["pad"] = "0.2"
         try:
             svg = ET.fromstring(graph.pipe(format="svg"))
         except ET.ParseError as error:

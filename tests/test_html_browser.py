@@ -226,3 +226,29 @@ def test_hostile_labels_and_title_are_shown_literally(browser, tmp_path):
     assert shown_label in page.text_content("section.frame:not([hidden]) .panel")
     assert errors == []
     page.close()
+
+
+def test_the_widget_drawing_fits_the_output_width_with_the_current_node_in_view(browser):
+    """The widget's picture in a 500 px output area: scaled down, current node visible."""
+    pytest.importorskip("ipywidgets")
+    from micrograd.stepper import step_through
+
+    x = Value(0.5, label="x")
+    y = x
+    for k in range(12):  # a long chain: about 2,000 px wide at natural size
+        y = (y * 1.5).tanh()
+        y.label = f"y{k}"
+    widget = step_through(y)
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    for _ in range(2):  # the first frame, and the next one
+        page.set_content(
+            '<div class="mg-step-through" style="width: 500px">'
+            f'<div class="mg-graph"><div>{widget.picture.value}</div></div></div>'
+        )
+        area = page.locator(".mg-step-through").bounding_box()
+        svg = page.locator("svg").bounding_box()
+        box = page.locator("g.node.mg_current").bounding_box()
+        assert svg["width"] <= area["width"] == 500
+        assert area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + 500
+        widget.next()
+    page.close()
