@@ -321,6 +321,9 @@ class _Snapshots(Sequence):
             )
         return MappingProxyType(dict(next(islice(self._trace.states(), k, None))))
 
+    def __iter__(self) -> Iterator[Mapping[Value, float]]:  # one pass, not one per frame
+        return (MappingProxyType(dict(state)) for state in self._trace.states())
+
 
 def count_steps(root: Value) -> int:
     """How many steps ``root``'s backward pass has: one per computed (non-leaf) Value."""

@@ -505,6 +505,7 @@ def test_snapshots_are_rebuilt_from_the_steps_like_a_replay():
         assert trace.snapshots[k] == replay
     assert trace.snapshots[-1] == trace.snapshots[len(trace.steps)]
     assert [dict(s) for s in trace.snapshots[1:3]] == [trace.snapshots[1], trace.snapshots[2]]
+    assert list(trace.snapshots) == [trace.snapshots[k] for k in range(len(trace.steps) + 1)]
     with pytest.raises(IndexError, match="out of range"):
         trace.snapshots[len(trace.steps) + 1]
 
