@@ -343,10 +343,7 @@ def record_backward(root: Value, max_steps: int | None = None) -> BackwardTrace:
     >>> len(trace.steps), trace.snapshots[-1][a], a.grad
     (2, 7.0, 0.0)
     """
-    if not isinstance(root, Value):
-        raise TypeError(
-            f"record_backward(root) needs a Value, got {type(root).__name__}: {root!r}."
-        )
+    _check_root(root, "record_backward")
     if max_steps is not None:
         _check_size(root, max_steps, "record_backward")
     nodes = tuple(topological_order(root))
@@ -363,6 +360,11 @@ def record_backward(root: Value, max_steps: int | None = None) -> BackwardTrace:
         steps=steps,
         names=MappingProxyType(node_names(root, nodes)),
     )
+
+
+def _check_root(root: Value, where: str) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"{where}(root) needs a Value, got {type(root).__name__}: {root!r}.")
 
 
 def _check_size(root: Value, max_steps: int, where: str) -> None:
@@ -611,7 +613,9 @@ class StepThrough:
 
     def __init__(self, root: Value, max_steps: int = DEFAULT_MAX_STEPS, **draw_options: Any):
         widgets = _ipywidgets()
-        self.trace = record_backward(root, max_steps=max_steps)
+        _check_root(root, "step_through")
+        _check_size(root, max_steps, "step_through")
+        self.trace = record_backward(root)
         self._draw_options = draw_options
         self._pictures: _FramePictures | None = None  # laid out when first shown
         last = len(self.trace.steps)
@@ -730,7 +734,11 @@ def export_html(
     page is written atomically. Returns the path written.
     """
     path = check_file_path(path)
-    trace = record_backward(root, max_steps=max_steps)
+    _check_root(root, "export_html")
+    if not isinstance(title, str):
+        raise TypeError(f"export_html: title must be a str, got {type(title).__name__}.")
+    _check_size(root, max_steps, "export_html")
+    trace = record_backward(root)
     precision = draw_options.get("precision", 4)  # the panels' numbers match the drawing's
     pictures = _FramePictures(trace, max_page_boxes, **draw_options)
     frames = [_frame_section(trace, k, svg, precision) for k, svg in enumerate(pictures.frames())]

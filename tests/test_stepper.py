@@ -462,6 +462,18 @@ def test_a_huge_pass_is_refused_before_anything_is_recorded(tmp_path, monkeypatc
     assert not (tmp_path / "big.html").exists()
 
 
+def test_bad_arguments_of_the_page_and_the_widget_are_clear_errors(tmp_path):
+    from micrograd.stepper import export_html
+
+    with pytest.raises(TypeError, match=r"export_html\(root\) needs a Value, got float"):
+        export_html(1.0, tmp_path / "p.html")
+    with pytest.raises(TypeError, match="title must be a str"):
+        export_html(_labelled_neuron(), tmp_path / "p.html", title=None)
+    with pytest.raises(ValueError, match="max_steps must be a positive int"):
+        export_html(_labelled_neuron(), tmp_path / "p.html", max_steps=0)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_step_through_refuses_a_huge_pass_at_once():
     pytest.importorskip("ipywidgets")
     from micrograd.stepper import step_through
