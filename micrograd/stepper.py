@@ -618,6 +618,7 @@ class StepThrough:
         self.trace = record_backward(root)
         self._draw_options = draw_options
         self._pictures: _FramePictures | None = None  # laid out when first shown
+        self._no_picture: str | None = None  # why there is none, if drawing failed
         last = len(self.trace.steps)
         self.prev_button = widgets.Button(description="Previous", icon="arrow-left")
         self.next_button = widgets.Button(description="Next", icon="arrow-right")
@@ -662,17 +663,21 @@ class StepThrough:
         return self._pictures.picture(frame)
 
     def _show(self) -> None:
-        from micrograd.renderer import RenderError
+        from micrograd.draw import GraphTooLargeError, RenderError
 
         frame, last = self.frame, len(self.trace.steps)
         self.prev_button.disabled = frame == 0
         self.next_button.disabled = frame == last
         self.label.value = _frame_label(frame, last)
-        try:
-            self.picture.value = f"<style>{_SHARED_STYLE}</style>{self.svg(frame)}"
-        except RenderError as error:
-            # No picture, but the steps still make sense as text: say how to get pictures.
-            self.picture.value = f"<pre>{_text(str(error))}</pre>"
+        if self._no_picture is None:
+            try:
+                self.picture.value = f"<style>{_SHARED_STYLE}</style>{self.svg(frame)}"
+            except (RenderError, GraphTooLargeError) as error:
+                # No picture, but the steps still make sense as text: say why, once (a
+                # renderer that timed out is not tried again at every click).
+                self._no_picture = f"<pre>{_text(str(error))}</pre>"
+        if self._no_picture is not None:
+            self.picture.value = self._no_picture
         text = self.trace.frame_text(frame, self._draw_options.get("precision", 4))
         self.panel.value = f"<pre>{_text(text)}</pre>"
 

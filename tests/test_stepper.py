@@ -403,6 +403,20 @@ def test_widget_without_a_renderer_still_steps_and_says_why(tmp_path, monkeypatc
     assert widget.panel.value.startswith("<pre>step 1: out ")
 
 
+def test_widget_of_a_graph_too_slow_to_lay_out_still_steps_as_text():
+    pytest.importorskip("ipywidgets")
+    from micrograd.stepper import step_through
+
+    x = Value(2.0, label="x")
+    y = x
+    for _ in range(99):
+        y = y + x  # x + x + ... + x: 99 steps, but minutes of Graphviz layout
+    widget = step_through(y)
+    assert widget.picture.value.startswith("<pre>") and "max_layout=" in widget.picture.value
+    widget.next()
+    assert widget.panel.value.startswith("<pre>step 1: ")
+
+
 def test_precision_applies_to_pictures_and_panels(tmp_path):
     from micrograd.stepper import export_html
 
