@@ -509,7 +509,7 @@ def _drawing_order(root: Value) -> list[Value]:
 
     So ``x * w`` numbers x before w, and Graphviz stacks x above w as the formula reads.
     """
-    computed = topological_order(root, include_leaves=False)
+    computed = [v for v in topological_order(root) if not v.is_leaf]
     if not computed:
         return [root]
     return [*dict.fromkeys(p for v in computed for p in v.parents if p.is_leaf), *computed]

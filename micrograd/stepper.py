@@ -327,7 +327,7 @@ class _Snapshots(Sequence):
 
 def count_steps(root: Value) -> int:
     """How many steps ``root``'s backward pass has: one per computed (non-leaf) Value."""
-    return len(topological_order(root, include_leaves=False))
+    return sum(not v.is_leaf for v in topological_order(root))
 
 
 def record_backward(root: Value, max_steps: int | None = None) -> BackwardTrace:
