@@ -569,6 +569,8 @@ LEGEND = (
 _SHARED_STYLE = """
 g.node.mg_receiving polygon { stroke: #1f77b4; stroke-width: 3; }
 .mg-step-through .mg-graph svg { max-width: 100%; height: auto; }
+.mg-step-through.jupyter-widgets, .mg-step-through .mg-graph, .mg-step-through .mg-panel {
+  margin-left: 0; margin-right: 0; }
 .mg-step-through .mg-panel pre {
   white-space: pre-wrap; word-break: normal; overflow-wrap: break-word; }
 """
