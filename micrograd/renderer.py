@@ -236,6 +236,9 @@ def _pdf_from_png(source: str, timeout: float | None, dpi: int = 300) -> bytes:
     return out.getvalue()
 
 
+_SCALED_SVG = '<svg style="max-width: 100%; height: auto"'
+
+
 class ComputationGraph(graphviz.Digraph):
     """A ``graphviz.Digraph`` that renders with the program :func:`find_renderer` picks.
 
@@ -320,12 +323,19 @@ class ComputationGraph(graphviz.Digraph):
         # (still useful, e.g. to paste into an online viewer) and say how to get pictures.
         # The same for any other failure (a crash, a timeout): one line, not a traceback.
         try:
-            return super()._repr_mimebundle_(include, exclude, **kw)
+            bundle = super()._repr_mimebundle_(include, exclude, **kw)
         except RenderError as error:
             warnings.warn(
                 f"{error} Showing the DOT source instead.", RendererNotFoundWarning, stacklevel=2
             )
             return {"text/plain": self.source}
+        # JupyterLab shows an SVG output as an image at its natural size (a wide graph runs
+        # off the screen) but prefers HTML: the same SVG inline, scaled to the output width.
+        svg = bundle.get("image/svg+xml")
+        if svg and (exclude is None or "text/html" not in exclude):
+            inline = svg[svg.index("<svg") :].replace("<svg", _SCALED_SVG, 1)
+            bundle["text/html"] = f"<div>{inline}</div>"
+        return bundle
 
     def _repr_svg_(self) -> str | None:
         """SVG for front ends that ask for ``_repr_svg_``; None (so: text) if rendering fails.

@@ -530,6 +530,11 @@ def test_jupyter_shows_svg_with_no_extra_call(clean_env):
     svg = html.unescape(data["image/svg+xml"])
     assert "<svg" in svg and ">data 0.7071</text>" in svg and ">grad -1.5</text>" in svg
     assert html.unescape(draw_dot(o)._repr_svg_()) == svg
+    # JupyterLab prefers the HTML: the same drawing, inline, scaled to the output width
+    page = data["text/html"]
+    assert page.count("<svg") == 1 and '<svg style="max-width: 100%; height: auto"' in page
+    body = page[page.index("<svg") :].split(">", 1)[1].removesuffix("</div>")
+    assert body in data["image/svg+xml"] and ">data 0.7071</text>" in body
 
 
 def test_save_svg_png_pdf_and_dot(clean_env, tmp_path):
