@@ -13,39 +13,38 @@ PosixPath('graph.svg')
 Nodes are numbered in topological order (inputs first) and edges follow the operands'
 order, so the DOT source of a graph is the same on every run and can be compared in tests.
 
-**Rendering** (turning the DOT source into a picture) needs a Graphviz ``dot`` program.
-No system package is needed: micrograd depends on ``graphviz-pure``, a self-contained
-build of ``dot`` installed next to Python. At render time the program is looked up in
-this order:
-
-1. the environment variable ``MICROGRAD_DOT`` (a path or a program name), if set;
-2. a system ``dot`` on ``PATH`` (Graphviz installed by apt, brew, choco, ...);
-3. ``graphviz-pure`` next to the Python interpreter (a Jupyter kernel's ``PATH`` often lacks
-   the virtual environment's ``bin``), then on ``PATH``.
-
-If none is found the graph still carries its DOT source: Jupyter shows the source with a
-warning that says how to fix it, and saving raises :class:`RendererNotFoundError`.
+**Rendering** (turning the DOT source into a picture) is the job of
+:mod:`micrograd.renderer`: it finds Graphviz's ``dot`` (``MICROGRAD_DOT``, a system ``dot``, or
+``graphviz-pure``, which needs no system package) and runs it with a time limit. Its names
+(``save``, ``find_renderer``, ``RenderError`` ...) can be imported from here too. Without a
+renderer the graph still carries its DOT source: Jupyter shows the source with a warning
+that says how to fix it, and saving raises :class:`RendererNotFoundError`.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import shutil
 import sys
-import threading
+import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import graphviz
 
-from micrograd.engine import Value
+from micrograd.engine import Value, topological_order
 from micrograd.ledger import format_number
+from micrograd.renderer import (
+    ENV_VAR,
+    ComputationGraph,
+    RendererNotFoundError,
+    RendererNotFoundWarning,
+    RenderError,
+    find_renderer,
+    save,
+)
 
 __all__ = [
+    "ENV_VAR",
     "ComputationGraph",
     "ForgotBackwardWarning",
     "GraphTooLargeError",
@@ -59,17 +58,12 @@ __all__ = [
     "save",
 ]
 
-ENV_VAR = "MICROGRAD_DOT"
 FIELDS = ("label", "data", "grad")
 DEFAULT_MAX_NODES = 500
+# Boxes plus ranks passed over by edges (see _passed_ranks): x + x + ... + x with 45 terms
+# (about 2,000) lays out in under a second, 60 terms (3,500) take 2-3 s, 100 terms a minute.
+DEFAULT_MAX_LAYOUT = 2000
 RANKDIRS = ("LR", "RL", "TB", "BT")
-SAVE_FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "dot", "gv")
-
-RENDERER_HINT = (
-    "To draw graphs, install graphviz-pure into this Python environment "
-    "(pip install graphviz-pure), or install Graphviz so that `dot` is on PATH "
-    f"(e.g. apt install graphviz), or set {ENV_VAR} to the path of a dot program."
-)
 FORGOT_BACKWARD = (
     "all gradients are 0: did you forget to call backward()? "
     "Call out.backward() on the output before drawing to see the gradients."
@@ -87,181 +81,13 @@ ROLE_COLOURS = {
 HIGHLIGHT = {"color": "#d62728", "penwidth": "3"}
 
 
-class RenderError(RuntimeError):
-    """Turning the DOT source into a picture failed: no renderer, it crashed, or it took too long.
-
-    The message is one line saying what happened and what to do; the command line prints it.
-    """
-
-
-class RendererNotFoundError(RenderError):
-    """No Graphviz ``dot`` program was found to turn the DOT source into a picture."""
-
-
-class RendererNotFoundWarning(UserWarning):
-    """Jupyter shows the DOT source instead of a picture: no ``dot`` program was found."""
-
-
 class GraphTooLargeError(ValueError):
-    """The graph has more nodes than ``max_nodes``: collapse it or raise the limit."""
+    """The graph has more boxes than ``max_nodes``, or a layout larger than ``max_layout``
+    (long edges make Graphviz slow): collapse it, draw less, or raise the limit."""
 
 
 class ForgotBackwardWarning(UserWarning):
     """The graph is drawn with every gradient 0: ``backward()`` was probably not called."""
-
-
-# --------------------------------------------------------------------------------------
-# Finding the renderer
-# --------------------------------------------------------------------------------------
-
-
-def _script_dirs() -> list[Path]:
-    """Where pip puts the programs of this Python, judged from ``sys.executable``.
-
-    Next to the interpreter in a virtual environment (bin/ or Scripts\\), and in its
-    Scripts\\ folder for a Windows or conda installation without one.
-    """
-    here = Path(sys.executable).parent
-    return [here, here / "Scripts", here / "bin"]
-
-
-def find_renderer() -> Path | None:
-    """The ``dot`` program to render with, or None if there is none (see the module doc).
-
-    Raises :class:`RendererNotFoundError` if ``MICROGRAD_DOT`` is set but names no program:
-    an explicit choice that does not work should not be replaced silently by another.
-    """
-    explicit = os.environ.get(ENV_VAR, "").strip()
-    if explicit:
-        found = shutil.which(explicit)
-        if found is None:
-            raise RendererNotFoundError(
-                f"{ENV_VAR} is set to {explicit!r}, which is not an executable program. "
-                f"Point it at Graphviz's dot or at graphviz-pure, or unset it."
-            )
-        return Path(found)
-    found = shutil.which("dot")  # a system Graphviz
-    if found is None:  # graphviz-pure: where pip put it first, then on PATH (path=None)
-        for directory in [*map(str, _script_dirs()), None]:
-            found = shutil.which("graphviz-pure", path=directory)
-            if found:
-                break
-    return Path(found) if found else None
-
-
-def _require_renderer() -> Path:
-    program = find_renderer()
-    if program is None:
-        raise RendererNotFoundError(f"no Graphviz renderer found. {RENDERER_HINT}")
-    return program
-
-
-# The graphviz package runs the program named by graphviz.backend.dot_command.DOT_BINARY
-# (looked up on every call) and has no per-graph setting for it, so it is swapped in for
-# the duration of one call. The lock keeps two threads from swapping at the same time.
-_swap_lock = threading.RLock()
-
-
-@contextmanager
-def _rendering_with(program: Path) -> Iterator[None]:
-    from graphviz.backend import dot_command
-
-    with _swap_lock:
-        saved = dot_command.DOT_BINARY
-        dot_command.DOT_BINARY = program
-        try:
-            yield
-        finally:
-            dot_command.DOT_BINARY = saved
-
-
-class ComputationGraph(graphviz.Digraph):
-    """A ``graphviz.Digraph`` that renders with the program :func:`find_renderer` picks.
-
-    Everything graphviz offers works (``.source``, ``.pipe()``, ``.render()``, ``.view()``,
-    inline display in Jupyter). ``save(graph, "graph.png")`` writes a picture (graphviz's
-    own ``.save()`` writes the DOT source).
-    """
-
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        with _rendering_with(_require_renderer()):
-            return super().pipe(*args, **kwargs)
-
-    def render(self, *args: Any, **kwargs: Any) -> Any:
-        with _rendering_with(_require_renderer()):
-            return super().render(*args, **kwargs)
-
-    def _repr_mimebundle_(
-        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **kw: Any
-    ) -> dict[str, Any]:
-        # Jupyter calls this to display the object. Without a renderer, show the DOT source
-        # (still useful, e.g. to paste into an online viewer) and say how to get pictures.
-        try:
-            _require_renderer()
-        except RendererNotFoundError as error:
-            warnings.warn(
-                f"{error} Showing the DOT source instead.", RendererNotFoundWarning, stacklevel=2
-            )
-            return {"text/plain": self.source}
-        return super()._repr_mimebundle_(include, exclude, **kw)
-
-    def _repr_svg_(self) -> str | None:
-        """SVG for front ends that ask for ``_repr_svg_``; None (so: text) without a renderer.
-
-        IPython asks for it too when ``_repr_mimebundle_`` gave no SVG: it must not raise.
-        """
-        try:
-            program = find_renderer()
-        except RendererNotFoundError:
-            program = None
-        return None if program is None else self.pipe(format="svg", encoding="utf-8")
-
-
-def save(
-    graph: graphviz.Graph | graphviz.Digraph,
-    path: str | os.PathLike[str],
-    format: str | None = None,  # noqa: A002 - the name graphviz uses
-) -> Path:
-    """Write ``graph`` to ``path`` as SVG, PNG, PDF (or ``.dot``/``.gv`` source); return the path.
-
-    The format comes from the extension unless ``format`` is given. graphviz-pure has no
-    PDF output; with it, the PDF holds the drawing as a 300 dpi image.
-
-    >>> save(draw_dot(y), "graph.png")      # doctest: +SKIP
-    PosixPath('graph.png')
-    """
-    path = Path(path)
-    fmt = (format or path.suffix.lstrip(".")).lower()
-    if fmt not in SAVE_FORMATS:
-        raise ValueError(
-            f"save: cannot tell the picture format from {str(path)!r}; "
-            f"use one of the extensions {', '.join('.' + f for f in SAVE_FORMATS)} "
-            "or pass format='svg'."
-        )
-    if fmt in ("dot", "gv"):
-        path.write_text(graph.source, encoding="utf-8")
-        return path
-    with _rendering_with(_require_renderer()):
-        try:
-            data = graph.pipe(format=fmt, quiet=fmt == "pdf")
-        except graphviz.CalledProcessError as error:
-            if fmt != "pdf" or b"not recognized" not in (error.stderr or b""):
-                raise
-            data = _pdf_from_png(graph)
-    path.write_bytes(data)
-    return path
-
-
-def _pdf_from_png(graph: graphviz.Graph | graphviz.Digraph, dpi: int = 300) -> bytes:
-    """A PDF page holding the graph as an image, for renderers without PDF output."""
-    from PIL import Image  # Pillow comes with matplotlib, a dependency of micrograd
-
-    sharp = graph.copy()
-    sharp.attr(dpi=str(dpi))
-    image = Image.open(io.BytesIO(sharp.pipe(format="png"))).convert("RGB")
-    out = io.BytesIO()
-    image.save(out, format="PDF", resolution=dpi)
-    return out.getvalue()
 
 
 # --------------------------------------------------------------------------------------
@@ -404,11 +230,34 @@ def _role(v: Value, root: Value, params: set[Value], inputs: set[Value]) -> str:
     return "parameter" if inputs and not params else "input"
 
 
+def _literal(text: str) -> str:
+    """``text`` as Graphviz should show it, character for character.
+
+    Graphviz ends a label at a NUL and UTF-8 cannot encode a lone surrogate, so control
+    characters and surrogates are shown as their escapes (``\\x00``); it decodes HTML
+    entities in every label, so ``&`` becomes ``&amp;`` and ``"&amp;"`` stays ``"&amp;"``.
+    """
+    text = text.replace("\n", " ")
+    shown = (
+        c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        if unicodedata.category(c) in ("Cc", "Cs")
+        else c
+        for c in text
+    )
+    return "".join(shown).replace("&", "&amp;")
+
+
 def _escape(text: str) -> str:
-    """Escape the characters that have a meaning inside a Graphviz record label."""
+    """Escape ``text`` for a record label, where ``\\{}|<>"`` have a meaning."""
+    text = _literal(text)
     for char in '\\{}|<>"':
         text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ")
+    return text
+
+
+def _plain(text: str) -> str:
+    """Escape ``text`` for a plain label (an op's oval): no HTML-like label, no ``\\N``."""
+    return graphviz.nohtml(_literal(text).replace("\\", "\\\\"))
 
 
 def _record(fields: list[str], rankdir: str) -> str:
@@ -433,6 +282,8 @@ def draw_dot(
     max_nodes: int = DEFAULT_MAX_NODES,
     precision: int = 4,
     *,
+    max_layout: int = DEFAULT_MAX_LAYOUT,
+    timeout: float | None = None,
     params: Any = None,
     inputs: Any = None,
     expand_dot: bool = False,
@@ -443,7 +294,11 @@ def draw_dot(
     """The computation graph of ``root`` as a ``graphviz.Digraph`` (shown as SVG in Jupyter).
 
     Each Value is a box showing its label, data and grad; each op is an oval between
-    the boxes of its operands and the box of its result.
+    the boxes of its operands and the box of its result. ``graph.node_ids`` maps each
+    Value to the DOT id of its box (``"n3"``, or ``"g1"`` for a collapsed group), which is
+    also the ``<title>`` of the box in the SVG; ``graph.shown_grads`` maps the id of each
+    box showing a grad to the Value whose grad it shows. Labels and op names are drawn
+    literally.
 
     Args:
         root: the Value to draw, with everything it was computed from.
@@ -459,7 +314,13 @@ def draw_dot(
             the nodes computed from them and nothing else.
         max_nodes: refuse (:class:`GraphTooLargeError`) to draw more boxes than this;
             Graphviz layout becomes slow and the picture unreadable.
+        max_layout: refuse (:class:`GraphTooLargeError`) a graph whose layout would take
+            Graphviz more than a few seconds. Its size is estimated as the boxes plus one
+            for each rank an edge passes over (a value reused far downstream, as x in
+            ``x + x + ... + x``, makes long edges, and their crossings are what is slow).
         precision: significant digits of data and grad.
+        timeout: seconds the renderer may take to draw the graph (``.pipe()``, display in
+            Jupyter, ``save``); default ``micrograd.renderer.DEFAULT_TIMEOUT`` (10 s).
         params: the parameters (Values or a Module), coloured as parameters. Labelled leaves
             that are not listed are then inputs.
         inputs: the inputs, coloured as inputs. If neither is given, labelled leaves are
@@ -492,7 +353,7 @@ def draw_dot(
     if not isinstance(precision, int) or not 1 <= precision <= 17:
         raise ValueError(f"draw_dot: precision must be an int from 1 to 17, got {precision!r}.")
 
-    order = _operand_order(root)  # inputs first: node numbers follow this order
+    order = _drawing_order(root)  # inputs first: node numbers follow this order
     number = {v: i for i, v in enumerate(order)}
     seeds = _group_seeds(collapse)
     group_of = _assign_groups(order, seeds)
@@ -501,6 +362,11 @@ def draw_dot(
     size = _count_boxes(order, group_of, expand_dot) + len(members)
     if size > max_nodes:
         raise GraphTooLargeError(_too_large(size, max_nodes, collapsed=collapse is not None))
+    if not isinstance(max_layout, int) or max_layout < 1:
+        raise ValueError(f"draw_dot: max_layout must be a positive int, got {max_layout!r}.")
+    layout = size + _passed_ranks(order, group_of)
+    if layout > max_layout:
+        raise GraphTooLargeError(_too_slow(size, layout, max_layout))
 
     highlight = {highlight} if isinstance(highlight, Value) else set(highlight)
     for v in highlight:
@@ -508,10 +374,11 @@ def draw_dot(
             raise ValueError(f"draw_dot: highlight={v!r} is not part of the graph of {root!r}.")
 
     if warn_no_backward and grads is None and root.parents and all(v.grad == 0.0 for v in order):
-        warnings.warn(FORGOT_BACKWARD, ForgotBackwardWarning, stacklevel=2)
+        _warn_forgot_backward()
 
     drawer = _Drawer(rankdir, show, precision, grads, highlight, roles)
     graph = ComputationGraph(format=format, graph_attr={"rankdir": rankdir})
+    graph.timeout = timeout
     # Without params=, the leaves a collapse grows from (a model's parameters) are parameters.
     params_set = _as_set(params, "params") if params is not None else set(seeds)
     inputs_set = _as_set(inputs, "inputs") | _fed_with(order, params_set)
@@ -532,6 +399,7 @@ def draw_dot(
         i = number[v]
         if v in group_of:
             name = group_of[v]
+            graph.node_ids[v] = group_ids[name]
             if v is members[name][0]:  # draw the group's box where its first member is
                 drawer.group_box(graph, group_ids[name], name, members[name], outputs[name])
                 if "collapsed" not in used_roles:
@@ -544,6 +412,7 @@ def draw_dot(
         role = _role(v, root, params_set, inputs_set)
         if role not in used_roles:
             used_roles.append(role)
+        graph.node_ids[v] = f"n{i}"
         drawer.value_box(graph, f"n{i}", v, role)
         if not v.parents:
             continue
@@ -551,7 +420,7 @@ def draw_dot(
         if expand_dot and v.op == "dot":
             drawer.expanded_dot(graph, i, v, connect, hot)
         else:
-            graph.node(f"op{i}", v.op, shape="ellipse", **(HIGHLIGHT if hot else {}))
+            graph.node(f"op{i}", _plain(v.op), shape="ellipse", **(HIGHLIGHT if hot else {}))
             for p in v.parents:  # in operand order
                 connect(p, f"op{i}", hot)
         graph.edge(f"op{i}", f"n{i}", **(HIGHLIGHT if hot else {}))
@@ -559,6 +428,27 @@ def draw_dot(
     if roles and legend:
         _add_legend(graph, used_roles)
     return graph
+
+
+def _warn_forgot_backward() -> None:
+    """Warn at the caller of draw_dot; in a Jupyter kernel, show a note below the cell instead.
+
+    A kernel would print its temporary file name, a line number and the source line again.
+    The warning filters still decide (an ignored warning shows no note either).
+    """
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if type(shell).__name__ != "ZMQInteractiveShell":
+        warnings.warn(FORGOT_BACKWARD, ForgotBackwardWarning, stacklevel=3)
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.warn(FORGOT_BACKWARD, ForgotBackwardWarning, stacklevel=3)
+    if caught:
+        from IPython.display import display
+
+        note = f"Note (ForgotBackwardWarning): {FORGOT_BACKWARD}"
+        display(
+            {"text/plain": note, "text/html": f"<p><b>Note:</b> {FORGOT_BACKWARD}</p>"}, raw=True
+        )
 
 
 def _too_large(size: int, max_nodes: int, collapsed: bool) -> str:
@@ -581,30 +471,48 @@ def _too_large(size: int, max_nodes: int, collapsed: bool) -> str:
     )
 
 
-def _operand_order(root: Value) -> list[Value]:
-    """Every Value ``root`` depends on, parents first, first operands before later ones.
+def _too_slow(size: int, layout: int, max_layout: int) -> str:
+    return (
+        f"draw_dot: this graph has {size} boxes, but its edges pass over so many ranks that "
+        f"Graphviz would lay out about {layout} nodes, more than max_layout={max_layout}, "
+        "and take minutes (a value reused far downstream makes long edges). Draw a smaller "
+        f"expression or a part of it, or raise the limit with max_layout={layout}."
+    )
 
-    Like ``topological_order``, but the operands are visited left to right, so ``x * w``
-    numbers x before w and Graphviz stacks x above w. A node is pushed again under a
-    marker before its parents; popping the marker means its parents are all done.
+
+def _passed_ranks(order: list[Value], group_of: Mapping[Value, str]) -> int:
+    """How many ranks the edges pass over in the layout: Graphviz adds a node for each.
+
+    Ranks are estimated as Graphviz makes them: a computed box two ranks after its latest
+    parent (its op oval between), a leaf just before its first use. Collapsed groups are
+    left out (they make short graphs).
     """
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list = [root]
-    while stack:
-        node = stack.pop()
-        if node is _PARENTS_DONE:
-            order.append(stack.pop())  # the node under the marker
-        elif node not in visited:
-            visited.add(node)
-            stack += (node, _PARENTS_DONE)
-            for parent in reversed(node.parents):  # so that the first operand pops first
-                if parent not in visited:
-                    stack.append(parent)
-    return order
+    rank: dict[Value, int] = {}
+    for v in order:
+        if v.parents and v not in group_of:
+            rank[v] = 2 + max(rank.get(p, 0) for p in v.parents)
+    for v in reversed(order):  # pull each leaf next to its first use
+        for p in v.parents:
+            if p.is_leaf and v in rank:
+                rank[p] = min(rank.get(p, rank[v]), rank[v] - 2)
+    return sum(
+        max(0, rank[v] - rank[p] - 2)  # the edge p -> op ends one rank before v
+        for v in order
+        if v in rank
+        for p in v.parents
+        if p in rank
+    )
 
 
-_PARENTS_DONE = object()
+def _drawing_order(root: Value) -> list[Value]:
+    """The engine's topological order, with the leaves in the order the ops first use them.
+
+    So ``x * w`` numbers x before w, and Graphviz stacks x above w as the formula reads.
+    """
+    computed = [v for v in topological_order(root) if not v.is_leaf]
+    if not computed:
+        return [root]
+    return [*dict.fromkeys(p for v in computed for p in v.parents if p.is_leaf), *computed]
 
 
 def _fed_with(order: list[Value], params: set[Value]) -> set[Value]:
@@ -696,22 +604,24 @@ class _Drawer:
             style.update(HIGHLIGHT)
         return style
 
-    def value_box(self, graph: graphviz.Digraph, node_id: str, v: Value, role: str) -> None:
+    def value_box(self, graph: ComputationGraph, node_id: str, v: Value, role: str) -> None:
+        graph.shown_grads[node_id] = v
         label = _record(self.fields(v.label, v.data, self.grad_of(v)), self.rankdir)
         graph.node(node_id, label, **self.style(role, v in self.highlight))
 
     def group_box(
-        self, graph: graphviz.Digraph, gid: str, name: str, members: list, outputs: list
+        self, graph: ComputationGraph, gid: str, name: str, members: list, outputs: list
     ) -> None:
         """One box for a collapsed neuron or layer: its name, its size and its output."""
         fields = [_escape(name), f"{len(members)} Value{'s' if len(members) != 1 else ''}"]
         if len(outputs) == 1:  # e.g. a neuron's activation: show its data and grad
             fields += self.fields("", outputs[0].data, self.grad_of(outputs[0]))
+            graph.shown_grads[gid] = outputs[0]
         hot = any(u in self.highlight for u in members)
         graph.node(gid, _record(fields, self.rankdir), **self.style("collapsed", hot))
 
     def expanded_dot(
-        self, graph: graphviz.Digraph, i: int, v: Value, connect: Any, hot: bool
+        self, graph: ComputationGraph, i: int, v: Value, connect: Any, hot: bool
     ) -> None:
         """A ``dot`` node drawn as the products w_j * x_j and one '+', as in a textbook."""
         n = len(v.parents) // 2
@@ -728,6 +638,7 @@ class _Drawer:
             graph.node(
                 f"n{i}_{j}", _record(fields, self.rankdir), **self.style("intermediate", False)
             )
+            graph.shown_grads[f"n{i}_{j}"] = v
             graph.edge(f"op{i}_{j}", f"n{i}_{j}")
             graph.edge(f"n{i}_{j}", f"op{i}", **edge_style)
         for b in bias:

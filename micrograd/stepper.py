@@ -33,12 +33,17 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Iterator, Mapping
+import string
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
+from itertools import islice
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from micrograd._files import atomic_write, check_file_path
 from micrograd.engine import Value, topological_order
 from micrograd.ledger import format_number, node_names
 
@@ -48,6 +53,7 @@ __all__ = [
     "GradContribution",
     "StepThrough",
     "backward_steps",
+    "count_steps",
     "export_html",
     "frame_graph",
     "frame_svg",
@@ -129,9 +135,22 @@ def _fallback_name(v: Value) -> str:
 
 
 def _short(name: str) -> str:
-    """Parenthesise a name that is not a plain identifier, so d(a * b)/da and
-    d(x1*w1)/dx1 read well."""
-    return name if name.isidentifier() else f"({name})"
+    """Parenthesise a name that is not one term, so d(a * b)/da and d(x1*w1)/dx1 read
+    well; a name, a call such as tanh(x*w + b) or a bracketed name stays as it is."""
+    return name if name.isidentifier() or _one_call(name) else f"({name})"
+
+
+def _one_call(name: str) -> bool:
+    """``f(...)`` or ``(...)``: a name or nothing, then one bracket that closes at the end."""
+    head, bracket, _ = name.partition("(")
+    if not bracket or not (head == "" or head.isidentifier()) or not name.endswith(")"):
+        return False
+    depth = 0
+    for char in name[len(head) : -1]:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return False  # the first bracket closed before the end: (a) + (b)
+    return depth == 1
 
 
 # --------------------------------------------------------------------------------------
@@ -195,13 +214,18 @@ def _steps(root: Value) -> Iterator[BackwardStep]:
 
 
 # --------------------------------------------------------------------------------------
-# The steps on the side, with a snapshot of every gradient after every step
+# The steps on the side, and the gradients after each of them
 # --------------------------------------------------------------------------------------
+
+DEFAULT_MAX_STEPS = 300
+# Frames x value boxes of one exported page: about 1.4 KB of SVG each (with the ovals and
+# edges), so at most ~14 MB and ~1.5 s to write (e.g. an MLP(2, [8, 8, 1]) output).
+DEFAULT_MAX_PAGE_BOXES = 10_000
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class BackwardTrace:
-    """A recorded backward pass: the steps and the gradients after each of them.
+    """A recorded backward pass: the steps, and the gradients after each of them.
 
     ``nodes`` are all Values of the graph, inputs first; ``before`` their grads before
     the pass. ``snapshots[0]`` maps every node to its grad once the pass has started
@@ -210,17 +234,42 @@ class BackwardTrace:
     also includes what the leaves had from earlier calls, which they add at the very end.
     ``names`` are short readable names for the nodes (see
     :func:`micrograd.ledger.node_names`).
+
+    Only the steps are stored (each knows the gradients it changed), so memory grows
+    linearly with the number of steps; a snapshot is rebuilt from them when asked for.
     """
 
     root: Value
     nodes: tuple[Value, ...]
     before: Mapping[Value, float]
     steps: tuple[BackwardStep, ...]
-    snapshots: tuple[Mapping[Value, float], ...]
     names: Mapping[Value, str]
 
     def __len__(self) -> int:
         return len(self.steps)
+
+    @property
+    def snapshots(self) -> Sequence[Mapping[Value, float]]:
+        """Every node's grad at each frame: ``snapshots[k]`` after step k (rebuilt on demand)."""
+        return _Snapshots(self)
+
+    def states(self) -> Iterator[dict[Value, float]]:
+        """The gradients at frame 0, 1, ..., len(steps), one dict updated in place."""
+        state = dict.fromkeys(self.nodes, 0.0)
+        if not self.steps:  # a leaf root: backward() just adds 1 to its grad
+            state[self.root] = self.before[self.root] + 1.0
+            yield state
+            return
+        state[self.root] = 1.0
+        yield state
+        for k, step in enumerate(self.steps, start=1):
+            for c in step.contributions:
+                state[c.parent] = c.grad_after
+            if k == len(self.steps):  # the pass is over: leaves add their earlier grads
+                for v in self.nodes:
+                    if v.is_leaf:
+                        state[v] += self.before[v]
+            yield state
 
     def frame_text(self, frame: int, precision: int = 4) -> str:
         """The words for frame ``frame`` (0 = the seed, k = after step k)."""
@@ -230,7 +279,7 @@ class BackwardTrace:
                 return f"{root} is a leaf: backward() just adds 1 to its grad. Nothing else."
             return (
                 f"start: {root}.grad = 1 (d{root}/d{root} = 1), every other grad starts "
-                f"from 0. {len(self.steps)} steps follow, outputs before inputs: each node "
+                f"from 0. {_steps_follow(len(self.steps))}, outputs before inputs: each node "
                 "passes its grad back once all its uses have passed theirs to it."
             )
         text = self.steps[frame - 1].describe(self.names, precision)
@@ -249,11 +298,44 @@ class BackwardTrace:
         return text
 
 
-def record_backward(root: Value) -> BackwardTrace:
+def _steps_follow(count: int) -> str:
+    return "1 step follows" if count == 1 else f"{count} steps follow"
+
+
+class _Snapshots(Sequence):
+    """The frames' gradients of a trace, each rebuilt from the steps when indexed."""
+
+    def __init__(self, trace: BackwardTrace) -> None:
+        self._trace = trace
+
+    def __len__(self) -> int:
+        return len(self._trace.steps) + 1
+
+    def __getitem__(self, frame):  # type: ignore[override]
+        if isinstance(frame, slice):
+            return [self[k] for k in range(*frame.indices(len(self)))]
+        k = frame + len(self) if frame < 0 else frame
+        if not 0 <= k < len(self):
+            raise IndexError(
+                f"frame {frame} is out of range: this trace has frames 0..{len(self) - 1}."
+            )
+        return MappingProxyType(dict(next(islice(self._trace.states(), k, None))))
+
+    def __iter__(self) -> Iterator[Mapping[Value, float]]:  # one pass, not one per frame
+        return (MappingProxyType(dict(state)) for state in self._trace.states())
+
+
+def count_steps(root: Value) -> int:
+    """How many steps ``root``'s backward pass has: one per computed (non-leaf) Value."""
+    return sum(not v.is_leaf for v in topological_order(root))
+
+
+def record_backward(root: Value, max_steps: int | None = None) -> BackwardTrace:
     """Record the backward pass of ``root`` step by step, without touching any ``.grad``.
 
     The pass is run for real with :func:`backward_steps` (so it is the same pass) and
-    every gradient is put back afterwards.
+    every gradient is put back afterwards. With ``max_steps``, a pass of more steps is
+    refused (``ValueError``) before anything is recorded.
 
     >>> from micrograd import Value
     >>> a = Value(3.0, label="a")
@@ -261,30 +343,13 @@ def record_backward(root: Value) -> BackwardTrace:
     >>> len(trace.steps), trace.snapshots[-1][a], a.grad
     (2, 7.0, 0.0)
     """
-    if not isinstance(root, Value):
-        raise TypeError(
-            f"record_backward(root) needs a Value, got {type(root).__name__}: {root!r}."
-        )
+    _check_root(root, "record_backward")
+    if max_steps is not None:
+        _check_size(root, max_steps, "record_backward")
     nodes = tuple(topological_order(root))
     saved = {n: n.grad for n in nodes}
-    steps: list[BackwardStep] = []
-    snapshots: list[dict[Value, float]] = []
     try:
-        for step in _steps(root):
-            if not steps:  # frame 0, the seeded pass: the state before step 0's additions
-                seeded = {n: n.grad for n in nodes}
-                for c in reversed(step.contributions):
-                    seeded[c.parent] = c.grad_before
-                snapshots.append(seeded)
-            steps.append(step)
-            snapshots.append({n: n.grad for n in nodes})
-        # The pass is over (leaves have added their earlier gradients): the last frame
-        # shows the final state, the one root.backward() leaves.
-        final = {n: n.grad for n in nodes}
-        if snapshots:
-            snapshots[-1] = final
-        else:
-            snapshots.append(final)  # a leaf root: no steps, one frame
+        steps = tuple(_steps(root))
     finally:
         for node, grad in saved.items():
             node.grad = grad
@@ -292,19 +357,45 @@ def record_backward(root: Value) -> BackwardTrace:
         root=root,
         nodes=nodes,
         before=MappingProxyType(saved),
-        steps=tuple(steps),
-        snapshots=tuple(MappingProxyType(s) for s in snapshots),
+        steps=steps,
         names=MappingProxyType(node_names(root, nodes)),
     )
+
+
+def _check_root(root: Value, where: str) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"{where}(root) needs a Value, got {type(root).__name__}: {root!r}.")
+
+
+def _check_size(root: Value, max_steps: int, where: str) -> None:
+    """Refuse a pass of more than ``max_steps`` steps, before recording or drawing any."""
+    if not isinstance(max_steps, int) or max_steps < 1:
+        raise ValueError(f"{where}: max_steps must be a positive int, got {max_steps!r}.")
+    steps = count_steps(root)
+    if steps > max_steps:
+        raise ValueError(
+            f"{where}: this backward pass has {steps} steps, more than "
+            f"max_steps={max_steps}; nobody clicks through that many, and every frame is a "
+            "full drawing. Step through a smaller graph (e.g. one neuron), or pass "
+            f"max_steps={steps}."
+        )
 
 
 # --------------------------------------------------------------------------------------
 # Pictures of the frames: the graph with the current node highlighted
 # --------------------------------------------------------------------------------------
 
-DEFAULT_MAX_STEPS = 300
 _CURRENT, _RECEIVING = "mg_current", "mg_receiving"
-_RECEIVING_CSS = "g.mg_receiving polygon { stroke: #1f77b4; stroke-width: 3; }"
+
+
+def _frame_roles(trace: BackwardTrace, frame: int) -> tuple[Value, set[Value]]:
+    """The current node of a frame (the root at frame 0) and the parents receiving a share."""
+    if not 0 <= frame <= len(trace.steps):
+        raise IndexError(f"frame {frame} is out of range: this trace has frames 0..{len(trace)}.")
+    if frame == 0:
+        return trace.root, set()
+    step = trace.steps[frame - 1]
+    return step.node, {c.parent for c in step.contributions}
 
 
 def frame_graph(trace: BackwardTrace, frame: int, **draw_options: Any):
@@ -312,69 +403,183 @@ def frame_graph(trace: BackwardTrace, frame: int, **draw_options: Any):
 
     Frame 0 is the seeded pass with the root highlighted; frame k shows the gradients
     after step k, with the node of step k highlighted. Drawn by
-    :func:`micrograd.draw.draw_dot` from the frame's snapshot of gradients (``.grad`` is
-    not touched); ``draw_options`` go to ``draw_dot``. In the SVG the current node's box
-    has the class ``mg_current`` and the boxes of its parents the class ``mg_receiving``.
+    :func:`micrograd.draw.draw_dot` from the frame's gradients (``.grad`` is not touched);
+    ``draw_options`` go to ``draw_dot``. In the SVG the current node's box has the class
+    ``mg_current`` and the boxes of its parents the class ``mg_receiving``.
     """
     from micrograd.draw import draw_dot
 
-    if not 0 <= frame <= len(trace.steps):
-        raise IndexError(f"frame {frame} is out of range: this trace has frames 0..{len(trace)}.")
-    current = trace.root if frame == 0 else trace.steps[frame - 1].node
-    receiving = {c.parent for c in trace.steps[frame - 1].contributions} if frame else set()
-    snapshot = trace.snapshots[frame]
-    graph = draw_dot(trace.root, highlight={current}, grads=snapshot, **draw_options)
-    # Mark the boxes with CSS classes for the page and its tests. draw_dot outlines the
-    # boxes of highlighted Values in its highlight colour, which tells which box is whose.
-    if receiving:
-        marked = draw_dot(trace.root, highlight=receiving, grads=snapshot, **draw_options)
-        for box in _highlighted_boxes(marked):
-            graph.node(box, **{"class": _RECEIVING})  # a 2nd statement only adds attributes
-    for box in _highlighted_boxes(graph):
-        graph.node(box, **{"class": _CURRENT})
+    current, receiving = _frame_roles(trace, frame)
+    graph = draw_dot(trace.root, highlight={current}, grads=trace.snapshots[frame], **draw_options)
+    for v in receiving - {current}:
+        graph.node(graph.node_ids[v], **{"class": _RECEIVING})  # a 2nd statement adds to it
+    graph.node(graph.node_ids[current], **{"class": _CURRENT})
     return graph
-
-
-def _highlighted_boxes(graph) -> list[str]:
-    """Names of the value boxes (records) that draw_dot outlined in its highlight colour."""
-    from micrograd.draw import HIGHLIGHT
-
-    colour = f'color="{HIGHLIGHT["color"]}"'
-    boxes = []
-    for line in graph.body:
-        match = re.match(r"\s*(\w+) \[(.*)\]\s*$", line)
-        if match and "shape=record" in match.group(2) and colour in match.group(2):
-            boxes.append(match.group(1))
-    return boxes
 
 
 def frame_svg(trace: BackwardTrace, frame: int, **draw_options: Any) -> str:
     """Frame ``frame`` as an SVG element ready to put inside an HTML page.
 
-    The XML prolog, DOCTYPE, comments and namespace declarations are dropped (HTML does
-    not need them, and the page must not refer to any URL); ids get a per-frame prefix
-    so that they stay unique when many frames share one page.
+    No XML prolog, DOCTYPE, comments or namespace declarations (HTML does not need them,
+    and the page must not refer to any URL); ids get a per-frame prefix so that they stay
+    unique when many frames share one page. Drawn as :func:`export_html` draws its frames.
     """
-    svg = frame_graph(trace, frame, **draw_options).pipe(format="svg", encoding="utf-8")
-    return _inline_svg(svg, prefix=f"f{frame}-")
+    return _FramePictures(trace, **draw_options).picture(frame)
 
 
-def _inline_svg(svg: str, prefix: str) -> str:
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.DOTALL)
-    svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
-    svg = re.sub(r'\sid="([^"]*)"', lambda m: f' id="{prefix}{m.group(1)}"', svg)
-    return svg.strip()
+class _FramePictures:
+    """Every frame of a trace drawn from ONE Graphviz layout.
+
+    The frames differ only in the gradients shown and in which boxes are outlined, so the
+    graph is laid out once (with, in each box, the widest gradient text any frame shows)
+    and its SVG becomes a template whose slots are those texts, classes and outline
+    colours; a frame fills the slots. A page of 300 frames costs one layout, not 300.
+    """
+
+    def __init__(
+        self, trace: BackwardTrace, max_page_boxes: int | None = None, **draw_options: Any
+    ) -> None:
+        from micrograd.draw import HIGHLIGHT, RenderError, draw_dot
+
+        self.trace = trace
+        self.precision = draw_options.get("precision", 4)
+        graph = draw_dot(trace.root, grads=self._widest(), **draw_options)
+        boxes = (len(trace) + 1) * len(set(graph.node_ids.values()))
+        if max_page_boxes is not None and boxes > max_page_boxes:
+            raise ValueError(
+                f"export_html: the page would hold {len(trace) + 1} frames of "
+                f"{boxes // (len(trace) + 1)} boxes each, {boxes} boxes in all, more than "
+                f"max_page_boxes={max_page_boxes}: every frame is a full drawing. Step "
+                "through a smaller graph, or use step_through() in Jupyter (it draws one "
+                f"frame at a time), or pass max_page_boxes={boxes}."
+            )
+        # A margin, so that the red outline and text wider in the browser's font than in
+        # Graphviz's estimate stay inside the picture.
+        graph.graph_attr["pad"] = "0.2"
+        try:
+            svg = ET.fromstring(graph.pipe(format="svg"))
+        except ET.ParseError as error:
+            raise RenderError(f"the renderer's SVG could not be read ({error}).") from None
+        for element in svg.iter():  # inline SVG in HTML needs no namespace
+            element.tag = element.tag.rpartition("}")[2]
+        titled = {g.findtext("title"): g for g in svg.iter("g")}
+        edges_into: dict[str, list[ET.Element]] = {}
+        for title, g in titled.items():
+            if title and "->" in title:
+                edges_into.setdefault(title.split("->")[1], []).append(g)
+
+        self.defaults: dict[str, str] = {}  # slot -> its text when nothing is marked
+        self.slots: dict[tuple[ET.Element, str | None], str] = {}
+        self.grad_slots = [  # the "grad ..." text of each box, and whose grad it shows
+            (self._slot(text, None), v)
+            for box_id, v in graph.shown_grads.items()
+            for text in titled[box_id].iter("text")
+            if (text.text or "").startswith("grad ")
+        ]
+        self.class_slot = {v: self._slot(titled[i], "class") for v, i in graph.node_ids.items()}
+        # Outlined with a node, as draw_dot's highlight does: its box, the op oval and the
+        # edges that made it. Each outlined shape has slots for its colours and width.
+        red, width = HIGHLIGHT["color"], HIGHLIGHT["penwidth"]
+        outline: dict[ET.Element, list[tuple[str, str]]] = {}
+        self.outlined: dict[Value, list[tuple[str, str]]] = {}
+        for v, node_id in graph.node_ids.items():
+            if node_id.startswith("n") and v.parents:
+                op = "op" + node_id[1:]
+                made = [titled[node_id], titled[op], *edges_into.get(op, []), *edges_into[node_id]]
+            else:  # a leaf, or a collapsed group: its box and the edges into it
+                made = [titled[node_id], *edges_into.get(node_id, [])]
+            for g in made:
+                if g not in outline:
+                    outline[g] = self._outline_slots(g, red, width)
+            self.outlined[v] = [slot for g in made for slot in outline[g]]
+
+        for element in svg.iter():  # ids get a per-frame prefix, unique in a page of frames
+            if "id" in element.attrib:
+                element.set("id", "\0p\0" + element.get("id"))
+        text = ET.tostring(svg, encoding="unicode")
+        self.parts = re.split(r"\0(\w+)\0", text)  # text, slot, text, slot, ..., text
+
+    def _slot(self, element: ET.Element, attribute: str | None, default: str = "") -> str:
+        """Make an attribute (or the text) of ``element`` a slot; return the slot's name.
+
+        The name is written between NUL characters, which no SVG can contain otherwise.
+        """
+        if (element, attribute) in self.slots:  # the box of a collapsed group, again
+            return self.slots[element, attribute]
+        name = self.slots[element, attribute] = str(len(self.defaults))
+        self.defaults[name] = element.get(attribute, default) if attribute else default
+        if attribute:
+            element.set(attribute, f"\0{name}\0")
+        else:
+            element.text = f"\0{name}\0"
+        return name
+
+    def _outline_slots(self, g: ET.Element, red: str, width: str) -> list[tuple[str, str]]:
+        """Slots of the stroke (and an arrowhead's fill) of the shapes of ``g``, with the
+        values that outline them."""
+        slots = []
+        for shape in g:
+            if shape.get("stroke") in (None, "none"):  # titles, texts, a transparent frame
+                continue
+            slots.append((self._slot(shape, "stroke"), red))
+            slots.append((self._slot(shape, "stroke-width", "1"), width))
+            if g.get("class") == "edge" and shape.tag == "polygon":  # an arrowhead
+                slots.append((self._slot(shape, "fill"), red))
+        return slots
+
+    def _widest(self) -> dict[Value, float]:
+        """For each node, the gradient whose text is the widest over all frames."""
+        widest: dict[Value, tuple[int, float]] = {}
+        for state in self.trace.states():
+            for v, g in state.items():
+                width = len(format_number(g, self.precision))
+                if width > widest.get(v, (-1, 0.0))[0]:
+                    widest[v] = (width, g)
+        return {v: g for v, (_, g) in widest.items()}
+
+    def frames(self) -> Iterator[str]:
+        """The SVG of every frame, in order (one pass over the steps)."""
+        for frame, state in enumerate(self.trace.states()):
+            yield self._draw(frame, state)
+
+    def picture(self, frame: int) -> str:
+        return self._draw(frame, self.trace.snapshots[frame])
+
+    def _draw(self, frame: int, state: Mapping[Value, float]) -> str:
+        current, receiving = _frame_roles(self.trace, frame)
+        values = {**self.defaults, "p": f"f{frame}-"}  # ids get a per-frame prefix
+        for slot, v in self.grad_slots:
+            values[slot] = f"grad {format_number(state[v], self.precision)}"
+        for v, css_class in [*((v, _RECEIVING) for v in receiving), (current, _CURRENT)]:
+            slot = self.class_slot[v]
+            values[slot] = f"{self.defaults[slot]} {css_class}"
+        values.update(self.outlined[current])
+        return "".join(values[part] if k % 2 else part for k, part in enumerate(self.parts))
 
 
-def _check_size(trace: BackwardTrace, max_steps: int, where: str) -> None:
-    if len(trace.steps) > max_steps:
-        raise ValueError(
-            f"{where}: this backward pass has {len(trace.steps)} steps, more than "
-            f"max_steps={max_steps}; nobody clicks through that many, and every frame is a "
-            "full drawing. Step through a smaller graph (e.g. one neuron), or pass "
-            f"max_steps={len(trace.steps)}."
-        )
+# --------------------------------------------------------------------------------------
+# What the widget and the page share
+# --------------------------------------------------------------------------------------
+
+LEGEND = (
+    "Red: the node whose gradient is passed back in this step. "
+    "Blue outline: its parents, which receive a share."
+)
+# The current node's box is `g.node.mg_current` in both the widget and the page.
+_SHARED_STYLE = """
+g.node.mg_receiving polygon { stroke: #1f77b4; stroke-width: 3; }
+.mg-step-through .mg-graph svg { max-width: 100%; height: auto; }
+.mg-step-through.jupyter-widgets, .mg-step-through .mg-graph, .mg-step-through .mg-panel {
+  margin-left: 0; margin-right: 0; }
+.mg-step-through .mg-panel pre {
+  white-space: pre-wrap; word-break: normal; overflow-wrap: break-word; }
+"""
+
+
+def _frame_label(frame: int, last: int) -> str:
+    if frame == 0:
+        return f"start (step 0 of {last})"
+    return f"step {frame} of {last}" + (" (done)" if frame == last else "")
 
 
 # --------------------------------------------------------------------------------------
@@ -401,6 +606,8 @@ class StepThrough:
     Previous/Next buttons and a slider choose the frame; the graph is redrawn with the
     current node highlighted and the gradients known so far, and a text panel says what
     the step does. ``.grad`` of the graph is not changed. Made by :func:`step_through`.
+    The drawing is scaled down to the width of the output area, so the current node
+    (CSS selector ``.mg-step-through g.node.mg_current``) is always in view.
 
     ``frame`` (0..len(trace)) is the frame shown; ``next()`` and ``previous()`` move it.
     ``widget`` is the ipywidgets box itself (Jupyter displays this object as that box).
@@ -408,10 +615,12 @@ class StepThrough:
 
     def __init__(self, root: Value, max_steps: int = DEFAULT_MAX_STEPS, **draw_options: Any):
         widgets = _ipywidgets()
+        _check_root(root, "step_through")
+        _check_size(root, max_steps, "step_through")
         self.trace = record_backward(root)
-        _check_size(self.trace, max_steps, "step_through")
         self._draw_options = draw_options
-        self._svgs: dict[int, str] = {}  # frames are drawn when first shown
+        self._pictures: _FramePictures | None = None  # laid out when first shown
+        self._no_picture: str | None = None  # why there is none, if drawing failed
         last = len(self.trace.steps)
         self.prev_button = widgets.Button(description="Previous", icon="arrow-left")
         self.next_button = widgets.Button(description="Next", icon="arrow-right")
@@ -419,13 +628,20 @@ class StepThrough:
             value=0, min=0, max=last, description="step", continuous_update=True
         )
         self.label = widgets.Label()
-        self.picture = widgets.HTML()
-        self.panel = widgets.HTML()
+        self.legend = widgets.HTML(f"<small>{LEGEND}</small>")
+        self.picture = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.picture.add_class("mg-graph")
+        self.panel = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.panel.add_class("mg-panel")  # JupyterLab breaks lines of a <pre> mid-word
         self.prev_button.on_click(lambda _button: self.previous())
         self.next_button.on_click(lambda _button: self.next())
         self.slider.observe(lambda _change: self._show(), names="value")
         controls = widgets.HBox([self.prev_button, self.slider, self.next_button, self.label])
-        self.widget = widgets.VBox([controls, self.picture, self.panel])
+        self.widget = widgets.VBox(
+            [controls, self.legend, self.picture, self.panel],
+            layout=widgets.Layout(width="100%"),
+        )
+        self.widget.add_class("mg-step-through")
         self._show()
 
     @property
@@ -443,30 +659,41 @@ class StepThrough:
         self.frame = self.frame - 1
 
     def svg(self, frame: int) -> str:
-        """The SVG drawing of a frame (drawn once, then remembered)."""
-        if frame not in self._svgs:
-            self._svgs[frame] = frame_svg(self.trace, frame, **self._draw_options)
-        return self._svgs[frame]
+        """The SVG drawing of a frame (the graph is laid out once, on the first call)."""
+        if self._pictures is None:
+            self._pictures = _FramePictures(self.trace, **self._draw_options)
+        return self._pictures.picture(frame)
 
     def _show(self) -> None:
-        import graphviz
-
-        from micrograd.draw import RendererNotFoundError
+        from micrograd.draw import GraphTooLargeError, RenderError
 
         frame, last = self.frame, len(self.trace.steps)
         self.prev_button.disabled = frame == 0
         self.next_button.disabled = frame == last
         self.label.value = _frame_label(frame, last)
-        try:
-            self.picture.value = f"<div><style>{_RECEIVING_CSS}</style>{self.svg(frame)}</div>"
-        except (RendererNotFoundError, graphviz.ExecutableNotFound) as error:
-            # No picture, but the steps still make sense as text: say how to get pictures.
-            self.picture.value = f"<pre>{html.escape(str(error))}</pre>"
+        if self._no_picture is None:
+            try:
+                self.picture.value = f"<style>{_SHARED_STYLE}</style>{self.svg(frame)}"
+            except (RenderError, GraphTooLargeError) as error:
+                # No picture, but the steps still make sense as text: say why, once (a
+                # renderer that timed out is not tried again at every click).
+                self._no_picture = f"<pre>{_text(str(error))}</pre>"
+        if self._no_picture is not None:
+            self.picture.value = self._no_picture
         text = self.trace.frame_text(frame, self._draw_options.get("precision", 4))
-        self.panel.value = f"<pre>{html.escape(text)}</pre>"
+        self.panel.value = f"<pre>{_text(text)}</pre>"
 
     def _repr_mimebundle_(self, **kwargs: Any):
-        return self.widget._repr_mimebundle_(**kwargs)
+        # Front ends without the live widget (a saved notebook viewed on GitHub or with
+        # nbconvert) show the HTML instead: the frame shown when the cell ran.
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = (
+            f'<div class="mg-step-through"><p><small>{LEGEND} A static picture of '
+            f"{html.escape(self.label.value)}: run the cell to step through.</small></p>"
+            f'<div class="mg-graph">{self.picture.value}</div>'
+            f'<div class="mg-panel">{self.panel.value}</div></div>'
+        )
+        return bundle
 
 
 def step_through(root: Value, max_steps: int = DEFAULT_MAX_STEPS, **draw_options: Any):
@@ -477,15 +704,10 @@ def step_through(root: Value, max_steps: int = DEFAULT_MAX_STEPS, **draw_options
     >>> step_through(loss)            # doctest: +SKIP
 
     ``draw_options`` go to :func:`micrograd.draw.draw_dot` (e.g. ``rankdir="TB"``). Needs
-    ipywidgets (the ``notebook`` extra); outside Jupyter use :func:`export_html`.
+    ipywidgets (the ``notebook`` extra); outside Jupyter use :func:`export_html`. A pass of
+    more than ``max_steps`` steps is refused at once (``ValueError``).
     """
     return StepThrough(root, max_steps=max_steps, **draw_options)
-
-
-def _frame_label(frame: int, last: int) -> str:
-    if frame == 0:
-        return f"start (step 0 of {last})"
-    return f"step {frame} of {last}" + (" (done)" if frame == last else "")
 
 
 # --------------------------------------------------------------------------------------
@@ -498,6 +720,7 @@ def export_html(
     path: str | os.PathLike[str],
     title: str = "Step-through backward pass",
     max_steps: int = DEFAULT_MAX_STEPS,
+    max_page_boxes: int = DEFAULT_MAX_PAGE_BOXES,
     **draw_options: Any,
 ) -> Path:
     """Write the step-through of ``root``'s backward pass as one self-contained HTML page.
@@ -506,117 +729,59 @@ def export_html(
     one frame at a time. Nothing is loaded from the network, so the file works offline,
     from a USB stick or projected in class. Controls: Previous/Next buttons (ids
     ``prev``/``next``), a slider (``slider``), the position (``step-label``), and the
-    keyboard (left/right arrows, Home, End). ``.grad`` of the graph is not changed.
+    keyboard (left/right arrows, Home, End). The current node's box is
+    ``g.node.mg_current``. ``.grad`` of the graph is not changed.
 
     >>> export_html(loss, "steps.html", title="One neuron")   # doctest: +SKIP
     PosixPath('steps.html')
 
-    ``draw_options`` go to :func:`micrograd.draw.draw_dot`. Returns the path written.
+    ``draw_options`` go to :func:`micrograd.draw.draw_dot`. A pass of more than
+    ``max_steps`` steps is refused at once (``ValueError``), and so is a page of more than
+    ``max_page_boxes`` value boxes over all frames (every frame is a full drawing). The
+    page is written atomically. Returns the path written.
     """
+    path = check_file_path(path)
+    _check_root(root, "export_html")
+    if not isinstance(title, str):
+        raise TypeError(f"export_html: title must be a str, got {type(title).__name__}.")
+    _check_size(root, max_steps, "export_html")
     trace = record_backward(root)
-    _check_size(trace, max_steps, "export_html")
     precision = draw_options.get("precision", 4)  # the panels' numbers match the drawing's
-    frames = [
-        _frame_section(trace, k, frame_svg(trace, k, **draw_options), precision)
-        for k in range(len(trace.steps) + 1)
-    ]
-    page = _PAGE.format(
-        title=html.escape(title),
+    pictures = _FramePictures(trace, max_page_boxes, **draw_options)
+    frames = [_frame_section(trace, k, svg, precision) for k, svg in enumerate(pictures.frames())]
+    template = resources.files("micrograd").joinpath("templates/step_through.html")
+    page = string.Template(template.read_text(encoding="utf-8")).substitute(
+        title=_text(title),
         last=len(trace.steps),
         label=html.escape(_frame_label(0, len(trace.steps))),
+        legend=html.escape(LEGEND),
         frames="\n".join(frames),
-        style=_STYLE,
-        receiving=_RECEIVING_CSS,
-        script=_SCRIPT,
+        shared_style=_SHARED_STYLE,
     )
-    path = Path(path)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return atomic_write(path, page)
+
+
+# Characters a page cannot show as they are: control characters (but tabs and newlines),
+# and lone surrogates, which UTF-8 cannot even encode (a label may hold any of them).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _text(text: str) -> str:
+    """``text`` escaped for HTML, with unprintable characters written as escapes (\\x00)."""
+    shown = _UNPRINTABLE.sub(
+        lambda m: m[0].encode("unicode_escape", "backslashreplace").decode(), text
+    )
+    return html.escape(shown)
 
 
 def _frame_section(trace: BackwardTrace, frame: int, svg: str, precision: int) -> str:
     node = trace.root if frame == 0 else trace.steps[frame - 1].node
     return (
         f'<section class="frame" id="frame-{frame}" data-frame="{frame}" '
-        f'data-node="{html.escape(trace.names[node])}" '
+        f'data-node="{_text(trace.names[node])}" '
         f'data-label="{html.escape(_frame_label(frame, len(trace.steps)))}"'
         f"{' hidden' if frame else ''}>\n"
         f'<div class="graph">{svg}</div>\n'
-        f'<pre class="panel">{html.escape(trace.frame_text(frame, precision))}</pre>\n'
+        f'<pre class="panel">{_text(trace.frame_text(frame, precision))}</pre>\n'
         "</section>"
     )
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{style}{receiving}</style>
-</head>
-<body>
-<header>
-<h1>{title}</h1>
-<nav>
-<button id="prev" type="button" title="previous step (left arrow)">&#9664; Previous</button>
-<input id="slider" type="range" min="0" max="{last}" value="0" step="1" aria-label="step">
-<button id="next" type="button" title="next step (right arrow)">Next &#9654;</button>
-<span id="step-label" aria-live="polite">{label}</span>
-</nav>
-<p class="hint">Red: the node whose gradient is passed back in this step.
-Blue outline: the parents that receive a share. Keys: &larr; &rarr; Home End.</p>
-</header>
-<main>
-{frames}
-</main>
-<script>{script}</script>
-</body>
-</html>
-"""
-
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 1em 2em; color: #222; }
-h1 { font-size: 1.4em; margin: 0 0 .4em 0; }
-nav { display: flex; gap: .8em; align-items: center; }
-nav button { font-size: 1.1em; padding: .3em .9em; }
-#slider { flex: 1; max-width: 40em; }
-#step-label { font-weight: bold; min-width: 12em; }
-.hint { color: #666; font-size: .9em; }
-.graph svg { width: 100%; height: auto; max-height: 65vh; }
-.panel { font-size: 1.15em; background: #f6f6f6; padding: .8em; border-radius: 4px;
-         white-space: pre-wrap; }
-"""
-
-# Show one frame at a time; everything else is plain HTML, readable without JavaScript.
-_SCRIPT = """
-(function () {
-  "use strict";
-  var frames = document.querySelectorAll("section.frame");
-  var slider = document.getElementById("slider");
-  var label = document.getElementById("step-label");
-  var prev = document.getElementById("prev");
-  var next = document.getElementById("next");
-  var current = 0;
-  function show(k) {
-    k = Math.max(0, Math.min(frames.length - 1, k));
-    frames[current].hidden = true;
-    frames[k].hidden = false;
-    current = k;
-    slider.value = String(k);
-    label.textContent = frames[k].getAttribute("data-label");
-    prev.disabled = k === 0;
-    next.disabled = k === frames.length - 1;
-  }
-  prev.addEventListener("click", function () { show(current - 1); });
-  next.addEventListener("click", function () { show(current + 1); });
-  slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
-  document.addEventListener("keydown", function (event) {
-    if (event.target === slider) { return; }  // the slider handles its own arrow keys
-    var moves = { ArrowLeft: current - 1, ArrowRight: current + 1,
-                  Home: 0, End: frames.length - 1 };
-    if (event.key in moves) { show(moves[event.key]); event.preventDefault(); }
-  });
-  show(0);
-})();
-"""

@@ -530,6 +530,11 @@ def test_jupyter_shows_svg_with_no_extra_call(clean_env):
     svg = html.unescape(data["image/svg+xml"])
     assert "<svg" in svg and ">data 0.7071</text>" in svg and ">grad -1.5</text>" in svg
     assert html.unescape(draw_dot(o)._repr_svg_()) == svg
+    # JupyterLab prefers the HTML: the same drawing, inline, scaled to the output width
+    page = data["text/html"]
+    assert page.count("<svg") == 1 and '<svg style="max-width: 100%; height: auto"' in page
+    body = page[page.index("<svg") :].split(">", 1)[1].removesuffix("</div>")
+    assert body in data["image/svg+xml"] and ">data 0.7071</text>" in body
 
 
 def test_save_svg_png_pdf_and_dot(clean_env, tmp_path):
@@ -600,3 +605,199 @@ def test_in_a_jupyter_kernel_without_the_venv_on_path(clean_env):
     assert shown["data"]["text/plain"].startswith("digraph {")
     warned = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
     assert warned.count("RendererNotFoundWarning") == 1 and "/no/such/dot" in warned
+
+
+# --------------------------------------------------------------------------------------
+# The renderer module; hostile labels; slow layouts (issues 12 and 13)
+# --------------------------------------------------------------------------------------
+
+
+def test_the_renderer_names_are_importable_from_draw_and_from_renderer():
+    from micrograd import renderer
+
+    for name in ("find_renderer", "save", "RenderError", "RendererNotFoundError",
+                 "RendererNotFoundWarning", "ComputationGraph", "ENV_VAR"):  # fmt: skip
+        assert getattr(draw_module, name) is getattr(renderer, name), name
+    assert issubclass(RendererNotFoundError, draw_module.RenderError)
+
+
+def test_draw_dot_maps_every_value_to_its_box():
+    o, v = neuron()
+    o.backward()
+    graph = draw_dot(o)
+    assert set(graph.node_ids) == set(topological_order(o))
+    for name, value in v.items():
+        assert graph.node_ids[value] == node_of(graph.source, name)
+        assert graph.shown_grads[graph.node_ids[value]] is value
+
+
+def fake_program(directory: Path, body: str) -> Path:
+    script = directory / "fake-dot"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return script
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs /bin/false")
+def test_a_failing_renderer_is_one_line_render_error_and_keeps_the_old_file(clean_env, tmp_path):
+    o, _ = neuron()
+    o.backward()
+    graph = draw_dot(o)
+    old = tmp_path / "g.svg"
+    old.write_text("the previous picture")
+    clean_env.setenv(ENV_VAR, "/bin/false")
+    for attempt in (lambda: save(graph, old), lambda: graph.pipe(format="svg")):
+        with pytest.raises(draw_module.RenderError) as error:
+            attempt()
+        message = str(error.value)
+        assert "\n" not in message and "/bin/false" in message and "exit status 1" in message
+        assert not isinstance(error.value, graphviz.CalledProcessError)
+    assert old.read_text() == "the previous picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["g.svg"]  # no temporary file left
+
+
+def test_a_failing_renderer_in_jupyter_shows_the_source_and_one_warning(clean_env, capsys):
+    from IPython.core.formatters import DisplayFormatter
+
+    o, _ = neuron()
+    o.backward()
+    clean_env.setenv(ENV_VAR, "/bin/false")
+    with pytest.warns(RendererNotFoundWarning, match="exit status 1") as record:
+        data, _ = DisplayFormatter().format(draw_dot(o))
+    assert len(record) == 1 and set(data) == {"text/plain"}
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.out + printed.err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake dot is a shell script")
+def test_a_renderer_that_takes_too_long_is_stopped_with_advice(clean_env, tmp_path):
+    import time
+
+    clean_env.setenv(ENV_VAR, str(fake_program(tmp_path, "sleep 30")))
+    o, _ = neuron()
+    o.backward()
+    graph = draw_dot(o)
+    start = time.perf_counter()
+    with pytest.raises(draw_module.RenderError) as error:
+        save(graph, tmp_path / "g.svg", timeout=0.5)
+    assert time.perf_counter() - start < 5
+    message = str(error.value)
+    assert "\n" not in message and "within 0.5 s" in message
+    assert "collapse" in message and "smaller expression" in message
+    assert not (tmp_path / "g.svg").exists()
+    graph = draw_dot(o, timeout=0.5)  # the same bound for pipe(), save() and Jupyter
+    with pytest.raises(draw_module.RenderError, match=r"within 0\.5 s"):
+        graph.pipe(format="svg")
+    with pytest.raises(draw_module.RenderError, match=r"within 0\.5 s"):
+        save(graph, tmp_path / "g.png")
+    for bad in (0, -1.0, float("nan"), "5"):
+        with pytest.raises(ValueError, match="timeout must be a positive number"):
+            save(graph, tmp_path / "g.svg", timeout=bad)
+
+
+def sum_of_x(terms: int) -> Value:
+    """x + x + ... + x: every + uses x, so x's edges reach over the whole graph."""
+    x = Value(2.0, label="x")
+    y = x
+    for _ in range(terms - 1):
+        y = y + x
+    y.backward()
+    return y
+
+
+def test_a_graph_whose_layout_would_take_minutes_is_refused_at_once():
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(GraphTooLargeError) as error:
+        draw_dot(sum_of_x(150))  # 299 boxes: under max_nodes, but minutes of layout
+    assert time.perf_counter() - start < 1
+    message = str(error.value)
+    assert "299 boxes" in message and "max_layout=2000" in message
+    assert "smaller expression" in message and "\n" not in message
+    assert draw_dot(sum_of_x(150), max_layout=100_000).source.count("->") == 2 * 149 + 149
+
+
+def test_what_is_accepted_by_default_renders_in_a_few_seconds(clean_env):
+    import time
+
+    for graph in (sum_of_x(45), draw_dot(chain(160), warn_no_backward=False)):
+        graph = draw_dot(graph) if isinstance(graph, Value) else graph
+        start = time.perf_counter()
+        assert "<svg" in graph.pipe(format="svg", encoding="utf-8")
+        assert time.perf_counter() - start < 5
+
+
+def custom_op_of(name: str, x: Value) -> Value:
+    from micrograd.engine import Op, apply
+
+    return apply(Op(name, lambda a: 2 * a, lambda a, out: (2.0,)), [x])
+
+
+@pytest.mark.parametrize(
+    ("label", "op", "shown_label", "shown_op"),
+    [
+        ("nul\x00here", "op", "nul\\x00here", "op"),
+        ("lone\udcffsurrogate", "op", "lone\\udcffsurrogate", "op"),
+        ("x", "back\\slash", "x", "back\\slash"),
+        ("x", "<<b>bold</b>>", "x", "<<b>bold</b>>"),
+        ("&amp;", "&lt;", "&amp;", "&lt;"),
+        ("tab\there", "\\N", "tab\\there", "\\N"),
+    ],
+)
+def test_any_label_or_op_name_is_drawn_literally(clean_env, label, op, shown_label, shown_op):
+    out = custom_op_of(op, Value(1.0, label=label))
+    out.backward()
+    svg = draw_dot(out).pipe(format="svg", encoding="utf-8")
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert shown_label in texts and shown_op in texts
+    assert "<b>" not in svg  # no HTML-like label
+
+
+@pytest.mark.slow
+def test_forgot_backward_in_a_jupyter_kernel_is_a_note_without_temp_files(clean_env):
+    """In a kernel the warning would name /tmp/ipykernel_.../123.py and repeat the line."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    code = (
+        "from micrograd import Value\nfrom micrograd.draw import draw_dot\n"
+        "x = Value(2.0, label='x')\ngraph = draw_dot(x * x)"
+    )
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(code)]
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    streams = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+    assert "ipykernel" not in streams and "draw_dot(x * x)" not in streams
+    (note,) = [o for o in outputs if o["output_type"] == "display_data"]
+    assert "did you forget to call backward()?" in note["data"]["text/plain"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake dot is a shell script")
+@pytest.mark.parametrize("body", ['echo "$@"', "echo '<svg><g>not closed'"])
+def test_a_renderer_giving_no_picture_is_a_render_error(clean_env, tmp_path, body):
+    from micrograd.stepper import export_html
+
+    clean_env.setenv(ENV_VAR, str(fake_program(tmp_path, body)))
+    o, _ = neuron()
+    with pytest.raises(draw_module.RenderError) as error:
+        save(draw_dot(o, warn_no_backward=False), tmp_path / "g.png")
+    assert "did not return a png picture" in str(error.value)
+    with pytest.raises(draw_module.RenderError, match=r"svg|SVG"):
+        export_html(o, tmp_path / "steps.html")
+    assert not (tmp_path / "g.png").exists() and not (tmp_path / "steps.html").exists()
+
+
+def test_render_and_save_write_the_source_and_the_picture_atomically(clean_env, tmp_path):
+    o, _ = neuron()
+    o.backward()
+    graph = draw_dot(o)
+    out = Path(graph.render("graph", directory=tmp_path, format="png"))
+    assert out == tmp_path / "graph.png" and out.read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "graph").read_text() == graph.source
+    out = Path(graph.render(outfile=tmp_path / "other.svg", cleanup=True))
+    assert "<svg" in out.read_text() and not (tmp_path / "graph").exists()
+    assert graph.save(tmp_path / "g.gv") == str(tmp_path / "g.gv")
+    assert (tmp_path / "g.gv").read_text() == graph.source
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.gv", "graph.png", "other.svg"]

@@ -199,3 +199,56 @@ def test_first_frame_shows_only_the_seed(page_with_errors):
         seeded = 1.0 if node is out else 0.0
         assert f"grad {format_number(seeded)}" in boxes[node.label]
     assert errors == []
+
+
+def test_hostile_labels_and_title_are_shown_literally(browser, tmp_path):
+    """NUL, a lone surrogate, an entity and markup in labels, the title and an op name."""
+    from micrograd.engine import Op, apply
+
+    label = "a\x00b\udcff&amp;<b>x</b>"
+    x = Value(1.0, label=label)
+    out = apply(Op("<<b>bold</b>>", lambda a: 2 * a, lambda a, out: (2.0,)), [x])
+    out.label = "y\\N"
+    path = export_html(out, tmp_path / "hostile.html", title="t\udcff<i>")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.resolve().as_uri())
+    shown_label = "a\\x00b\\udcff&amp;<b>x</b>"
+    assert page.title() == "t\\udcff<i>"
+    texts = page.evaluate(
+        """() => [...document.querySelectorAll("section.frame:not([hidden]) text")]
+                 .map(t => t.textContent)"""
+    )
+    assert shown_label in texts and "<<b>bold</b>>" in texts and "y\\N" in texts
+    assert page.locator("b").count() == 0 and page.locator("i").count() == 0
+    page.click("#next")
+    assert shown_label in page.text_content("section.frame:not([hidden]) .panel")
+    assert errors == []
+    page.close()
+
+
+def test_the_widget_drawing_fits_the_output_width_with_the_current_node_in_view(browser):
+    """The widget's picture in a 500 px output area: scaled down, current node visible."""
+    pytest.importorskip("ipywidgets")
+    from micrograd.stepper import step_through
+
+    x = Value(0.5, label="x")
+    y = x
+    for k in range(12):  # a long chain: about 2,000 px wide at natural size
+        y = (y * 1.5).tanh()
+        y.label = f"y{k}"
+    widget = step_through(y)
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    for _ in range(2):  # the first frame, and the next one
+        page.set_content(
+            '<div class="mg-step-through" style="width: 500px">'
+            f'<div class="mg-graph"><div>{widget.picture.value}</div></div></div>'
+        )
+        area = page.locator(".mg-step-through").bounding_box()
+        svg = page.locator("svg").bounding_box()
+        box = page.locator("g.node.mg_current").bounding_box()
+        assert svg["width"] <= area["width"] == 500
+        assert area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + 500
+        widget.next()
+    page.close()

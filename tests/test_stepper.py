@@ -356,6 +356,8 @@ def test_widget_steps_with_buttons_and_slider():
     assert all(v.grad == 0.0 for v in trace.nodes)  # drawing frames leaves .grad alone
     bundle = widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    # a saved notebook shown without the live widget still shows the frame and its text
+    assert "<svg" in bundle["text/html"] and "step 2: n " in bundle["text/html"]
 
 
 def test_widget_without_ipywidgets_says_how_to_install(monkeypatch):
@@ -401,6 +403,20 @@ def test_widget_without_a_renderer_still_steps_and_says_why(tmp_path, monkeypatc
     assert widget.panel.value.startswith("<pre>step 1: out ")
 
 
+def test_widget_of_a_graph_too_slow_to_lay_out_still_steps_as_text():
+    pytest.importorskip("ipywidgets")
+    from micrograd.stepper import step_through
+
+    x = Value(2.0, label="x")
+    y = x
+    for _ in range(99):
+        y = y + x  # x + x + ... + x: 99 steps, but minutes of Graphviz layout
+    widget = step_through(y)
+    assert widget.picture.value.startswith("<pre>") and "max_layout=" in widget.picture.value
+    widget.next()
+    assert widget.panel.value.startswith("<pre>step 1: ")
+
+
 def test_precision_applies_to_pictures_and_panels(tmp_path):
     from micrograd.stepper import export_html
 
@@ -423,3 +439,210 @@ def test_derivatives_of_labels_that_are_not_names_are_parenthesised():
     steps = list(backward_steps(n))
     assert "local derivative dn/d(x1*w1) = 1" in str(steps[0])
     assert "local derivative d(x1*w1)/dx1 = -3" in str(steps[1])
+
+
+# --------------------------------------------------------------------------------------
+# Bounded work and memory, atomic pages, one layout per page (issue 13)
+# --------------------------------------------------------------------------------------
+
+
+def _demo_sized_loss() -> Value:
+    """A loss graph of the demo's size (the demo's has 6,802 steps): an MLP on 20 points."""
+    from micrograd.nn import MLP
+
+    model = MLP(2, [16, 16, 1], seed=0)
+    points = [[0.1 * k, -0.05 * k] for k in range(20)]
+    return sum((model(p) - 1.0) ** 2 for p in points)
+
+
+def test_a_huge_pass_is_refused_before_anything_is_recorded(tmp_path, monkeypatch):
+    import time
+
+    from micrograd import stepper
+    from micrograd.stepper import count_steps, export_html
+
+    loss = _demo_sized_loss()
+    steps = count_steps(loss)
+    assert steps > 1000
+    recorded = []
+    monkeypatch.setattr(stepper, "_steps", lambda root: recorded.append(root) or iter(()))
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=rf"{steps} steps, more than max_steps=300"):
+        export_html(loss, tmp_path / "big.html")
+    with pytest.raises(ValueError, match=rf"max_steps={steps}"):
+        record_backward(loss, max_steps=300)
+    assert time.perf_counter() - start < 1
+    assert recorded == []  # refused before the pass was run
+    assert not (tmp_path / "big.html").exists()
+
+
+def test_bad_arguments_of_the_page_and_the_widget_are_clear_errors(tmp_path):
+    from micrograd.stepper import export_html
+
+    with pytest.raises(TypeError, match=r"export_html\(root\) needs a Value, got float"):
+        export_html(1.0, tmp_path / "p.html")
+    with pytest.raises(TypeError, match="title must be a str"):
+        export_html(_labelled_neuron(), tmp_path / "p.html", title=None)
+    with pytest.raises(ValueError, match="max_steps must be a positive int"):
+        export_html(_labelled_neuron(), tmp_path / "p.html", max_steps=0)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_step_through_refuses_a_huge_pass_at_once():
+    pytest.importorskip("ipywidgets")
+    from micrograd.stepper import step_through
+
+    with pytest.raises(ValueError, match=r"steps, more than max_steps=300"):
+        step_through(_demo_sized_loss())
+
+
+def test_recording_memory_grows_linearly_with_the_steps():
+    import tracemalloc
+
+    def peak_bytes(ops: int) -> int:
+        x = Value(0.5, label="x")
+        y = x
+        for _ in range(ops):
+            y = y * 0.999
+        tracemalloc.start()
+        trace = record_backward(y)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert len(trace.snapshots) == ops + 1
+        fresh = trace.snapshots[-1][x]
+        y.backward()
+        assert fresh == x.grad  # the rebuilt last frame is backward()'s result
+        return peak
+
+    small, large = peak_bytes(3000), peak_bytes(12_000)
+    assert large < 6 * small  # 4x the steps: about 4x the memory, not 16x
+    assert large < 40_000_000  # a snapshot per step would take > 1 GB
+
+
+def test_snapshots_are_rebuilt_from_the_steps_like_a_replay():
+    out = _labelled_neuron()
+    trace = record_backward(out)
+    replay = {v: 0.0 for v in trace.nodes}
+    replay[out] = 1.0
+    assert trace.snapshots[0] == replay
+    for k, step in enumerate(trace.steps, start=1):
+        for c in step.contributions:
+            replay[c.parent] = replay[c.parent] + c.contribution
+        assert trace.snapshots[k] == replay
+    assert trace.snapshots[-1] == trace.snapshots[len(trace.steps)]
+    assert [dict(s) for s in trace.snapshots[1:3]] == [trace.snapshots[1], trace.snapshots[2]]
+    assert list(trace.snapshots) == [trace.snapshots[k] for k in range(len(trace.steps) + 1)]
+    with pytest.raises(IndexError, match="out of range"):
+        trace.snapshots[len(trace.steps) + 1]
+
+
+def test_a_failed_export_keeps_the_previous_page(tmp_path, monkeypatch):
+    from micrograd.stepper import export_html
+
+    page = tmp_path / "steps.html"
+    page.write_text("the previous page")
+    monkeypatch.setenv("MICROGRAD_DOT", "/bin/false")
+    with pytest.raises(micrograd.draw.RenderError) as error:
+        export_html(_labelled_neuron(), page)
+    assert "\n" not in str(error.value)
+    assert page.read_text() == "the previous page"
+    assert [p.name for p in tmp_path.iterdir()] == ["steps.html"]
+    with pytest.raises(ValueError, match="ends with a path separator"):
+        export_html(_labelled_neuron(), f"{tmp_path}/adir/")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake dot is a shell script")
+def test_the_whole_page_is_laid_out_once(tmp_path, monkeypatch):
+    from micrograd.renderer import find_renderer
+    from micrograd.stepper import export_html
+
+    real = find_renderer()
+    log = tmp_path / "calls.log"
+    fake = tmp_path / "dot"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{real}" "$@"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("MICROGRAD_DOT", str(fake))
+    out = _labelled_neuron()
+    page = export_html(out, tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert len(log.read_text().splitlines()) == 1  # one Graphviz run for all 4 frames
+    # each frame outlines its own current node, and only it, in red
+    trace = record_backward(out)
+    sections = page.split('<section class="frame"')[1:]
+    for k, section in enumerate(sections):
+        current = trace.root if k == 0 else trace.steps[k - 1].node
+        (box,) = re.findall(
+            r'<g id="[^"]*" class="node mg_current">\s*<title>(\w+)</title>', section
+        )
+        assert box == micrograd.draw_dot(out, warn_no_backward=False).node_ids[current]
+        assert section.count('stroke="#d62728"') >= 2  # the box, its op oval, its edges
+        state = trace.snapshots[k]
+        for v in trace.nodes:
+            assert f"grad {format_number(state[v])}" in section
+
+
+def test_a_page_too_big_to_open_is_refused(tmp_path):
+    from micrograd.stepper import export_html
+
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(150):
+        y = y * 1.01  # 151 frames of 301 boxes
+    with pytest.raises(ValueError, match=r"151 frames of 301 boxes.*max_page_boxes=10000"):
+        export_html(y, tmp_path / "big.html")
+    assert not (tmp_path / "big.html").exists()
+    small = export_html(y, tmp_path / "ok.html", max_page_boxes=50_000)
+    assert small.read_text(encoding="utf-8").count("<svg") == 151
+
+
+# --------------------------------------------------------------------------------------
+# In JupyterLab: scaled to the output, the blue outline explained, words wrapped (issue 16)
+# --------------------------------------------------------------------------------------
+
+
+def test_the_first_text_of_an_expression_root_has_no_doubled_brackets():
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(6.88, label="b")
+    out = (x * w + b).tanh()
+    out.label = "tanh(x*w + b)"  # as `micrograd graph "tanh(x*w + b)"` labels it
+    trace = record_backward(out)
+    assert trace.frame_text(0).startswith("start: tanh(x*w + b).grad = 1 (dtanh(x*w + b)/d")
+    assert "((" not in trace.frame_text(0)
+
+
+def test_widget_scales_to_the_output_and_explains_the_colours():
+    pytest.importorskip("ipywidgets")
+    from micrograd.stepper import LEGEND, step_through
+
+    widget = step_through(_labelled_neuron())
+    assert "mg-step-through" in widget.widget._dom_classes
+    assert "Blue outline" in widget.legend.value and LEGEND in widget.legend.value
+    picture = widget.picture.value
+    assert ".mg-step-through .mg-graph svg { max-width: 100%; height: auto; }" in picture
+    assert "word-break: normal" in picture  # the panel wraps at words
+    assert picture.count('class="node mg_current"') == 1
+    widget.next()
+    assert widget.picture.value.count('class="node mg_current"') == 1
+    assert widget.picture.value.count('class="node mg_receiving"') == 1  # out's parent n
+    widget.next()
+    assert widget.picture.value.count('class="node mg_receiving"') == 2  # n's: xw and b
+
+
+def test_the_page_explains_the_colours(tmp_path):
+    from micrograd.stepper import LEGEND, export_html
+
+    page = export_html(_labelled_neuron(), tmp_path / "p.html").read_text(encoding="utf-8")
+    assert html.escape(LEGEND) in page
+    assert "$" not in page  # every placeholder of the template was filled
+
+
+def test_a_collapsed_or_expanded_page_marks_one_current_box_per_frame(tmp_path):
+    from micrograd.nn import MLP
+    from micrograd.stepper import export_html
+
+    model = MLP(2, [3, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    frames = len(record_backward(loss).steps) + 1
+    for options in ({"collapse": model}, {"expand_dot": True}):
+        page = export_html(loss, tmp_path / "p.html", **options).read_text(encoding="utf-8")
+        assert page.count("<svg") == frames
+        assert len(re.findall(r'class="node mg_current"', page)) == frames, options
+        assert "\0" not in page
