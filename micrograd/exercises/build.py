@@ -7,12 +7,10 @@ read). Cells start with ``# %%`` (code) or ``# %% [markdown]``;
 the lines before the first cell (e.g. a ``# ruff: noqa`` line) are not part of the notebook.
 Solutions are marked as nbgrader marks them::
 
-    def __mul__(self, other):
+    def area(self):
         ### BEGIN SOLUTION
-        out = Value(self.data * other.data, (self, other), "*")
-        ...
+        return self.width * self.height
         ### END SOLUTION
-        return out
 
 The *solution notebook* keeps the markers and is an nbgrader source notebook: solution cells
 carry nbgrader's ``solution`` metadata, a written answer (markdown) is a manually graded

@@ -28,9 +28,9 @@ def student_graph(root) -> list:
     """Every node reachable from ``root`` through its children, outputs first."""
     order: list = []
     seen: set[int] = set()
-    stack = [(root, False)]
-    while stack:
-        node, done = stack.pop()
+    todo = [(root, False)]  # (node, are its children done?)
+    while todo:
+        node, done = todo.pop()
         if done:
             order.append(node)
             continue
@@ -39,8 +39,6 @@ def student_graph(root) -> list:
         seen.add(id(node))
         if len(seen) > MAX_NODES:
             raise Stop("error", f"the graph has more than {MAX_NODES} nodes: is it a cycle?")
-        stack.append((node, True))
-        for child in children_of(node) or ():
-            if id(child) not in seen:
-                stack.append((child, False))
+        todo.append((node, True))
+        todo.extend((child, False) for child in children_of(node) or () if id(child) not in seen)
     return order[::-1]

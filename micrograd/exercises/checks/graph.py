@@ -365,9 +365,9 @@ MISTAKES = [
 
 
 def _postorder(root, visited: bool) -> list:
-    order, seen, stack = [], set(), [(root, False)]
-    while stack and len(order) < 200_000:
-        node, done = stack.pop()
+    order, seen, todo = [], set(), [(root, False)]
+    while todo and len(order) < 200_000:
+        node, done = todo.pop()
         if done:
             order.append(node)
             continue
@@ -375,8 +375,8 @@ def _postorder(root, visited: bool) -> list:
             if id(node) in seen:
                 continue
             seen.add(id(node))
-        stack.append((node, True))
-        stack.extend((p, False) for p in reversed(node.parents))
+        todo.append((node, True))
+        todo.extend((p, False) for p in reversed(node.parents))
     return order
 
 
@@ -394,8 +394,8 @@ def simulate(graph: dict, m: Mistake) -> list[float]:
     }[m.order]()
     for node in walk:
         upstream = grads[number[id(node)]]
-        for parent, local in zip(node.parents, node.local_grads):
-            term = local * upstream if m.chain else local
+        for parent, d in zip(node.parents, node.local_grads):
+            term = d * upstream if m.chain else d
             k = number[id(parent)]
             grads[k] = grads[k] + term if m.accumulate else term
     return grads
