@@ -263,8 +263,12 @@ def judge_submission(
 
 
 def _message(result: CheckResult) -> str:
-    text = " ".join(line.strip() for line in result.messages if not line.startswith("  |"))
-    return text[:1000]
+    """One line for the CSV: the verdict, then the diagnoses, then the failing cases."""
+    lines = [line.strip() for line in result.messages if not line.startswith("  |")]
+    first, rest = lines[:1], lines[1:]
+    diagnoses = [line for line in rest if not line.startswith("•")]
+    cases = [line for line in rest if line.startswith("•")]
+    return " ".join(first + diagnoses + cases)[:1000]
 
 
 def grade_one(
