@@ -37,11 +37,22 @@ def submission(built: Path, folder: Path, stem: str, name: str, *cells: str, sol
     """A notebook of exercise ``stem`` (solved or the empty template) with ``cells`` appended."""
     source = built / "solutions" / f"{stem}.ipynb" if solved else built / f"{stem}.ipynb"
     nb = json.loads(source.read_text())
-    nb["cells"] = [c for c in nb["cells"] if "nbgrader" not in c["metadata"] or
-                   c["metadata"]["nbgrader"].get("solution")]  # fmt: skip
+    nb["cells"] = [
+        c
+        for c in nb["cells"]
+        if "nbgrader" not in c["metadata"] or c["metadata"]["nbgrader"].get("solution")
+    ]
     for i, text in enumerate(cells):
-        nb["cells"].append({"cell_type": "code", "execution_count": None, "id": f"extra-{i}",
-                            "metadata": {}, "outputs": [], "source": text})  # fmt: skip
+        nb["cells"].append(
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"extra-{i}",
+                "metadata": {},
+                "outputs": [],
+                "source": text,
+            }
+        )
     path = folder / f"{name}.ipynb"
     path.write_text(json.dumps(nb))
     return path
@@ -51,10 +62,22 @@ def grade(*args: str | Path, timeout: float = 120) -> tuple[subprocess.Completed
     """Run the command line; return the process and the CSV rows (as dicts)."""
     csv_path = Path(tempfile.mkdtemp(prefix="grades-")) / "grades.csv"
     proc = subprocess.run(
-        [sys.executable, "-m", "micrograd", "exercises", "grade", *map(str, args),
-         "--csv", str(csv_path), "--quiet"],
-        capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "micrograd",
+            "exercises",
+            "grade",
+            *map(str, args),
+            "--csv",
+            str(csv_path),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     rows = list(csv.DictReader(csv_path.open())) if proc.returncode == 0 else []
     return proc, rows
 
@@ -163,7 +186,8 @@ TRICKS = {
         "for path in glob.glob('/tmp/micrograd-grade-*/results.jsonl'):\n"
         "    with open(path, 'a') as f:\n"
         "        for name in ('numerical_grad', 'gradient_check'):\n"
-        "            f.write(json.dumps({'check': name, 'records': [], 'stop': ['passed', '']}) + '\\n')\n",
+        "            line = {'check': name, 'records': [], 'stop': ['passed', '']}\n"
+        "            f.write(json.dumps(line) + '\\n')\n",
     ),
     "print-ten-megabytes": (
         "01_local_derivatives",
@@ -251,47 +275,80 @@ def test_an_honest_submission_gets_full_marks_whatever_its_cells_print(built, tm
 # --------------------------------------------------------------------------------------
 
 WRONG = [
-    ("01_local_derivatives", "mul", "assign-not-accumulate",
-     "def mul(self, other):\n"
-     "    other = other if isinstance(other, Value) else Value(other)\n"
-     "    out = Value(self.data * other.data, (self, other), '*')\n"
-     "    def _backward():\n"
-     "        self.grad = other.data * out.grad\n"
-     "        other.grad = self.data * out.grad\n"
-     "    out._backward = _backward\n"
-     "    return out\n"
-     "Value.__mul__ = mul\n"),
-    ("02_backward", "backward", "backward-no-seed",
-     "def backward(root):\n"
-     "    for node in reversed(topological_sort(root)):\n"
-     "        for parent, d in zip(node.parents, node.local_grads):\n"
-     "            parent.grad += d * node.grad\n"),
-    ("03_gradient_check", "numerical_grad", "forward-difference",
-     "def numerical_grad(f, inputs, eps=1e-6):\n"
-     "    out = []\n"
-     "    for i in range(len(inputs)):\n"
-     "        up = list(inputs); up[i] += eps\n"
-     "        out.append((f(*up) - f(*inputs)) / eps)\n"
-     "    return out\n"),
-    ("04_neural_network", "neuron", "missing-bias",
-     "def call(self, x):\n"
-     "    act = sum(wi * xi for wi, xi in zip(self.w, x))\n"
-     "    return act.tanh() if self.nonlin else act\n"
-     "Neuron.__call__ = call\n"),
-    ("05_optimizers", "momentum", "momentum-ema-no-lr",
-     "def step(self):\n"
-     "    for i, p in enumerate(self.params):\n"
-     "        self.velocities[i] = self.momentum * self.velocities[i] + (1 - self.momentum) * p.grad\n"
-     "        p.data -= self.velocities[i]\n"
-     "SGDMomentum.step = step\n"),
-    ("06_training_loop", "hinge_loss", "sum-not-mean",
-     "def hinge_loss(scores, labels):\n"
-     "    return sum(((1 - y * s).relu() for s, y in zip(scores, labels)), 0.0)\n"),
-    ("07_gradient_shape", "grad_W_with_engine", "engine-not-used",
-     "grad_W_with_engine = grad_W_by_hand\n"),
-    ("07_gradient_shape", "grad_W_by_hand", "library-unavailable",
-     "grad_W_by_hand = grad_W_with_engine\n"),
-]  # fmt: skip
+    (
+        "01_local_derivatives",
+        "mul",
+        "assign-not-accumulate",
+        "def mul(self, other):\n"
+        "    other = other if isinstance(other, Value) else Value(other)\n"
+        "    out = Value(self.data * other.data, (self, other), '*')\n"
+        "    def _backward():\n"
+        "        self.grad = other.data * out.grad\n"
+        "        other.grad = self.data * out.grad\n"
+        "    out._backward = _backward\n"
+        "    return out\n"
+        "Value.__mul__ = mul\n",
+    ),
+    (
+        "02_backward",
+        "backward",
+        "backward-no-seed",
+        "def backward(root):\n"
+        "    for node in reversed(topological_sort(root)):\n"
+        "        for parent, d in zip(node.parents, node.local_grads):\n"
+        "            parent.grad += d * node.grad\n",
+    ),
+    (
+        "03_gradient_check",
+        "numerical_grad",
+        "forward-difference",
+        "def numerical_grad(f, inputs, eps=1e-6):\n"
+        "    out = []\n"
+        "    for i in range(len(inputs)):\n"
+        "        up = list(inputs); up[i] += eps\n"
+        "        out.append((f(*up) - f(*inputs)) / eps)\n"
+        "    return out\n",
+    ),
+    (
+        "04_neural_network",
+        "neuron",
+        "missing-bias",
+        "def call(self, x):\n"
+        "    act = sum(wi * xi for wi, xi in zip(self.w, x))\n"
+        "    return act.tanh() if self.nonlin else act\n"
+        "Neuron.__call__ = call\n",
+    ),
+    (
+        "05_optimizers",
+        "momentum",
+        "momentum-ema-no-lr",
+        "def step(self):\n"
+        "    for i, p in enumerate(self.params):\n"
+        "        v = self.momentum * self.velocities[i] + (1 - self.momentum) * p.grad\n"
+        "        self.velocities[i] = v\n"
+        "        p.data -= self.velocities[i]\n"
+        "SGDMomentum.step = step\n",
+    ),
+    (
+        "06_training_loop",
+        "hinge_loss",
+        "sum-not-mean",
+        "def hinge_loss(scores, labels):\n"
+        "    return sum(((1 - y * s).relu() for s, y in zip(scores, labels)), 0.0)\n",
+    ),
+    (
+        "07_gradient_shape",
+        "grad_W_with_engine",
+        "engine-not-used",
+        "grad_W_with_engine = grad_W_by_hand\n",
+    ),
+    (
+        "07_gradient_shape",
+        "grad_W_by_hand",
+        "library-unavailable",
+        "grad_W_by_hand = grad_W_with_engine\n",
+    ),
+]
 
 
 @pytest.mark.parametrize("stem, check, kind, code", WRONG, ids=[w[2] for w in WRONG])
@@ -308,7 +365,7 @@ def test_a_wrong_answer_is_named_in_the_grades(built, tmp_path, stem, check, kin
 def test_the_earlier_part_is_named_when_it_is_the_cause(built, tmp_path):
     code = WRONG[5][3]  # hinge_loss sums instead of averaging; train_step calls it
     path = submission(built, tmp_path, "06_training_loop", "earlier", code)
-    proc, rows = grade(path)
+    _, rows = grade(path)
     by_check = {r["check"]: r for r in rows}
     assert by_check["train_step"]["status"] == "failed"
     assert "[fix-earlier-part]" in by_check["train_step"]["message"]
@@ -325,8 +382,16 @@ def test_the_csv_has_one_row_per_submission_and_check(built, tmp_path):
     empty = submission(built, tmp_path, "05_optimizers", "b", solved=False)
     proc, rows = grade(honest, empty, "--seed", "7")
     assert proc.returncode == 0
-    assert list(rows[0]) == ["submission", "exercise", "check", "points", "max_points",
-                             "status", "message", "seed"]  # fmt: skip
+    assert list(rows[0]) == [
+        "submission",
+        "exercise",
+        "check",
+        "points",
+        "max_points",
+        "status",
+        "message",
+        "seed",
+    ]
     assert len(rows) == 6 and {r["seed"] for r in rows} == {"7"}
     assert [r["status"] for r in rows] == ["passed"] * 3 + ["not implemented"] * 3
     assert points(rows, honest) == 3 and points(rows, empty) == 0
@@ -339,13 +404,20 @@ def test_inputs_are_drawn_afresh_for_each_run(built, tmp_path):
 
 
 def test_partial_credit_is_the_fraction_of_cases(built, tmp_path):
-    code = "def neg_log(self):\n    raise ValueError('no')\n"  # a helper; log below
-    code += "Value.log = lambda self: Value(0.0) if self.data > 1 else neg_log(self)\n"
+    code = (
+        "right_log = Value.log\n"
+        "def log(self):  # right above 1, wrong below\n"
+        "    return right_log(self) if self.data > 1 else Value(0.0, (self,), 'log')\n"
+        "Value.log = log\n"
+    )
     path = submission(built, tmp_path, "01_local_derivatives", "partial", code)
-    proc, rows = grade(path)
+    _, rows = grade(path)
     (row,) = [r for r in rows if r["check"] == "log"]
-    assert 0 < float(row["points"]) < 1 or row["points"] == "0.0"
-    assert row["status"] in ("failed", "error")
+    assert row["status"] == "failed"
+    cases = 13  # ten random inputs in [0.1, 5], 0.05, 7.5 and the plain case 0.8
+    score = float(row["points"]) / float(row["max_points"])
+    assert 0 < score < 1
+    assert score * cases == pytest.approx(round(score * cases), abs=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -363,8 +435,10 @@ def test_bad_input_is_one_clear_line_and_a_nonzero_exit(tmp_path, make, message)
     path.write_text(text)
     proc = subprocess.run(
         [sys.executable, "-m", "micrograd", "exercises", "grade", str(path)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.returncode == 2
     assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr
@@ -374,9 +448,20 @@ def test_an_unwritable_csv_is_refused_before_grading(built, tmp_path):
     path = submission(built, tmp_path, "02_backward", "x")
     for target in (tmp_path / "missing" / "g.csv", tmp_path):
         proc = subprocess.run(
-            [sys.executable, "-m", "micrograd", "exercises", "grade", str(path), "--csv", str(target)],
-            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "micrograd",
+                "exercises",
+                "grade",
+                str(path),
+                "--csv",
+                str(target),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert proc.returncode == 2 and "--csv" in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr
 
@@ -386,8 +471,16 @@ def test_thirty_submissions_grade_in_well_under_a_minute(built, tmp_path):
     paths = []
     for i in range(30):
         kind = i % 3
-        paths.append(submission(built, tmp_path, "01_local_derivatives", f"s{i:02d}",
-                                WRONG[0][3] if kind == 1 else "", solved=kind != 2))  # fmt: skip
+        paths.append(
+            submission(
+                built,
+                tmp_path,
+                "01_local_derivatives",
+                f"s{i:02d}",
+                WRONG[0][3] if kind == 1 else "",
+                solved=kind != 2,
+            )
+        )
     start = time.perf_counter()
     proc, rows = grade(*paths)
     elapsed = time.perf_counter() - start
