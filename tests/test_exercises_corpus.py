@@ -784,3 +784,34 @@ def test_every_mul_hypothesis_predicts_what_its_code_computes(a, b, upstream, pr
 @given(seed=st.integers(min_value=0, max_value=10**6))
 def test_a_correct_implementation_passes_for_any_seed(seed):
     assert check("ops", ScaffoldValue, quiet=True, seed=seed).passed
+
+
+# --------------------------------------------------------------------------------------
+# Hints: one per wrong formula, never repeated, never the fix
+# --------------------------------------------------------------------------------------
+
+
+def test_each_wrong_formula_has_a_hint_of_its_own():
+    from micrograd.exercises.checks.ops import FORMULAS
+
+    wrong = [f for formulas in FORMULAS.values() for f in formulas if f.kind != "correct"]
+    hints = [f.hint for f in wrong]
+    assert all(hints) and len(set(hints)) == len(hints)
+    messages = [f.message for f in wrong]
+    assert len(set(messages)) == len(messages)
+    for text in hints + messages:
+        assert "+=" not in text and "out.grad" not in text, text  # no line of the fix
+
+
+def test_a_wrong_gradient_on_the_first_input_only_is_caught():
+    def first_wrong(f, inputs, eps=1e-6):
+        grads = ng_right(f, inputs, eps)
+        return [grads[0] * 1.01, *grads[1:]]
+
+    result = check("numerical_grad", first_wrong, quiet=True)
+    assert not result.passed
+    assert any("d/dx: received" in c.problem for c in result.cases if not c.passed)
+    cls = value_class_with(mul(self_local="other.data * 1.01"))
+    result = check("mul", cls, quiet=True)
+    assert not result.passed and "a.grad received" in str(result)
+    assert "b.grad received" not in str(result)

@@ -267,7 +267,9 @@ def _stub_code(dotted: str, n_free: int) -> types.CodeType:
     source += "".join(f"    {v} = None\n" for v in free)
     source += "    def _unavailable(*args, **kwargs):\n"
     source += "".join(f"        {v}\n" for v in free)
-    source += f"        raise __LibraryUnavailable__({message!r})\n"
+    # Only builtins are looked up: the stub runs with the original function's globals.
+    module = "__import__('micrograd.exercises.sandbox', fromlist=['LibraryUnavailable'])"
+    source += f"        raise {module}.LibraryUnavailable({message!r})\n"
     source += "    return _unavailable\n"
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<unavailable {dotted}>", "exec"), namespace)
@@ -286,7 +288,6 @@ def unavailable(names: tuple[str, ...]) -> Iterator[None]:
         for fn in _functions(dotted):
             stub = _stub_code(dotted, len(fn.__code__.co_freevars))
             swapped.append((fn, fn.__code__))
-            fn.__globals__.setdefault("__LibraryUnavailable__", LibraryUnavailable)
             fn.__code__ = stub
     try:
         yield
