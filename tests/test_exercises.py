@@ -512,3 +512,14 @@ def test_an_endless_generator_from_student_code_is_stopped():
     assert result.status == "failed"
     assert "wrong-return-type" in [d.kind for d in result.diagnoses]
     assert check("topological_sort", slow_endless, quiet=True, timeout=0.3).status == "failed"
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, GeneratorExit, Custom])
+def test_no_base_exception_escapes_check(error):
+    class Raising(ScaffoldValue):
+        def exp(self):
+            raise error()
+
+    result = check("exp", Raising, quiet=True)  # returns: nothing escapes
+    assert result.status == "error" and result.score == 0.0
+    assert error.__name__ in str(result)

@@ -329,6 +329,8 @@ class Probe:
                 f"{what} still raises NotImplementedError: fill in the part marked YOUR CODE "
                 "HERE, then run this check again.",
             )
+        if isinstance(outcome.error, KeyboardInterrupt):  # Ctrl-C, or raised on purpose: stop
+            raise Stop("error", f"{what} was interrupted (KeyboardInterrupt); the check stopped.")
         if outcome.timed_out:
             raise Stop(
                 "timeout",

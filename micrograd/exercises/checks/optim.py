@@ -320,8 +320,8 @@ def _judge_zero_grad(rec: dict | None, label: str, ctx: Context) -> None:
 
 for _name, _title, _variable, _uses in (
     ("sgd", "the SGD step: p.data -= lr * p.grad", "SGD", ()),
-    ("momentum", "SGD with momentum (PyTorch's rule)", "SGDMomentum", ("sgd",)),
-    ("adam", "Adam with bias correction", "Adam", ("sgd",)),
+    ("momentum", "SGD with momentum (PyTorch's rule)", "SGDMomentum", ()),
+    ("adam", "Adam with bias correction", "Adam", ()),
 ):
     exercise(
         _name,
