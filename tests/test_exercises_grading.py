@@ -488,3 +488,31 @@ def test_thirty_submissions_grade_in_well_under_a_minute(built, tmp_path):
     assert proc.returncode == 0
     assert len(rows) == 30 * 6
     assert elapsed < 45, elapsed
+
+
+def test_answers_cannot_be_computed_with_the_library_ahead_of_the_checks(built, tmp_path):
+    code = (
+        "import micrograd\n"
+        "try:\n"
+        "    micrograd.topological_order(micrograd.Value(1.0) * 2)\n"
+        "    print('the library was available')\n"
+        "    ahead = True\n"
+        "except RuntimeError:\n"
+        "    ahead = False\n"
+        "def topological_sort(root):  # right only if the cell above could use the library\n"
+        "    order, seen = [], set()\n"
+        "    def visit(node):\n"
+        "        if node not in seen:\n"
+        "            seen.add(node)\n"
+        "            for parent in node.parents:\n"
+        "                visit(parent)\n"
+        "            order.append(node)\n"
+        "    visit(root)\n"
+        "    return order if ahead else [root]\n"
+    )
+    path = submission(built, tmp_path, "02_backward", "ahead", code, solved=False)
+    proc, rows = grade(path)
+    assert proc.returncode == 0, proc.stderr
+    by_check = {r["check"]: r for r in rows}
+    assert by_check["topological_sort"]["status"] == "failed"
+    assert float(by_check["topological_sort"]["points"]) < 0.2

@@ -62,6 +62,7 @@ def main() -> None:
     import micrograd.exercises
     from micrograd.exercises import core, grading
     from micrograd.exercises.core import EXERCISES, NOT_IMPLEMENTED, Observed, observe
+    from micrograd.exercises.sandbox import unavailable
 
     mine = {name: EXERCISES[name] for name in task["checks"]}  # before any student code runs
     for module in (micrograd.exercises, core):
@@ -72,7 +73,11 @@ def main() -> None:
         nb = json.load(f)
     namespace: dict = {"__name__": "__main__", "display": print}
     timeout = float(task["timeout"])
-    _run_cells(grading.code_cells(nb), namespace, timeout)
+    # The library functions that would solve any check of this notebook are unavailable to
+    # the cells as well, so that no answer can be computed with them ahead of the checks.
+    forbidden = tuple(sorted({name for ex in mine.values() for name in ex.forbidden}))
+    with unavailable(forbidden):
+        _run_cells(grading.code_cells(nb), namespace, timeout)
 
     for name, ex in mine.items():
         inputs = task["checks"][name]
