@@ -236,10 +236,30 @@ def test_unknown_exercise_names_the_known_ones():
 def test_every_exercise_is_listed():
     listed = list_exercises()
     assert set(listed) == set(EXERCISES)
-    for name in ("mul", "div", "pow", "exp", "tanh", "log", "ops", "topological_sort",
-                 "backward", "numerical_grad", "gradient_check", "neuron", "layer", "mlp",
-                 "sgd", "momentum", "adam", "hinge_loss", "train_step", "train",
-                 "grad_W_by_hand", "grad_W_with_engine"):  # fmt: skip
+    for name in (
+        "mul",
+        "div",
+        "pow",
+        "exp",
+        "tanh",
+        "log",
+        "ops",
+        "topological_sort",
+        "backward",
+        "numerical_grad",
+        "gradient_check",
+        "neuron",
+        "layer",
+        "mlp",
+        "sgd",
+        "momentum",
+        "adam",
+        "hinge_loss",
+        "train_step",
+        "train",
+        "grad_W_by_hand",
+        "grad_W_with_engine",
+    ):
         assert name in listed
 
 
@@ -311,8 +331,10 @@ def test_expected_backward_gradients_agree_with_finite_differences(graph):
 
 
 def test_student_regions_become_placeholders_at_the_same_indentation():
-    source = "# %%\nclass A:\n    def f(self):\n        ### BEGIN SOLUTION\n        return 1\n" \
-             "        ### END SOLUTION\n"  # fmt: skip
+    source = (
+        "# %%\nclass A:\n    def f(self):\n        ### BEGIN SOLUTION\n        return 1\n"
+        "        ### END SOLUTION\n"
+    )
     (cell,) = exbuild.to_student(exbuild.parse_source(source))
     assert cell.text.splitlines() == [
         "class A:",
@@ -523,3 +545,19 @@ def test_no_base_exception_escapes_check(error):
     result = check("exp", Raising, quiet=True)  # returns: nothing escapes
     assert result.status == "error" and result.score == 0.0
     assert error.__name__ in str(result)
+
+
+def test_every_public_library_function_a_check_forbids_exists():
+    """A renamed library function would silently become available: name them all here."""
+    from micrograd.exercises.sandbox import _functions
+
+    for ex in EXERCISES.values():
+        public = [
+            n
+            for n in ex.forbidden
+            if not any(p.startswith("_") and not p.startswith("__") for p in n.split("."))
+        ]
+        for name in public:
+            assert _functions(name), f"{ex.name}: {name} does not exist"
+        if ex.name not in ("grad_W_with_engine",):
+            assert public, ex.name
