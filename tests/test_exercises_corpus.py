@@ -815,3 +815,14 @@ def test_a_wrong_gradient_on_the_first_input_only_is_caught():
     result = check("mul", cls, quiet=True)
     assert not result.passed and "a.grad received" in str(result)
     assert "b.grad received" not in str(result)
+
+
+def test_a_backward_whose_gradients_are_too_large_is_caught():
+    right = backward_with()
+
+    def twice(root):  # the whole pass twice: every gradient comes out too large
+        right(root)
+        right(root)
+
+    result = check("backward", twice, quiet=True)
+    assert result.status == "failed" and result.score < 0.5

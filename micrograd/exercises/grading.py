@@ -196,9 +196,10 @@ def run_child(
 
 
 def _kill(child: subprocess.Popen) -> None:
+    """Kill the child and everything it started (its process group, on POSIX)."""
     try:
         os.killpg(child.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+    except (AttributeError, ProcessLookupError, PermissionError):  # Windows, or gone
         child.kill()
     child.wait()
 
