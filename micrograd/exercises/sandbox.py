@@ -237,7 +237,11 @@ def describe_exception(error: BaseException) -> str:
 
 
 def _functions(dotted: str) -> list[types.FunctionType]:
-    """The Python functions behind ``module.attr[.attr]`` (methods, properties); [] if absent."""
+    """The Python functions behind ``module.attr[.attr]``; [] if it does not exist.
+
+    A class stands for all its methods and those of its micrograd base classes (properties
+    and static and class methods included), so that a method added or moved later is covered.
+    """
     parts = dotted.split(".")
     for cut in range(len(parts) - 1, 0, -1):
         try:
@@ -249,10 +253,18 @@ def _functions(dotted: str) -> list[types.FunctionType]:
             obj = vars(owner).get(name) if isinstance(owner, type) else getattr(owner, name, None)
             if obj is None:
                 return []
-        if isinstance(obj, property):
-            return [f for f in (obj.fget,) if isinstance(f, types.FunctionType)]
-        obj = getattr(obj, "__func__", obj)  # staticmethod, classmethod
-        return [obj] if isinstance(obj, types.FunctionType) else []
+        if isinstance(obj, type):
+            owners = [c for c in obj.__mro__ if c.__module__.startswith("micrograd")]
+            members = [m for c in owners for m in vars(c).values()]
+        else:
+            members = [obj]
+        found = []
+        for member in members:
+            if isinstance(member, property):
+                found += [f for f in (member.fget, member.fset) if f is not None]
+            else:
+                found.append(getattr(member, "__func__", member))  # static and class methods
+        return [f for f in found if isinstance(f, types.FunctionType)]
     return []
 
 
