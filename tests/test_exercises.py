@@ -488,7 +488,28 @@ def test_an_installed_package_has_no_sources_and_says_so(tmp_path, monkeypatch, 
         exbuild.build(tmp_path / "out", solutions=True)
     assert main(["exercises", "build", "--solutions", "--out", str(tmp_path / "o")]) == 2
     assert "checkout" in capsys.readouterr().err
-    assert not (tmp_path / "o" / "solutions").exists()
+    assert not (tmp_path / "o").exists()
+    # the student notebooks ship with the package: those it can write
+    assert main(["exercises", "build", "--out", str(tmp_path / "class")]) == 0
+    written = sorted(p.name for p in (tmp_path / "class").iterdir())
+    assert written == sorted(
+        f"{p.stem}.ipynb" for p in exbuild.source_paths(ROOT / "exercises" / "sources")
+    )
+    for path in (tmp_path / "class").iterdir():
+        assert path.read_text() == (COMMITTED / path.name).read_text()
+
+
+def test_the_shipped_student_notebooks_are_what_the_build_writes(tmp_path):
+    written = exbuild.build(tmp_path)
+    shipped = sorted(exbuild.SHIPPED.glob("*.ipynb"))
+    assert [p.name for p in shipped] == [p.name for p in written], (
+        "run `micrograd exercises build --solutions --shipped`"
+    )
+    for ours, built in zip(shipped, written):
+        assert ours.read_text() == built.read_text(), (
+            f"{ours.name} is stale: run `micrograd exercises build --solutions --shipped`"
+        )
+        assert exbuild.BEGIN not in ours.read_text()
 
 
 def test_build_takes_the_sources_folder_from_the_command_line(tmp_path, monkeypatch):

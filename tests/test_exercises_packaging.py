@@ -81,7 +81,9 @@ def test_no_solution_text_is_in_what_students_install(archives, kind):
     files = archives[kind]
     assert any(name.endswith("micrograd/exercises/checks/ops.py") for name in files)
     assert not [n for n in files if "exercises/sources" in n or "scaffold" in n], sorted(files)
-    assert not [n for n in files if n.endswith(".ipynb")]
+    notebooks = [n for n in files if n.endswith(".ipynb")]
+    assert len(notebooks) == 7 and all("micrograd/exercises/student/" in n for n in notebooks)
+    assert not [n for n in notebooks if "BEGIN SOLUTION" in files[n]]
     secret = solution_lines()
     found = {
         (name, line.strip())

@@ -49,6 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write the solution notebooks (nbgrader sources) into DIR/solutions",
     )
     build.add_argument(
+        "--shipped",
+        action="store_true",
+        help="also refresh the student notebooks that ship with the package (in a checkout)",
+    )
+    build.add_argument(
         "--sources",
         metavar="DIR",
         default=None,
@@ -105,6 +110,10 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"--out {args.out!r} is a file; give a directory.")
     try:
         written = build(out, solutions=args.solutions, sources=args.sources)
+        if args.shipped:
+            from micrograd.exercises.build import build_shipped
+
+            written += build_shipped(sources=args.sources)
     except (SourceError, OSError) as error:
         raise CLIError(str(error)) from None
     for path in written:

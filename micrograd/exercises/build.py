@@ -52,6 +52,7 @@ __all__ = [
     "Cell",
     "SOURCES",
     "build",
+    "build_shipped",
     "default_sources",
     "notebook_json",
     "parse_source",
@@ -284,13 +285,18 @@ def build(out: Path, solutions: bool = False, sources: Path | None = None) -> li
     """Write the student notebooks to ``out`` (and the solutions to ``out/solutions``).
 
     ``sources`` is the folder of exercise sources (default: the checkout's
-    ``exercises/sources``; an installed package has none). Returns the paths written. The
-    files depend only on the sources (no timestamps, no random ids), so building twice gives
-    the same bytes; each is written atomically.
+    ``exercises/sources``). Without sources (an installed package) the student notebooks
+    that ship with the package are written, and ``solutions=True`` is refused. Returns the
+    paths written. The files depend only on the sources (no timestamps, no random ids), so
+    building twice gives the same bytes; each is written atomically.
     """
     from micrograd._files import atomic_write
 
     out = Path(out)
+    if sources is None and not SOURCES.is_dir():
+        if solutions:
+            raise SourceError(NOT_INSTALLED)
+        return _copy_shipped(out)
     written = []
     paths = source_paths(sources)
     if not paths:
@@ -305,6 +311,27 @@ def build(out: Path, solutions: bool = False, sources: Path | None = None) -> li
             atomic_write(target, notebook_json(content, path.stem, is_solution))
             written.append(target)
     return written
+
+
+# The student notebooks (no solution in them) ship with the package, so that
+# `micrograd exercises build` works from an installed package too. In a checkout they are
+# refreshed with `micrograd exercises build --shipped`; a test keeps them equal to the build.
+SHIPPED = Path(__file__).resolve().parent / "student"
+
+
+def _copy_shipped(out: Path) -> list[Path]:
+    from micrograd._files import atomic_write
+
+    shipped = sorted(SHIPPED.glob("[0-9][0-9]_*.ipynb"))
+    if not shipped:
+        raise SourceError(f"no student notebooks in {SHIPPED}: {NOT_INSTALLED}")
+    out.mkdir(parents=True, exist_ok=True)
+    return [atomic_write(out / p.name, p.read_text(encoding="utf-8")) for p in shipped]
+
+
+def build_shipped(sources: Path | None = None) -> list[Path]:
+    """Refresh the student notebooks that ship with the package (from a checkout)."""
+    return build(SHIPPED, solutions=False, sources=sources)
 
 
 def solution_namespace(stem: str, sources: Path | None = None) -> dict:
