@@ -14,10 +14,13 @@ import micrograd
 from micrograd.cli import main
 from micrograd.exercises import EXERCISES, CheckResult, check, list_exercises, reset_attempts
 from micrograd.exercises import build as exbuild
-from micrograd.exercises.checks.graph import GRAPHS, reference_grads
+from micrograd.exercises.checks.graph import build as build_graph
+from micrograd.exercises.checks.graph import make_graphs
 from micrograd.exercises.checks.ops import OPS, make_cases
-from micrograd.exercises.sandbox import call
-from micrograd.exercises.scaffold import Value as ScaffoldValue
+from micrograd.exercises.sandbox import LibraryUnavailable, call, unavailable
+
+# The finished Value of exercise 1, from this checkout's solution source.
+ScaffoldValue = exbuild.solution_namespace("01_local_derivatives")["Value"]
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "notebooks" / "exercises"
@@ -79,6 +82,61 @@ def test_sys_exit_in_student_code_is_feedback_not_an_exit():
 
     outcome = call(lambda: sys.exit(3))
     assert isinstance(outcome.error, SystemExit)
+
+
+class Custom(BaseException):
+    pass
+
+
+def raise_it(error):
+    raise error
+
+
+@pytest.mark.parametrize(
+    "error", [KeyboardInterrupt(), GeneratorExit(), Custom("mine"), SystemExit(0)]
+)
+def test_every_base_exception_from_student_code_is_feedback(error):
+    outcome = call(raise_it, error)
+    assert isinstance(outcome.error, type(error)) and not outcome.ok
+
+
+def test_os_exit_in_student_code_is_feedback_not_a_dead_kernel():
+    import os
+
+    outcome = call(lambda: os._exit(0))
+    assert isinstance(outcome.error, SystemExit) and "os._exit" in str(outcome.error)
+    assert os._exit.__name__ == "_exit"  # the real one is back
+
+
+def test_what_student_code_prints_is_captured_and_capped(capsys):
+    class Loud(ScaffoldValue):
+        def exp(self):
+            print("x" * 10_000_000)
+            return ScaffoldValue.exp(self)
+
+    result = check("exp", Loud, quiet=True)
+    assert result.passed
+    assert capsys.readouterr().out == ""  # nothing reached the notebook while checking
+    text = str(result)
+    assert "Your code printed" in text and len(text) < 5000
+    assert "characters in all" in text
+
+
+def test_library_functions_are_unavailable_only_inside_the_block():
+    from micrograd import optim
+    from micrograd.engine import Value
+
+    step = optim.SGD.step  # a reference taken before: covered too
+    params = [Value(1.0)]
+    sgd = optim.SGD(params, lr=0.1)
+    with (
+        unavailable(("micrograd.optim.Optimizer.step",)),
+        pytest.raises(LibraryUnavailable, match=r"micrograd\.optim\.Optimizer\.step"),
+    ):
+        step(sgd)
+    params[0].grad = 1.0
+    sgd.step()
+    assert params[0].data == pytest.approx(0.9)
 
 
 def test_the_timer_is_disarmed_after_the_call():
@@ -149,6 +207,7 @@ def test_an_infinite_loop_is_reported_within_the_time_limit():
     assert time.perf_counter() - start < 3.0
     assert result.status == "timeout"
     assert "0.5 s" in str(result) and "infinite loop" in str(result)
+    assert result.score == 0.0
 
 
 class ReturnsAFloat(ScaffoldValue):
@@ -177,10 +236,30 @@ def test_unknown_exercise_names_the_known_ones():
 def test_every_exercise_is_listed():
     listed = list_exercises()
     assert set(listed) == set(EXERCISES)
-    for name in ("mul", "div", "pow", "exp", "tanh", "log", "ops", "topological_sort",
-                 "backward", "numerical_grad", "gradient_check", "neuron", "layer", "mlp",
-                 "sgd", "momentum", "adam", "hinge_loss", "train_step", "train",
-                 "grad_W_by_hand", "grad_W_with_engine"):  # fmt: skip
+    for name in (
+        "mul",
+        "div",
+        "pow",
+        "exp",
+        "tanh",
+        "log",
+        "ops",
+        "topological_sort",
+        "backward",
+        "numerical_grad",
+        "gradient_check",
+        "neuron",
+        "layer",
+        "mlp",
+        "sgd",
+        "momentum",
+        "adam",
+        "hinge_loss",
+        "train_step",
+        "train",
+        "grad_W_by_hand",
+        "grad_W_with_engine",
+    ):
         assert name in listed
 
 
@@ -228,10 +307,21 @@ def test_expected_local_derivatives_agree_with_finite_differences(op, seed):
             assert got == pytest.approx(want, rel=1e-4, abs=1e-5), case.describe()
 
 
-@pytest.mark.parametrize("graph", GRAPHS, ids=[g.name for g in GRAPHS])
+@pytest.mark.parametrize("graph", make_graphs(__import__("random").Random(3)), ids=str)
 def test_expected_backward_gradients_agree_with_finite_differences(graph):
-    expected = reference_grads(graph)
-    numeric = micrograd.numerical_grad(lambda *xs: graph.build(*xs), list(graph.leaves))
+    root, leaves = build_graph(graph)
+    expected = micrograd.grad(root, leaves)
+
+    def f(*xs):
+        return build_graph({**graph, "leaves": list(xs)})[0].data
+
+    xs, eps = list(graph["leaves"]), 1e-6
+    numeric = []
+    for i in range(len(xs)):  # central differences, written out: an oracle of its own
+        up, down = list(xs), list(xs)
+        up[i] += eps
+        down[i] -= eps
+        numeric.append((f(*up) - f(*down)) / (2 * eps))
     assert expected == pytest.approx(numeric, rel=1e-4, abs=1e-5)
 
 
@@ -241,8 +331,10 @@ def test_expected_backward_gradients_agree_with_finite_differences(graph):
 
 
 def test_student_regions_become_placeholders_at_the_same_indentation():
-    source = "# %%\nclass A:\n    def f(self):\n        ### BEGIN SOLUTION\n        return 1\n" \
-             "        ### END SOLUTION\n"  # fmt: skip
+    source = (
+        "# %%\nclass A:\n    def f(self):\n        ### BEGIN SOLUTION\n        return 1\n"
+        "        ### END SOLUTION\n"
+    )
     (cell,) = exbuild.to_student(exbuild.parse_source(source))
     assert cell.text.splitlines() == [
         "class A:",
@@ -333,8 +425,19 @@ def test_solution_cells_carry_nbgrader_metadata():
     cells = exbuild.parse_source(source.read_text())
     nb = json.loads(exbuild.notebook_json(cells, source.stem, solution=True))
     marked = [c for c in nb["cells"] if "nbgrader" in c["metadata"]]
-    assert marked and all(c["metadata"]["nbgrader"]["solution"] for c in marked)
-    assert all(exbuild.BEGIN in "".join(c["source"]) for c in marked)
+    solutions = [c for c in marked if c["metadata"]["nbgrader"]["solution"]]
+    tests = [c for c in marked if not c["metadata"]["nbgrader"]["solution"]]
+    assert solutions and all(exbuild.BEGIN in "".join(c["source"]) for c in solutions)
+    # one locked autograder test cell per graded check, worth that check's points
+    from micrograd.exercises.grading import NOTEBOOKS
+
+    assert [c["metadata"]["nbgrader"]["grade_id"] for c in tests] == [
+        f"test_{name}" for name in NOTEBOOKS[source.stem]
+    ]
+    for cell in tests:
+        meta = cell["metadata"]["nbgrader"]
+        assert meta["grade"] and meta["locked"] and meta["points"] > 0
+        assert "autograde(" in "".join(cell["source"])
     ids = [c["id"] for c in nb["cells"]]
     assert len(set(ids)) == len(ids)
 
@@ -373,15 +476,54 @@ def test_cli_list_names_the_exercises(capsys):
     assert "topological_sort" in out and "grad_W_by_hand" in out
 
 
-def test_every_exercise_has_a_check_function_of_its_own():
+def test_one_check_function_and_no_aliases():
     import micrograd.exercises as exercises
 
-    for name in EXERCISES:
-        fn = getattr(exercises, f"check_{name}")
-        assert f"check_{name}" in exercises.__all__
-        assert fn.__name__ == f"check_{name}"
-    result = exercises.check_mul(ScaffoldValue, quiet=True)
-    assert result.exercise == "mul" and result.passed
+    assert not [name for name in dir(exercises) if name.startswith("check_")]
+
+
+def test_an_installed_package_has_no_sources_and_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(exbuild, "SOURCES", tmp_path / "not-here")
+    with pytest.raises(exbuild.SourceError, match="not part of the installed package"):
+        exbuild.build(tmp_path / "out", solutions=True)
+    assert main(["exercises", "build", "--solutions", "--out", str(tmp_path / "o")]) == 2
+    assert "checkout" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+    # the student notebooks ship with the package: those it can write
+    assert main(["exercises", "build", "--out", str(tmp_path / "class")]) == 0
+    written = sorted(p.name for p in (tmp_path / "class").iterdir())
+    assert written == sorted(
+        f"{p.stem}.ipynb" for p in exbuild.source_paths(ROOT / "exercises" / "sources")
+    )
+    for path in (tmp_path / "class").iterdir():
+        assert path.read_text() == (COMMITTED / path.name).read_text()
+
+
+def test_the_shipped_student_notebooks_are_what_the_build_writes(tmp_path):
+    written = exbuild.build(tmp_path)
+    shipped = sorted(exbuild.SHIPPED.glob("*.ipynb"))
+    assert [p.name for p in shipped] == [p.name for p in written], (
+        "run `micrograd exercises build --solutions --shipped`"
+    )
+    for ours, built in zip(shipped, written):
+        assert ours.read_text() == built.read_text(), (
+            f"{ours.name} is stale: run `micrograd exercises build --solutions --shipped`"
+        )
+        assert exbuild.BEGIN not in ours.read_text()
+
+
+def test_build_takes_the_sources_folder_from_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(exbuild, "SOURCES", tmp_path / "not-here")
+    sources = ROOT / "exercises" / "sources"
+    assert main(["exercises", "build", "--out", str(tmp_path), "--sources", str(sources)]) == 0
+    assert len(list(tmp_path.glob("*.ipynb"))) == 7
+
+
+def test_student_notebooks_name_no_solution_file():
+    for path in COMMITTED.glob("*.ipynb"):
+        meta = json.loads(path.read_text())["metadata"]["micrograd_exercise"]
+        assert meta == {"exercise": path.stem}
+        assert "sources" not in path.read_text() and "solution" not in json.dumps(meta)
 
 
 def test_a_topological_sort_that_changes_the_graph_is_caught():
@@ -390,8 +532,8 @@ def test_a_topological_sort_that_changes_the_graph_is_caught():
         while stack:
             node = stack.pop()
             order.append(node)
-            stack.extend(node._prev)
-            node._prev = ()  # "visited": but it destroys the graph
+            stack.extend(node.parents)
+            node.data = 0.0  # "visited": but it destroys the graph
         return order[::-1]
 
     result = check("topological_sort", destructive, quiet=True)
@@ -413,3 +555,30 @@ def test_an_endless_generator_from_student_code_is_stopped():
     assert result.status == "failed"
     assert "wrong-return-type" in [d.kind for d in result.diagnoses]
     assert check("topological_sort", slow_endless, quiet=True, timeout=0.3).status == "failed"
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, GeneratorExit, Custom])
+def test_no_base_exception_escapes_check(error):
+    class Raising(ScaffoldValue):
+        def exp(self):
+            raise error()
+
+    result = check("exp", Raising, quiet=True)  # returns: nothing escapes
+    assert result.status == "error" and result.score == 0.0
+    assert error.__name__ in str(result)
+
+
+def test_every_public_library_function_a_check_forbids_exists():
+    """A renamed library function would silently become available: name them all here."""
+    from micrograd.exercises.sandbox import _functions
+
+    for ex in EXERCISES.values():
+        public = [
+            n
+            for n in ex.forbidden
+            if not any(p.startswith("_") and not p.startswith("__") for p in n.split("."))
+        ]
+        for name in public:
+            assert _functions(name), f"{ex.name}: {name} does not exist"
+        if ex.name not in ("grad_W_with_engine",):
+            assert public, ex.name

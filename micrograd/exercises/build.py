@@ -1,19 +1,22 @@
 """One source per exercise, two notebooks: the solution and the student version.
 
-The sources are Python files in the "percent" format (the one jupytext and VS Code read) in
-``micrograd/exercises/sources/``. Cells start with ``# %%`` (code) or ``# %% [markdown]``;
+The sources hold the solutions, so they are **not** part of the installed package: they live
+in the repository, in ``exercises/sources/`` (a teacher builds from a checkout; see the
+teachers' page). They are Python files in the "percent" format (the one jupytext and VS Code
+read). Cells start with ``# %%`` (code) or ``# %% [markdown]``;
 the lines before the first cell (e.g. a ``# ruff: noqa`` line) are not part of the notebook.
 Solutions are marked as nbgrader marks them::
 
-    def __mul__(self, other):
+    def area(self):
         ### BEGIN SOLUTION
-        out = Value(self.data * other.data, (self, other), "*")
-        ...
+        return self.width * self.height
         ### END SOLUTION
-        return out
 
-The *solution notebook* keeps the markers (so nbgrader can import it: its cells carry
-nbgrader's ``solution`` metadata). The *student notebook* has each marked region replaced,
+The *solution notebook* keeps the markers and is an nbgrader source notebook: solution cells
+carry nbgrader's ``solution`` metadata, a written answer (markdown) is a manually graded
+cell, and after the last cell come locked autograder test cells, one per check, that award
+the check's points (partial credit as ``CheckResult.score``) computed by the same grader as
+``micrograd exercises grade``. The *student notebook* has each marked region replaced,
 at the same indentation, by::
 
         # YOUR CODE HERE
@@ -49,6 +52,8 @@ __all__ = [
     "Cell",
     "SOURCES",
     "build",
+    "build_shipped",
+    "default_sources",
     "notebook_json",
     "parse_source",
     "solution_lines",
@@ -58,7 +63,13 @@ __all__ = [
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
-SOURCES = Path(__file__).resolve().parent / "sources"
+# In a checkout, next to the package; absent from an installed package (on purpose).
+SOURCES = Path(__file__).resolve().parents[2] / "exercises" / "sources"
+NOT_INSTALLED = (
+    "the exercise sources hold the solutions, so they are not part of the installed package: "
+    "run this from a checkout of the repository (they are in exercises/sources/), or give "
+    "their folder with --sources DIR"
+)
 _DEF = re.compile(r"^(\s*)(?:async\s+)?(def|class)\s+(\w+)")
 
 
@@ -73,9 +84,19 @@ class Cell:
     has_solution: bool = False
 
 
-def source_paths(directory: Path = SOURCES) -> list[Path]:
+def default_sources() -> Path:
+    """The checkout's ``exercises/sources``; SourceError if this is an installed package."""
+    if not SOURCES.is_dir():
+        raise SourceError(NOT_INSTALLED)
+    return SOURCES
+
+
+def source_paths(directory: Path | None = None) -> list[Path]:
     """The exercise sources, in order (``NN_name.py``)."""
-    return sorted(Path(directory).glob("[0-9][0-9]_*.py"))
+    directory = default_sources() if directory is None else Path(directory)
+    if not directory.is_dir():
+        raise SourceError(f"no folder of exercise sources at {directory}: {NOT_INSTALLED}")
+    return sorted(directory.glob("[0-9][0-9]_*.py"))
 
 
 def parse_source(text: str, name: str = "<source>") -> list[Cell]:
@@ -174,8 +195,38 @@ def solution_lines(cells: list[Cell]) -> list[str]:
     return found
 
 
+def _nbgrader(
+    grade_id: str, *, solution: bool, grade: bool, locked: bool, points: float | None = None
+) -> dict:
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+AUTOGRADE = (
+    "# Autograder test (locked): the points of check {name!r}, computed by\n"
+    "# `micrograd exercises grade` on this notebook, in a fresh process.\n"
+    "from micrograd.exercises.grading import autograde\n"
+    "\n"
+    "autograde({name!r})"
+)
+
+
 def notebook_json(cells: list[Cell], stem: str, solution: bool) -> str:
-    """A notebook (nbformat 4.5, no outputs, stable cell ids) as the text of an .ipynb file."""
+    """A notebook (nbformat 4.5, no outputs, stable cell ids) as the text of an .ipynb file.
+
+    The solution version is an nbgrader source notebook (see the module doc).
+    """
+    from micrograd.exercises.grading import NOTEBOOKS, WRITTEN_POINTS
+
     nb_cells = []
     for i, cell in enumerate(cells):
         entry: dict = {
@@ -188,15 +239,31 @@ def notebook_json(cells: list[Cell], stem: str, solution: bool) -> str:
             entry["execution_count"] = None
             entry["outputs"] = []
         if solution and cell.has_solution:
-            entry["metadata"]["nbgrader"] = {
-                "grade": False,
-                "grade_id": f"{stem[:40]}-{i:02d}",
-                "locked": False,
-                "schema_version": 3,
-                "solution": True,
-                "task": False,
-            }
+            written = cell.kind == "markdown"  # a written answer: graded by hand
+            entry["metadata"]["nbgrader"] = _nbgrader(
+                f"{stem[:40]}-{i:02d}",
+                solution=True,
+                grade=written,
+                locked=False,
+                points=WRITTEN_POINTS if written else None,
+            )
         nb_cells.append(entry)
+    if solution:
+        for name, points in NOTEBOOKS.get(stem, {}).items():
+            nb_cells.append(
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": f"test-{name}"[:64],
+                    "metadata": {
+                        "nbgrader": _nbgrader(
+                            f"test_{name}", solution=False, grade=True, locked=True, points=points
+                        )
+                    },
+                    "outputs": [],
+                    "source": AUTOGRADE.format(name=name).splitlines(keepends=True),
+                }
+            )
     notebook = {
         "cells": nb_cells,
         "metadata": {
@@ -206,10 +273,7 @@ def notebook_json(cells: list[Cell], stem: str, solution: bool) -> str:
                 "name": "python3",
             },
             "language_info": {"name": "python"},
-            "micrograd_exercise": {
-                "source": f"micrograd/exercises/sources/{stem}.py",
-                "version": "solution" if solution else "student",
-            },
+            "micrograd_exercise": {"exercise": stem},
         },
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -217,17 +281,26 @@ def notebook_json(cells: list[Cell], stem: str, solution: bool) -> str:
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def build(out: Path, solutions: bool = False, sources: Path = SOURCES) -> list[Path]:
+def build(out: Path, solutions: bool = False, sources: Path | None = None) -> list[Path]:
     """Write the student notebooks to ``out`` (and the solutions to ``out/solutions``).
 
-    Returns the paths written. The files depend only on the sources (no timestamps, no
-    random ids), so building twice gives the same bytes.
+    ``sources`` is the folder of exercise sources (default: the checkout's
+    ``exercises/sources``). Without sources (an installed package) the student notebooks
+    that ship with the package are written, and ``solutions=True`` is refused. Returns the
+    paths written. The files depend only on the sources (no timestamps, no random ids), so
+    building twice gives the same bytes; each is written atomically.
     """
+    from micrograd._files import atomic_write
+
     out = Path(out)
+    if sources is None and not SOURCES.is_dir():
+        if solutions:
+            raise SourceError(NOT_INSTALLED)
+        return _copy_shipped(out)
     written = []
     paths = source_paths(sources)
     if not paths:
-        raise SourceError(f"no exercise sources (NN_name.py) in {sources}")
+        raise SourceError(f"no exercise sources (NN_name.py) in {sources or SOURCES}")
     for path in paths:
         cells = parse_source(path.read_text(encoding="utf-8"), path.name)
         targets = [(out / f"{path.stem}.ipynb", to_student(cells, path.name), False)]
@@ -235,6 +308,41 @@ def build(out: Path, solutions: bool = False, sources: Path = SOURCES) -> list[P
             targets.append((out / "solutions" / f"{path.stem}.ipynb", cells, True))
         for target, content, is_solution in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(notebook_json(content, path.stem, is_solution), encoding="utf-8")
+            atomic_write(target, notebook_json(content, path.stem, is_solution))
             written.append(target)
     return written
+
+
+# The student notebooks (no solution in them) ship with the package, so that
+# `micrograd exercises build` works from an installed package too. In a checkout they are
+# refreshed with `micrograd exercises build --shipped`; a test keeps them equal to the build.
+SHIPPED = Path(__file__).resolve().parent / "student"
+
+
+def _copy_shipped(out: Path) -> list[Path]:
+    from micrograd._files import atomic_write
+
+    shipped = sorted(SHIPPED.glob("[0-9][0-9]_*.ipynb"))
+    if not shipped:
+        raise SourceError(f"no student notebooks in {SHIPPED}: {NOT_INSTALLED}")
+    out.mkdir(parents=True, exist_ok=True)
+    return [atomic_write(out / p.name, p.read_text(encoding="utf-8")) for p in shipped]
+
+
+def build_shipped(sources: Path | None = None) -> list[Path]:
+    """Refresh the student notebooks that ship with the package (from a checkout)."""
+    return build(SHIPPED, solutions=False, sources=sources)
+
+
+def solution_namespace(stem: str, sources: Path | None = None) -> dict:
+    """Run a source's code cells, solutions included, and return what they define.
+
+    For teachers and tests, from a checkout: ``solution_namespace("01_local_derivatives")
+    ["Value"]`` is the finished Value class of exercise 1. ``check(...)`` cells are skipped.
+    """
+    (path,) = [p for p in source_paths(sources) if p.stem == stem]
+    namespace: dict = {"__name__": f"solution_{stem}"}
+    for cell in parse_source(path.read_text(encoding="utf-8"), path.name):
+        if cell.kind == "code" and "check(" not in cell.text:
+            exec(compile(cell.text, f"<{stem} solution>", "exec"), namespace)
+    return namespace

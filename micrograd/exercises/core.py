@@ -1,21 +1,31 @@
-"""The machinery shared by every exercise: results, hints, attempts and ``check()``.
+"""The machinery shared by every exercise: results, diagnoses, and ``check()``.
 
-An exercise's checker is a function ``(student, ctx) -> None`` registered with
-:func:`exercise`. It runs the student's code through ``ctx.call`` (which never raises and
-never hangs), records one :class:`CaseResult` per test case with ``ctx.case(...)`` and, when
-it recognises a mistake, a :class:`Diagnosis` with ``ctx.diagnose(...)``. :func:`check` turns
-that into a :class:`CheckResult`, counts the attempt and prints the feedback.
+An exercise is checked in three steps, so that the verdict never depends on the process
+that ran the student's code:
+
+1. ``inputs(rng)`` draws the test cases as plain data (numbers, lists, strings);
+2. ``observe(student, inputs, probe)`` runs the student's code on them and yields one plain
+   record per case (numbers, lists, a description of a graph). Every call into student
+   code goes through ``probe.call``, which never raises and never hangs;
+3. ``judge(inputs, records, ctx)`` compares the records with micrograd's own answers and
+   names the mistakes, in ``ctx.case(...)`` and ``ctx.diagnose(...)``.
+
+In a notebook, :func:`check` runs the three in the student's kernel and prints the feedback
+(learning mode). ``micrograd exercises grade`` runs step 2 in a fresh subprocess per
+submission and steps 1 and 3 in the grading process (:mod:`micrograd.exercises.grading`).
 """
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from micrograd.exercises.sandbox import Outcome, call, describe_exception
+from micrograd.exercises.sandbox import Probe, Stop
 
 __all__ = [
     "CaseResult",
@@ -23,6 +33,7 @@ __all__ = [
     "Context",
     "Diagnosis",
     "EXERCISES",
+    "Exercise",
     "attempts",
     "check",
     "exercise",
@@ -36,19 +47,23 @@ PASSED, FAILED, NOT_IMPLEMENTED, ERROR, TIMEOUT = (
     "error",
     "timeout",
 )
+STATUSES = (PASSED, FAILED, NOT_IMPLEMENTED, ERROR, TIMEOUT)
 
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """A recognised mistake: what it is (``kind``), what happened, and hints from gentle to strong.
+    """A recognised mistake: what it is (``kind``), what happened, and hints.
 
-    ``kind`` is a stable identifier a grader or a test can rely on,
-    e.g. ``"assign-not-accumulate"``.
+    ``kind`` is a stable identifier a grader or a test can rely on, e.g.
+    ``"assign-not-accumulate"``. ``hints`` ask questions and point at the place; they never
+    give the code that fixes it. ``rule`` states the right rule and is shown only when the
+    teacher turns that on (``MICROGRAD_EXERCISES_REVEAL=1``).
     """
 
     kind: str
     message: str
     hints: tuple[str, ...] = ()
+    rule: str = ""
 
 
 @dataclass
@@ -68,7 +83,8 @@ class CheckResult:
     """What ``check()`` found, for students (``print(result)``) and for graders.
 
     ``status`` is one of "passed", "failed", "not implemented", "error", "timeout".
-    ``score`` is the fraction of cases that passed (0.0 when nothing could run).
+    ``score`` is the fraction of cases that passed (0.0 when nothing could run, when the
+    code is not written yet, or when it ran out of time): the partial credit of the check.
     """
 
     exercise: str
@@ -111,52 +127,18 @@ class CheckResult:
         )
 
 
-class Stop(Exception):
-    """Raised inside a checker to end the check early with a status."""
-
-    def __init__(self, status: str, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 @dataclass
 class Context:
-    """What a checker gets besides the student's code: a seeded RNG, a time limit, and a record."""
+    """What a judge writes to: the cases, the diagnoses, notes, and the earlier parts' results."""
 
     name: str
-    timeout: float = 2.0
-    seed: int = 0
+    earlier: dict[str, CheckResult] = field(default_factory=dict)
     cases: list[CaseResult] = field(default_factory=list)
     diagnoses: list[Diagnosis] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.rng = random.Random(self.seed)
         self._diagnosed: set[str] = set()
-
-    def call(self, fn: Callable[..., Any], *args: Any, what: str = "", **kwargs: Any) -> Outcome:
-        """Run student code. Ends the whole check on NotImplementedError or a time-out.
-
-        Any other exception is returned in the outcome for the checker to report per case.
-        """
-        if not callable(fn):
-            raise Stop(ERROR, f"{what or 'your code'} is not callable: got {type(fn).__name__}.")
-        outcome = call(fn, *args, timeout=self.timeout, **kwargs)
-        if outcome.not_implemented:
-            raise Stop(
-                NOT_IMPLEMENTED,
-                f"{what or 'your code'} still raises NotImplementedError: fill in the part "
-                "marked YOUR CODE HERE, then run this check again.",
-            )
-        if outcome.timed_out:
-            raise Stop(
-                TIMEOUT,
-                f"{what or 'your code'} did not finish within {self.timeout:g} s: is there an "
-                "infinite loop (a while loop whose condition never changes, a graph walk "
-                "without a `visited` set)?",
-            )
-        return outcome
 
     def case(
         self,
@@ -172,54 +154,78 @@ class Context:
         self.cases.append(result)
         return result
 
-    def error_case(self, name: str, outcome: Outcome, inputs: dict[str, Any] | None = None):
-        """Record a case whose student call raised an exception."""
-        return self.case(
-            name, False, inputs=inputs, problem=f"raised {describe_exception(outcome.error)}"
-        )
+    def error_case(self, name: str, error: str, inputs: dict[str, Any] | None = None):
+        """Record a case whose student call raised an exception (``error`` describes it)."""
+        return self.case(name, False, inputs=inputs, problem=f"raised {error}")
 
-    def diagnose(self, kind: str, message: str, *hints: str, key: str = "") -> None:
+    def diagnose(self, kind: str, message: str, *hints: str, rule: str = "", key: str = "") -> None:
         """Record a recognised mistake, once per ``key`` (default: once per kind)."""
         key = key or kind
         if key not in self._diagnosed:
             self._diagnosed.add(key)
-            self.diagnoses.append(Diagnosis(kind, message, tuple(hints)))
+            self.diagnoses.append(Diagnosis(kind, message, tuple(hints), rule))
+
+
+Records = Iterator[Any]
 
 
 @dataclass(frozen=True)
 class Exercise:
+    """One check: where the student's answer lives, and its three steps (see the module doc)."""
+
     name: str
     title: str
     expects: str  # what the student passes in, for messages
-    run: Callable[[Any, Context], None]
-    timeout: float = 2.0
+    variable: str  # the name the student's answer has in the notebook
+    inputs: Callable[[random.Random], Any]
+    observe: Callable[[Any, Any, Probe], Records]
+    judge: Callable[[Any, list, Context], None]
+    timeout: float = 2.0  # seconds per call into the student's code
+    forbidden: tuple[str, ...] = ()  # library functions that would solve it (unavailable)
+    uses: tuple[str, ...] = ()  # earlier checks whose answers this one's code calls
 
 
 EXERCISES: dict[str, Exercise] = {}
 _ATTEMPTS: dict[str, int] = {}
+_LAST: dict[str, CheckResult] = {}  # the latest result of each check in this process
 
 
-def exercise(name: str, title: str, expects: str, timeout: float = 2.0):
-    """Register a checker function under ``name`` (decorator)."""
+def exercise(
+    name: str,
+    title: str,
+    expects: str,
+    variable: str,
+    *,
+    inputs: Callable[[random.Random], Any],
+    judge: Callable[[Any, list, Context], None],
+    timeout: float = 2.0,
+    forbidden: tuple[str, ...] = (),
+    uses: tuple[str, ...] = (),
+):
+    """Register an exercise; decorates its ``observe`` generator."""
 
-    def register(run: Callable[[Any, Context], None]):
-        EXERCISES[name] = Exercise(name, title, expects, run, timeout)
-        return run
+    def register(observe: Callable[[Any, Any, Probe], Records]):
+        EXERCISES[name] = Exercise(
+            name, title, expects, variable, inputs, observe, judge, timeout, forbidden, uses
+        )
+        return observe
 
     return register
 
 
 def attempts(name: str) -> int:
-    """How many times ``check(name, ...)`` has failed in this process (drives the hint ladder)."""
+    """How many times ``check(name, ...)`` has failed in this process."""
     return _ATTEMPTS.get(name, 0)
 
 
 def reset_attempts(name: str | None = None) -> None:
-    """Forget the failed attempts of one exercise (or of all), so hints start gentle again."""
+    """Forget the failed attempts (and latest results) of one exercise, or of all."""
     if name is None:
         _ATTEMPTS.clear()
+        _LAST.clear()
     else:
         _ATTEMPTS.pop(name, None)
+        _LAST.pop(name, None)
 
 
 def close(a: float, b: float, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
@@ -230,6 +236,14 @@ def close(a: float, b: float, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
         return False
 
 
+def all_close(got: Any, want: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Two equally long sequences of numbers agree entry by entry."""
+    try:
+        return len(got) == len(want) and all(close(a, b, rtol, atol) for a, b in zip(got, want))
+    except TypeError:
+        return False
+
+
 def fmt(x: Any) -> str:
     """A number as a student reads it: 6 significant digits."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
@@ -237,36 +251,197 @@ def fmt(x: Any) -> str:
     return f"{x:.6g}"
 
 
+def plain(data: Any) -> Any:
+    """``data`` as it comes back from JSON: what crosses from the student's process."""
+    return json.loads(json.dumps(data, default=repr))
+
+
+def reveal_rules() -> bool:
+    """Whether the teacher turned on showing the right rule (``MICROGRAD_EXERCISES_REVEAL=1``)."""
+    return os.environ.get("MICROGRAD_EXERCISES_REVEAL", "") == "1"
+
+
+# --------------------------------------------------------------------------------------
+# Running the three steps
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Observed:
+    """What step 2 gave back: the records, and how it ended (a status and a message)."""
+
+    records: list = field(default_factory=list)
+    stop: tuple[str, str] | None = None
+    output: str = ""  # what the student's code printed (capped)
+
+    def to_plain(self) -> dict:
+        return {"records": self.records, "stop": self.stop, "output": self.output}
+
+    @classmethod
+    def from_plain(cls, data: dict) -> Observed:
+        stop = data.get("stop")
+        return cls(
+            list(data.get("records") or []),
+            tuple(stop) if stop else None,
+            str(data.get("output") or ""),
+        )
+
+
+def observe(ex: Exercise, student: Any, inputs: Any, timeout: float | None = None) -> Observed:
+    """Step 2: run the student's code on ``inputs``; only plain data comes out."""
+    probe = Probe(ex.timeout if timeout is None else timeout, ex.forbidden)
+    result = Observed()
+    try:
+        for record in ex.observe(student, inputs, probe):
+            result.records.append(plain(record))
+    except Stop as stop:
+        result.stop = (stop.status, stop.message)
+    result.output = probe.output
+    return result
+
+
+def judge(
+    ex: Exercise, inputs: Any, observed: Observed, earlier: dict[str, CheckResult] | None = None
+) -> CheckResult:
+    """Step 3: compare and diagnose; the status and score come from here only."""
+    ctx = Context(ex.name, earlier=dict(earlier or {}))
+    status, stop_message = PASSED, ""
+    if observed.stop is not None:
+        status, stop_message = observed.stop
+        if status not in STATUSES:
+            status = ERROR
+    try:
+        ex.judge(inputs, observed.records, ctx)
+    except Stop as stop:
+        if observed.stop is None:  # how the student's side ended comes first
+            status, stop_message = stop.status, stop.message
+    except Exception as error:  # records that do not have the expected form
+        status, stop_message = ERROR, f"the results could not be read ({error!r})."
+    _library_used(ex, ctx)
+    if status == PASSED:
+        if not ctx.cases:
+            status, stop_message = ERROR, "the checker ran no cases."
+        elif not all(c.passed for c in ctx.cases):
+            errors = [c for c in ctx.cases if c.problem.startswith("raised")]
+            status = ERROR if len(errors) == len(ctx.cases) else FAILED
+    if status == ERROR and not stop_message and ctx.cases:
+        stop_message = f"every case raised an exception ({ctx.cases[0].problem[7:]})."
+    if status in (FAILED, ERROR):
+        _earlier_first(ex, ctx)
+    result = CheckResult(ex.name, status, ctx.cases, ctx.diagnoses)
+    result._notes = ctx.notes  # type: ignore[attr-defined]
+    result._stop_message = stop_message  # type: ignore[attr-defined]
+    return result
+
+
+def _library_used(ex: Exercise, ctx: Context) -> None:
+    """A case that called a library function this exercise asks the student to write."""
+    for c in ctx.cases:
+        if "LibraryUnavailable" in c.problem:
+            name = c.problem.split("(", 1)[-1].split(" is not available")[0]
+            ctx.diagnose(
+                "library-unavailable",
+                f"{ex.variable} calls {name}, micrograd's own version of what this exercise "
+                "asks you to write: it is unavailable while the check runs.",
+                "Write the computation yourself; the exercise's introduction says what it is.",
+            )
+            return
+
+
+def _earlier_first(ex: Exercise, ctx: Context) -> None:
+    """When a part this one calls is itself wrong, say so instead of guessing."""
+    broken = [n for n in ex.uses if n in ctx.earlier and not ctx.earlier[n].passed]
+    if not broken:
+        return
+    names = " and ".join(EXERCISES[n].variable for n in broken)
+    ctx.diagnoses[:] = [
+        Diagnosis(
+            "fix-earlier-part",
+            f"{ex.variable} calls your {names}, which does not pass its own check yet "
+            f"({', '.join(f'{n}: {ctx.earlier[n].status}' for n in broken)}): fix "
+            f"{'that' if len(broken) == 1 else 'those'} first, then run this check again.",
+            (f"Run check({broken[0]!r}, {EXERCISES[broken[0]].variable}) and follow it.",),
+        )
+    ]
+
+
 _MAX_CASES_SHOWN = 3
+_MAX_OUTPUT_SHOWN = 1500
 
 
-def _render(result: CheckResult, ex: Exercise, notes: list[str], stop_message: str) -> list[str]:
+def render(result: CheckResult, ex: Exercise) -> list[str]:
+    """The feedback lines a student reads."""
+    output = getattr(result, "_output", "")
+    notes = getattr(result, "_notes", [])
+    stop_message = getattr(result, "_stop_message", "")
     n = len(result.cases)
     failed = [c for c in result.cases if not c.passed]
     if result.status == PASSED:
-        lines = [f"✔ {ex.name}: all {n} cases pass. Well done!"]
-        return lines + notes
-    if result.status == NOT_IMPLEMENTED:
-        return [f"… {ex.name}: not yet implemented: {stop_message}"]
-    if result.status == TIMEOUT:
-        lines = [f"✘ {ex.name}: time limit exceeded. {stop_message}"]
-    elif result.status == ERROR and stop_message:
-        lines = [f"✘ {ex.name}: {stop_message}"]
+        lines = [f"✔ {ex.name}: all {n} cases pass. Well done!", *notes]
+    elif result.status == NOT_IMPLEMENTED:
+        lines = [f"… {ex.name}: not yet implemented: {stop_message}"]
     else:
-        lines = [f"✘ {ex.name}: {len(failed)} of {n} cases fail ({ex.title})."]
-    for c in failed[:_MAX_CASES_SHOWN]:
-        lines.append(f"  • {c.name}: {c.problem}")
-    if len(failed) > _MAX_CASES_SHOWN:
-        lines.append(f"  • ... and {len(failed) - _MAX_CASES_SHOWN} more failing cases.")
-    level = max(1, result.attempt)
-    for d in result.diagnoses:
-        lines.append(f"  Diagnosis [{d.kind}]: {d.message}")
-        for i, hint in enumerate(d.hints[:level]):
-            label = "Hint" if i == 0 else "Stronger hint"
-            lines.append(f"    {label}: {hint}")
-    if result.diagnoses and any(len(d.hints) > level for d in result.diagnoses):
-        lines.append(f"  (Run check('{ex.name}', ...) again after a change for a stronger hint.)")
-    return lines + notes
+        if result.status == TIMEOUT:
+            lines = [f"✘ {ex.name}: time limit exceeded. {stop_message}"]
+        elif result.status == ERROR and stop_message:
+            lines = [f"✘ {ex.name}: {stop_message}"]
+        else:
+            lines = [f"✘ {ex.name}: {len(failed)} of {n} cases fail ({ex.title})."]
+        for c in failed[:_MAX_CASES_SHOWN]:
+            lines.append(f"  • {c.name}: {c.problem}")
+        if len(failed) > _MAX_CASES_SHOWN:
+            lines.append(f"  • ... and {len(failed) - _MAX_CASES_SHOWN} more failing cases.")
+        level = max(1, result.attempt)
+        for d in result.diagnoses:
+            lines.append(f"  Diagnosis [{d.kind}]: {d.message}")
+            for i, hint in enumerate(d.hints[:level]):
+                lines.append(f"    {'Hint' if i == 0 else 'Another hint'}: {hint}")
+            if d.rule and reveal_rules():
+                lines.append(f"    The rule: {d.rule}")
+        if any(len(d.hints) > level for d in result.diagnoses):
+            lines.append(f"  (Run check('{ex.name}', ...) again after a change for another hint.)")
+        lines += notes
+    if output:
+        shown = output[:_MAX_OUTPUT_SHOWN]
+        lines.append("  Your code printed (during the check):")
+        lines += [f"  | {line}" for line in shown.splitlines()[:20]]
+        if len(output) > len(shown) or len(shown.splitlines()) > 20:
+            lines.append(f"  | ... ({len(output)} characters in all, the rest not shown)")
+    return lines
+
+
+def _earlier_results(ex: Exercise, student: Any) -> dict[str, CheckResult]:
+    """The latest results of the parts ``ex`` uses; checks them now if they were not yet."""
+    found = {}
+    namespace = getattr(student, "__globals__", None)
+    if namespace is None and isinstance(student, type):
+        import sys
+
+        namespace = getattr(sys.modules.get(student.__module__), "__dict__", None)
+    for name in ex.uses:
+        earlier = EXERCISES[name]
+        if namespace and earlier.variable in namespace:  # as the student's code is now
+            found[name] = run_check(earlier, namespace[earlier.variable], seed=0)
+        elif name in _LAST:
+            found[name] = _LAST[name]
+    return found
+
+
+def run_check(
+    ex: Exercise,
+    student: Any,
+    *,
+    seed: int = 0,
+    timeout: float | None = None,
+    earlier: dict[str, CheckResult] | None = None,
+) -> CheckResult:
+    """All three steps in this process; returns the result without printing it."""
+    inputs = plain(ex.inputs(random.Random(seed)))
+    observed = observe(ex, student, inputs, timeout)
+    result = judge(ex, inputs, observed, earlier)
+    result._output = observed.output  # type: ignore[attr-defined]
+    result.messages = render(result, ex)
+    return result
 
 
 def check(
@@ -277,36 +452,27 @@ def check(
     seed: int = 0,
     quiet: bool = False,
 ) -> CheckResult:
-    """Check a student's implementation for exercise ``name``; print and return the feedback.
+    """Check a student's answer to exercise ``name``; print and return the feedback.
 
     ``student`` is what the exercise asks for (a class, a function); see
-    :data:`EXERCISES` or ``micrograd.exercises.list_exercises()``. Every call into it is
-    time-limited (``timeout`` seconds per call) and any exception it raises becomes feedback.
-    Returns a :class:`CheckResult` (``.passed``, ``.score``, ``.status``, ``.messages``,
-    ``.cases``, ``.diagnoses``). With ``quiet=True`` nothing is printed.
+    ``micrograd.exercises.list_exercises()``. Every call into it is time-limited
+    (``timeout`` seconds per call), its output is captured, and anything it raises becomes
+    feedback. ``timeout`` and ``seed`` change only this practice run: grading
+    (``micrograd exercises grade``) draws its own inputs and keeps its own limits. With
+    ``quiet=True`` nothing is printed. Hints get more specific each time the same exercise
+    fails again.
     """
     if name not in EXERCISES:
         known = ", ".join(sorted(EXERCISES))
         raise ValueError(f"check(): unknown exercise {name!r}. Known exercises: {known}.")
     ex = EXERCISES[name]
-    ctx = Context(name, timeout=ex.timeout if timeout is None else float(timeout), seed=seed)
-    status, stop_message = PASSED, ""
-    try:
-        ex.run(student, ctx)
-    except Stop as stop:
-        status, stop_message = stop.status, stop.message
-    if status == PASSED:
-        if not ctx.cases:
-            status, stop_message = ERROR, "the checker ran no cases."
-        elif not all(c.passed for c in ctx.cases):
-            errors = [c for c in ctx.cases if c.problem.startswith("raised")]
-            status = ERROR if len(errors) == len(ctx.cases) else FAILED
-    if status == ERROR and not stop_message and ctx.cases:
-        stop_message = f"every case raised an exception ({ctx.cases[0].problem[7:]})."
-    if status in (FAILED, ERROR, TIMEOUT):
+    earlier = _earlier_results(ex, student)
+    result = run_check(ex, student, seed=seed, timeout=timeout, earlier=earlier)
+    if result.status in (FAILED, ERROR, TIMEOUT):
         _ATTEMPTS[name] = _ATTEMPTS.get(name, 0) + 1
-    result = CheckResult(name, status, ctx.cases, ctx.diagnoses, attempt=attempts(name))
-    result.messages = _render(result, ex, ctx.notes, stop_message)
+        result.attempt = _ATTEMPTS[name]
+        result.messages = render(result, ex)  # at this attempt's hint level
+    _LAST[name] = result
     if not quiet:
         print(result)
         result._printed = True

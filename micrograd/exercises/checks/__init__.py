@@ -1,11 +1,11 @@
-"""One module per exercise; importing this package registers every check with ``check()``."""
+"""One module per exercise notebook; importing this package registers every check."""
 
-from micrograd.exercises.checks import (  # noqa: F401 - each module registers its checks
-    graph,
-    nn,
-    numerical,
-    ops,
-    optim,
-    shapes,
-    training,
+from micrograd.exercises.checks import (  # noqa: F401, I001 - each module registers its checks
+    ops,  # notebook 01
+    graph,  # 02
+    numerical,  # 03
+    nn,  # 04
+    optim,  # 05
+    training,  # 06
+    shapes,  # 07
 )

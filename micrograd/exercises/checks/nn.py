@@ -1,365 +1,438 @@
-"""Exercise 4: a Neuron, a Layer and an MLP, checked against ``micrograd.nn``.
+"""Exercise 4: a Neuron, a Layer and an MLP, checked against the same model computed here.
 
 The student's classes keep the template's attribute names (``Neuron.w``, ``Neuron.b``,
-``Layer.neurons``, ``MLP.layers``), so the checker can copy the student's weights into
-micrograd's own ``Neuron``/``Layer``/``MLP`` (the reference) and compare the outputs and the
-gradients of the weights, case by case. The activation is tanh, except the MLP's last layer,
-which is linear (a raw score), as in ``micrograd.nn.MLP(..., activation="tanh")``.
+``Layer.neurons``, ``MLP.layers``). The student's side builds the model, **sets its weights
+and biases** to numbers the judge chose (biases nonzero, so a bias that is never added shows;
+every neuron different, so neurons that are one object, ``[Neuron(nin)] * nout``, show), runs
+it on an input, runs ``backward()`` from the sum of its outputs, and reports plain numbers:
+the outputs, each parameter's gradient, and what ``parameters()`` returned (as parameter
+names). The judge computes the same model with micrograd's engine and names the parameter
+whose gradient differs (``layers.0.neurons.1.b: expected grad 0.42, got 0``).
 """
 
 from __future__ import annotations
 
-import math
-
-from micrograd import nn
-from micrograd.engine import Value
+from micrograd import engine
 from micrograd.exercises.core import Context, Stop, close, exercise, fmt
 
+# The library's own Neuron, Layer and MLP (every method, their base class's too).
+FORBIDDEN = ("micrograd.nn.Neuron", "micrograd.nn.Layer", "micrograd.nn.MLP")
 
-def _outputs(out) -> list:
-    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+# --------------------------------------------------------------------------------------
+# Inputs: shapes, weights and an input vector
+# --------------------------------------------------------------------------------------
 
 
-def _neuron_weights(neuron, where: str):
+def _num(rng, lo=-1.0, hi=1.0, avoid_zero=True) -> float:
+    x = round(rng.uniform(lo, hi), 2)
+    return x if not avoid_zero or abs(x) >= 0.1 else 0.35
+
+
+def _layer_weights(rng, nin: int, nout: int) -> list[list[float]]:
+    """One row per neuron: nin weights, then the bias (never 0)."""
+    return [[_num(rng) for _ in range(nin)] + [_num(rng, -0.8, 0.8)] for _ in range(nout)]
+
+
+def _case(rng, kind: str, nin: int, sizes: list[int], nonlin: bool = True) -> dict:
+    widths = [nin, *sizes]
+    return {
+        "kind": kind,
+        "nin": nin,
+        "sizes": sizes,
+        "nonlin": nonlin,
+        "weights": [_layer_weights(rng, widths[i], widths[i + 1]) for i in range(len(sizes))],
+        "x": [_num(rng, -2.0, 2.0) for _ in range(nin)],
+    }
+
+
+def _neuron_inputs(rng):
+    return [
+        _case(rng, "neuron", nin, [1], nonlin) for nin in (1, 2, 3, 5) for nonlin in (True, False)
+    ]
+
+
+def _layer_inputs(rng):
+    return [_case(rng, "layer", nin, [nout]) for nin, nout in ((2, 3), (3, 1), (1, 4), (3, 3))]
+
+
+def _mlp_inputs(rng):
+    shapes = ((2, [4, 1]), (3, [4, 4, 1]), (2, [3, 2]), (1, [1]))
+    return [_case(rng, "mlp", nin, list(sizes)) for nin, sizes in shapes]
+
+
+def _prefix(kind: str, layer: int, neuron: int) -> str:
+    if kind == "neuron":
+        return ""
+    if kind == "layer":
+        return f"neurons.{neuron}."
+    return f"layers.{layer}.neurons.{neuron}."
+
+
+def parameter_names(case: dict) -> list[str]:
+    """Every parameter's name, in the order of ``weights`` (w.0, w.1, ..., b per neuron)."""
+    names = []
+    for i, layer in enumerate(case["weights"]):
+        for j, row in enumerate(layer):
+            p = _prefix(case["kind"], i, j)
+            names += [f"{p}w.{k}" for k in range(len(row) - 1)] + [f"{p}b"]
+    return names
+
+
+# --------------------------------------------------------------------------------------
+# The student's side
+# --------------------------------------------------------------------------------------
+
+
+def _structure(model, kind: str) -> list[list]:
+    """The model as layers of neurons, through the template's attribute names."""
+    if kind == "neuron":
+        return [[model]]
+    if kind == "layer":
+        neurons = getattr(model, "neurons", None)
+        if not isinstance(neurons, (list, tuple)):
+            raise Stop(
+                "error", "Layer needs `self.neurons`, a list of Neurons (as in the template)."
+            )
+        return [list(neurons)]
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, (list, tuple)):
+        raise Stop("error", "MLP needs `self.layers`, a list of Layers (as in the template).")
+    return [list(getattr(layer, "neurons", None) or []) for layer in layers]
+
+
+def _neuron_values(neuron, where: str) -> list:
     w, b = getattr(neuron, "w", None), getattr(neuron, "b", None)
-    if not isinstance(w, (list, tuple)) or not all(isinstance(v, Value) for v in w):
+    if not isinstance(w, (list, tuple)) or not all(isinstance(v, engine.Value) for v in w):
         raise Stop("error", f"{where} needs `self.w`, a list of Values (as in the template).")
-    if not isinstance(b, Value):
+    if not isinstance(b, engine.Value):
         raise Stop("error", f"{where} needs `self.b`, a Value (as in the template).")
-    return list(w), b
+    return [*w, b]
 
 
-def _copy_into(ref_neuron: nn.Neuron, w, b) -> None:
-    for r, s in zip(ref_neuron.w, w):
-        r.data = s.data
-    ref_neuron.b.data = b.data
+def _make(cls, case: dict, probe):
+    nin, sizes = case["nin"], case["sizes"]
+    if case["kind"] == "neuron":
+        return probe.call(cls, nin, nonlin=case["nonlin"], what="Neuron(nin, nonlin=...)")
+    if case["kind"] == "layer":
+        return probe.call(cls, nin, sizes[0], what="Layer(nin, nout)")
+    return probe.call(cls, nin, list(sizes), what="MLP(nin, nouts)")
 
 
-def _inputs(ctx: Context, n: int) -> list[float]:
-    return [round(ctx.rng.uniform(-2, 2), 2) for _ in range(n)]
+def _observe_model(cls, inputs, probe):
+    if not isinstance(cls, type):
+        raise Stop("error", f"this check needs your class itself, got {type(cls).__name__}.")
+    for case in inputs:
+        made = _make(cls, case, probe)
+        if not made.ok:
+            yield {"error": made.described}
+            continue
+        model = made.value
+        layers = _structure(model, case["kind"])
+        shape = [len(layer) for layer in layers]
+        nins = [[len(getattr(n, "w", None) or []) for n in layer] for layer in layers]
+        expected_nins = [[len(row) - 1 for row in layer] for layer in case["weights"]]
+        if nins != expected_nins:
+            yield {"shape": shape, "nins": nins}
+            continue
+        values = [
+            v
+            for i, layer in enumerate(layers)
+            for j, n in enumerate(layer)
+            for v in _neuron_values(n, f"{_prefix(case['kind'], i, j)}neuron")
+        ]
+        initial = [v.data for v in values]
+        wanted = [x for layer in case["weights"] for row in layer for x in row]
+        for v, x in zip(values, wanted):
+            v.data = x
+        aliased = [v.data for v in values] != wanted  # one object set twice keeps the last
+        record = {"initial": initial, "aliased": aliased}
+        number = {id(v): k for k, v in enumerate(values)}
+        params = probe.call(model.parameters, what="parameters()")
+        if not params.ok:
+            record["params_error"] = params.described
+        elif not isinstance(params.value, (list, tuple)):
+            record["params_returned"] = type(params.value).__name__
+        elif any(isinstance(p, (list, tuple)) for p in params.value):
+            record["params_nested"] = True
+        else:
+            record["params"] = [number.get(id(p), -1) for p in params.value]
+        out = probe.call(model, list(case["x"]), what=f"{type(model).__name__}.__call__")
+        if not out.ok:
+            yield {**record, "error": out.described}
+            continue
+        outputs = list(out.value) if isinstance(out.value, (list, tuple)) else [out.value]
+        if not all(isinstance(v, engine.Value) for v in outputs):
+            yield {**record, "returned": type(out.value).__name__}
+            continue
+        record["out"] = [v.data for v in outputs]
+        loss = outputs[0]
+        for v in outputs[1:]:
+            loss = loss + v
+        for v in values:
+            v.grad = 0.0
+        loss.backward()
+        record["grads"] = [v.grad for v in values]
+        yield record
 
 
-def _check_parameters(obj, expected: list, where: str, ctx: Context, name: str) -> bool:
-    outcome = ctx.call(obj.parameters, what=f"{where}.parameters")
-    if not outcome.ok:
-        ctx.error_case(f"{name}: parameters()", outcome)
-        return False
-    params = outcome.value
-    problem = ""
-    if not isinstance(params, (list, tuple)):
-        problem = f"parameters() returned {type(params).__name__}, not a list"
-    elif any(isinstance(p, (list, tuple)) for p in params):
-        problem = "parameters() returned a nested list"
-        ctx.diagnose(
-            "nested-parameters",
-            f"{where}.parameters() returns a list of lists; it must be one flat list "
-            "of Values (an optimizer loops over it).",
-            "Collect the parameters of the parts with `+=` or a comprehension with two "
-            "`for`s: [p for n in self.neurons for p in n.parameters()].",
-        )
-    else:
-        got, want = {id(p) for p in params}, {id(p) for p in expected}
-        if len(params) != len(expected):
-            problem = f"parameters() has {len(params)} Values, expected {len(expected)}"
-            if len(params) == len(expected) - _bias_count(expected, obj):
-                ctx.diagnose(
-                    "missing-bias",
-                    f"{where}.parameters() leaves out the bias: a neuron has nin "
-                    "weights *and* a bias.",
-                    "return self.w + [self.b]",
-                )
-            else:
-                ctx.diagnose(
-                    "parameter-count",
-                    f"{where}.parameters() returns {len(params)} Values; a Neuron has "
-                    "nin + 1 (weights and bias), a Layer nout * (nin + 1), an MLP the "
-                    "sum over its layers.",
-                    "Return the parameters of every part, each once.",
-                )
-        elif got != want:
-            problem = "parameters() returns other Values than the model's weights"
-            ctx.diagnose(
-                "parameter-copies",
-                f"{where}.parameters() returns new Values (copies), not the ones the "
-                "model computes with: an optimizer stepping them changes nothing.",
-                "Return the Value objects themselves (self.w, self.b), not Value(w.data).",
-            )
-    ctx.case(f"{name}: parameters()", not problem, problem=problem)
-    return not problem
+# --------------------------------------------------------------------------------------
+# The judge
+# --------------------------------------------------------------------------------------
 
 
-def _bias_count(expected: list, obj) -> int:
-    if hasattr(obj, "layers"):
-        return sum(len(getattr(layer, "neurons", [])) for layer in obj.layers)
-    if hasattr(obj, "neurons"):
-        return len(obj.neurons)
-    return 1
-
-
-def _compare(
-    name: str,
-    student_out,
-    ref_out,
-    student_params,
-    ref_params,
-    ctx: Context,
-    variants: dict[str, list[float]],
-    where: str,
-) -> None:
-    got, want = _outputs(student_out), _outputs(ref_out)
-    inputs = {"case": name}
-    if not all(isinstance(v, Value) for v in got):
-        ctx.case(
-            name,
-            False,
-            inputs=inputs,
-            problem=f"returned {type(student_out).__name__}, not Value(s)",
-        )
-        ctx.diagnose(
-            "wrong-return-type",
-            f"{where} must return a Value (one output) or a list of Values, got "
-            f"{type(student_out).__name__}.",
-            "Build the output from the Values w, b and x with Value operations, so that "
-            "backward() can reach the weights.",
-        )
-        return
-    if len(got) != len(want):
-        ctx.case(name, False, inputs=inputs, problem=f"{len(got)} outputs, expected {len(want)}")
-        ctx.diagnose(
-            "output-count",
-            f"{where} returns {len(got)} outputs, expected {len(want)}.",
-            "A Layer returns one output per neuron (a single Value when it has one).",
-        )
-        return
-    values = [v.data for v in got]
-    expected = [v.data for v in want]
-    if not all(close(a, b) for a, b in zip(values, expected)):
-        ctx.case(
-            name,
-            False,
-            inputs=inputs,
-            received=values,
-            expected=expected,
-            problem=f"output {fmt(values[0])}, expected {fmt(expected[0])}",
-        )
-        for kind, variant in variants.items():
-            if all(close(a, b) for a, b in zip(values, variant)):
-                message, *hints = FORWARD_MISTAKES[kind]
-                ctx.diagnose(kind, f"{where}: {message}", *hints)
-                break
-        return
-    # Gradients: backward from the sum of the outputs, student and reference.
-    loss = got[0]
-    for v in got[1:]:
+def reference(case: dict, hidden: str = "tanh", output: str | None = None) -> tuple[list, list]:
+    """Outputs and parameter gradients of the model with the case's weights (engine Values)."""
+    kind = case["kind"]
+    if output is None:
+        output = "linear" if kind == "mlp" or not case["nonlin"] else "tanh"
+    x = [engine.Value(v) for v in case["x"]]
+    params, n_layers = [], len(case["weights"])
+    for i, layer in enumerate(case["weights"]):
+        act = output if i == n_layers - 1 else hidden
+        outs = []
+        for row in layer:
+            w = [engine.Value(v) for v in row]
+            params += w
+            z = w[-1]
+            for wi, xi in zip(w[:-1], x):
+                z = z + wi * xi
+            outs.append(z.tanh() if act == "tanh" else z)
+        x = outs
+    loss = x[0]
+    for v in x[1:]:
         loss = loss + v
-    ref_loss = want[0]
-    for v in want[1:]:
-        ref_loss = ref_loss + v
-    for p in student_params:
-        p.grad = 0.0
-    outcome = ctx.call(loss.backward, what="backward() through your model")
-    if not outcome.ok:
-        ctx.error_case(name, outcome, inputs)
-        return
-    ref_loss.backward()
-    grads = [p.grad for p in student_params]
-    ref_grads = [p.grad for p in ref_params]
-    if not all(close(a, b) for a, b in zip(grads, ref_grads)):
-        ctx.case(
-            name,
-            False,
-            inputs=inputs,
-            received=grads,
-            expected=ref_grads,
-            problem="the weights' gradients are wrong after backward()",
-        )
-        if all(g == 0 for g in grads):
-            ctx.diagnose(
-                "detached-output",
-                f"{where}: backward() from the output leaves every weight's gradient at "
-                "0: the output was computed from plain numbers (.data), so the graph "
-                "does not reach the weights.",
-                "Use the Values themselves: `w * x`, not `w.data * x`.",
-            )
-        return
-    ctx.case(name, True, inputs=inputs, received=values, expected=expected)
+    return [v.data for v in x], list(engine.grad(loss, params))
+
+
+def _variants(case: dict) -> dict[str, list[float]]:
+    """Outputs of the usual mistakes."""
+    found = {}
+    if case["kind"] == "mlp":
+        found["tanh-on-output"] = reference(case, output="tanh")[0]
+        found["no-hidden-activation"] = reference(case, hidden="linear")[0]
+    elif case["nonlin"]:
+        found["missing-activation"] = reference(case, output="linear")[0]
+    else:
+        found["activation-on-linear"] = reference(case, output="tanh")[0]
+    no_bias = {
+        **case,
+        "weights": [[[*row[:-1], 0.0] for row in layer] for layer in case["weights"]],
+    }
+    found["missing-bias"] = reference(no_bias)[0]
+    return found
 
 
 FORWARD_MISTAKES = {
     "missing-activation": (
         "the activation (tanh) is missing: the output is the weighted sum itself.",
-        "A hidden neuron squashes its weighted sum: `act.tanh()`.",
+        "What squashes a hidden neuron's weighted sum?",
     ),
     "activation-on-linear": (
         "the neuron applies tanh although nonlin=False.",
-        "Return the weighted sum itself when self.nonlin is False.",
+        "What should a neuron with nonlin=False give back?",
     ),
-    "missing-bias": ("the bias is not added to the weighted sum.", "act = sum(w_i * x_i) + b"),
+    "missing-bias": (
+        "the bias is not added to the weighted sum (the check sets every bias to a "
+        "nonzero number, so a missing bias shows).",
+        "Where does self.b go in the neuron's computation?",
+    ),
     "tanh-on-output": (
-        "the last layer applies tanh; it should be linear (nonlin=False), so "
-        "that the output is a raw score of any size.",
-        "Make the layers with nonlin=(i != len(nouts) - 1).",
+        "the last layer applies tanh; it should be linear, so that the output is "
+        "a raw score of any size.",
+        "Which layer gets nonlin=False?",
     ),
     "no-hidden-activation": (
         "the hidden layers are linear; they should apply tanh (only the last layer is linear).",
-        "Make the layers with nonlin=(i != len(nouts) - 1).",
+        "Which layers get nonlin=True?",
     ),
 }
 
 
-def _neuron_variants(w, b, x, nonlin: bool) -> dict[str, list[float]]:
-    z = sum(wi.data * xi for wi, xi in zip(w, x))
-    if nonlin:
-        return {"missing-activation": [z + b.data], "missing-bias": [math.tanh(z)]}
-    return {"activation-on-linear": [math.tanh(z + b.data)], "missing-bias": [z]}
-
-
-@exercise("neuron", "a Neuron: tanh(w . x + b)", "your Neuron class")
-def run_neuron(Neuron, ctx: Context) -> None:
-    for nin in (1, 2, 3, 5):
-        for nonlin in (True, False):
-            made = ctx.call(Neuron, nin, nonlin=nonlin, what="Neuron(nin, nonlin=...)")
-            name = f"Neuron({nin}, nonlin={nonlin})"
-            if not made.ok:
-                ctx.error_case(name, made)
-                continue
-            neuron = made.value
-            w, b = _neuron_weights(neuron, "Neuron")
-            if len(w) != nin:
-                ctx.case(name, False, problem=f"{len(w)} weights, expected {nin}")
+def _judge_params(rec: dict, names: list[str], where: str, name: str, ctx: Context) -> None:
+    problem = ""
+    if "params_error" in rec:
+        ctx.error_case(f"{name}: parameters()", rec["params_error"])
+        return
+    if "params_returned" in rec:
+        problem = f"parameters() returned {rec['params_returned']}, not a list"
+    elif rec.get("params_nested"):
+        problem = "parameters() returned a nested list"
+        ctx.diagnose(
+            "nested-parameters",
+            f"{where}.parameters() returns a list of lists; it "
+            "must be one flat list of Values (an optimizer loops over it).",
+            "How do you join the lists of the parts into one?",
+        )
+    else:
+        got = rec["params"]
+        n_bias = sum(n.endswith("b") for n in names)
+        if len(got) != len(names):
+            problem = f"parameters() has {len(got)} Values, expected {len(names)}"
+            if len(got) == len(names) - n_bias:
                 ctx.diagnose(
-                    "weight-count",
-                    f"Neuron({nin}) has {len(w)} weights; it needs one per input.",
-                    "self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]",
+                    "missing-bias",
+                    f"{where}.parameters() leaves out the bias: a "
+                    "neuron has nin weights *and* a bias.",
+                    "Which of the neuron's Values can learn?",
                 )
-                continue
-            if nin > 1 and len({p.data for p in w}) == 1:
+            else:
                 ctx.diagnose(
-                    "equal-weights",
-                    "all the weights of a Neuron start equal; start "
-                    "them at random numbers so that neurons learn different things.",
-                    "random.uniform(-1, 1) for each weight.",
+                    "parameter-count",
+                    f"{where}.parameters() returns {len(got)} "
+                    f"Values, expected {len(names)}: a Neuron has nin + 1, a Layer "
+                    "nout * (nin + 1), an MLP the sum over its layers.",
+                    "Does every part's parameters() appear once?",
                 )
-            _check_parameters(neuron, [*w, b], "Neuron", ctx, name)
-            ref = nn.Neuron(nin, activation="tanh" if nonlin else "linear")
-            _copy_into(ref, w, b)
-            x = _inputs(ctx, nin)
-            given = list(x)
-            out = ctx.call(neuron, given, what="Neuron.__call__")
-            case = f"{name} on x = {x}"
-            if not out.ok:
-                ctx.error_case(case, out)
-                continue
-            if given != x:
-                ctx.case(case, False, problem="the input list was changed")
-                continue
-            _compare(
-                case,
-                out.value,
-                ref(x),
-                [*w, b],
-                [*ref.w, ref.b],
-                ctx,
-                _neuron_variants(w, b, x, nonlin),
-                "Neuron.__call__",
-            )
-
-
-@exercise("layer", "a Layer: nout neurons on the same inputs", "your Layer class")
-def run_layer(Layer, ctx: Context) -> None:
-    for nin, nout in ((2, 3), (3, 1), (1, 4)):
-        name = f"Layer({nin}, {nout})"
-        made = ctx.call(Layer, nin, nout, what="Layer(nin, nout)")
-        if not made.ok:
-            ctx.error_case(name, made)
-            continue
-        layer = made.value
-        neurons = getattr(layer, "neurons", None)
-        if not isinstance(neurons, (list, tuple)) or len(neurons) != nout:
-            ctx.case(name, False, problem="self.neurons is not a list of nout neurons")
+        elif -1 in got or sorted(got) != list(range(len(names))):
+            problem = "parameters() returns other Values than the model's weights"
             ctx.diagnose(
-                "neuron-count",
-                "Layer(nin, nout) needs `self.neurons`, a list of nout Neurons.",
-                "self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]",
+                "parameter-copies",
+                f"{where}.parameters() returns new Values (copies) "
+                "or the same Value twice, not the ones the model computes with: an "
+                "optimizer stepping them changes nothing.",
+                "Are the Values you return the very objects in self.w and self.b?",
             )
-            continue
-        weights = [_neuron_weights(n, "Layer.neurons[i]") for n in neurons]
-        params = [p for w, b in weights for p in (*w, b)]
-        _check_parameters(layer, params, "Layer", ctx, name)
-        ref = nn.Layer(nin, nout, activation="tanh")
-        for r, (w, b) in zip(ref.neurons, weights):
-            _copy_into(r, w, b)
-        x = _inputs(ctx, nin)
-        out = ctx.call(layer, list(x), what="Layer.__call__")
-        case = f"{name} on x = {x}"
-        if not out.ok:
-            ctx.error_case(case, out)
-            continue
-        ref_params = [p for n in ref.neurons for p in (*n.w, n.b)]
-        _compare(case, out.value, ref(x), params, ref_params, ctx, {}, "Layer.__call__")
+    ctx.case(f"{name}: parameters()", not problem, problem=problem)
 
 
-@exercise("mlp", "an MLP: layers of neurons, tanh inside, linear output", "your MLP class")
-def run_mlp(MLP, ctx: Context) -> None:
-    for nin, sizes in ((2, [4, 1]), (3, [4, 4, 1]), (2, [3, 2]), (1, [1])):
-        name = f"MLP({nin}, {sizes})"
-        made = ctx.call(MLP, nin, list(sizes), what="MLP(nin, nouts)")
-        if not made.ok:
-            ctx.error_case(name, made)
-            continue
-        model = made.value
-        layers = getattr(model, "layers", None)
-        if not isinstance(layers, (list, tuple)) or len(layers) != len(sizes):
-            ctx.case(name, False, problem="self.layers is not a list with one Layer per size")
+def _title(case: dict) -> str:
+    if case["kind"] == "neuron":
+        return f"Neuron({case['nin']}, nonlin={case['nonlin']})"
+    if case["kind"] == "layer":
+        return f"Layer({case['nin']}, {case['sizes'][0]})"
+    return f"MLP({case['nin']}, {case['sizes']})"
+
+
+def _judge_model(inputs, records, ctx: Context) -> None:
+    for case, rec in zip(inputs, records):
+        name = _title(case)
+        where = name.split("(")[0]
+        names = parameter_names(case)
+        if "shape" in rec:
+            ctx.case(
+                name,
+                False,
+                problem=f"neurons per layer {rec['shape']}, inputs per neuron "
+                f"{rec['nins']}; expected {[len(layer) for layer in case['weights']]} and "
+                f"{[[len(r) - 1 for r in layer] for layer in case['weights']]}",
+            )
             ctx.diagnose(
-                "layer-count",
-                "MLP(nin, nouts) needs `self.layers`, one Layer per entry of nouts.",
-                "sizes = [nin] + nouts; self.layers = "
-                "[Layer(sizes[i], sizes[i + 1], ...) for i in range(len(nouts))]",
+                "layer-sizes",
+                f"{where}: the numbers of neurons or of their inputs are "
+                "wrong: layer i takes sizes[i] inputs and has sizes[i + 1] neurons, "
+                "with sizes = [nin] + nouts.",
+                "Print len(neuron.w) for each neuron.",
             )
             continue
-        widths = [nin, *sizes]
-        ok = True
-        weights = []
-        for i, layer in enumerate(layers):
-            neurons = getattr(layer, "neurons", [])
-            shapes = [len(getattr(n, "w", [])) for n in neurons]
-            if len(neurons) != widths[i + 1] or any(s != widths[i] for s in shapes):
-                ctx.case(
-                    name,
-                    False,
-                    problem=f"layer {i} has {len(neurons)} neurons of "
-                    f"{shapes[:1]} inputs, expected {widths[i + 1]} of {widths[i]}",
-                )
-                ctx.diagnose(
-                    "layer-sizes",
-                    "the layers' sizes do not chain: layer i takes "
-                    "sizes[i] inputs and has sizes[i + 1] neurons, with "
-                    "sizes = [nin] + nouts.",
-                    "Layer(sizes[i], sizes[i + 1]) for i in range(len(nouts))",
-                )
-                ok = False
-                break
-            weights.append([_neuron_weights(n, "MLP.layers[i].neurons[j]") for n in neurons])
-        if not ok:
+        if "error" in rec and "initial" not in rec:
+            ctx.error_case(name, rec["error"])
             continue
-        params = [p for layer in weights for w, b in layer for p in (*w, b)]
-        _check_parameters(model, params, "MLP", ctx, name)
-        refs = {
-            "": nn.MLP(nin, sizes, activation="tanh", output_activation="linear"),
-            "tanh-on-output": nn.MLP(nin, sizes, activation="tanh", output_activation="tanh"),
-            "no-hidden-activation": nn.MLP(nin, sizes, activation="linear"),
-        }
-        for ref in refs.values():
-            for ref_layer, layer in zip(ref.layers, weights):
-                for r, (w, b) in zip(ref_layer.neurons, layer):
-                    _copy_into(r, w, b)
-        x = _inputs(ctx, nin)
-        out = ctx.call(model, list(x), what="MLP.__call__")
-        case = f"{name} on x = {x}"
-        if not out.ok:
-            ctx.error_case(case, out)
+        initial = rec["initial"]
+        weights = [x for n, x in zip(names, initial) if not n.endswith("b")]
+        if len(weights) > 1 and len(set(weights)) == 1:
+            ctx.diagnose(
+                "equal-weights",
+                f"{where}: all the weights start equal; start them at "
+                "random numbers so that neurons learn different things.",
+                "What makes two neurons of a layer different at the start?",
+            )
+        if rec["aliased"]:
+            ctx.case(name, False, problem="several neurons are one and the same object")
+            ctx.diagnose(
+                "aliased-neurons",
+                f"{where}: some neurons are the same object (e.g. "
+                "`[Neuron(nin)] * nout` repeats one neuron): setting one neuron's "
+                "weights sets the other's.",
+                "How many Neuron(...) calls does your list make?",
+            )
             continue
-        variants = {kind: [v.data for v in _outputs(ref(x))] for kind, ref in refs.items() if kind}
-        ref_params = refs[""].parameters()
-        _compare(case, out.value, refs[""](x), params, ref_params, ctx, variants, "MLP.__call__")
+        _judge_params(rec, names, where, name, ctx)
+        x_case = f"{name} on x = {case['x']}"
+        if "error" in rec:
+            ctx.error_case(x_case, rec["error"])
+            continue
+        if "returned" in rec:
+            ctx.case(x_case, False, problem=f"returned {rec['returned']}, not Value(s)")
+            ctx.diagnose(
+                "wrong-return-type",
+                f"{where} must return a Value (one output) or a "
+                f"list of Values, got {rec['returned']}.",
+                "Is the output built from "
+                "the Values w, b and x, so that backward() can reach the weights?",
+            )
+            continue
+        want_out, want_grads = reference(case)
+        got_out = rec["out"]
+        if len(got_out) != len(want_out):
+            ctx.case(x_case, False, problem=f"{len(got_out)} outputs, expected {len(want_out)}")
+            ctx.diagnose(
+                "output-count",
+                f"{where} returns {len(got_out)} outputs, expected {len(want_out)}.",
+                "How many outputs does a layer of nout neurons "
+                "have, and what is returned when nout == 1?",
+            )
+            continue
+        if not all(close(a, b) for a, b in zip(got_out, want_out)):
+            ctx.case(
+                x_case,
+                False,
+                received=got_out,
+                expected=want_out,
+                problem=f"output {fmt(got_out[0])}, expected {fmt(want_out[0])}",
+            )
+            for kind, variant in _variants(case).items():
+                if all(close(a, b) for a, b in zip(got_out, variant)):
+                    message, hint = FORWARD_MISTAKES[kind]
+                    ctx.diagnose(kind, f"{where}: {message}", hint)
+                    break
+            continue
+        wrong = [(n, g, w) for n, g, w in zip(names, rec["grads"], want_grads) if not close(g, w)]
+        problem = ", ".join(f"{n}: expected grad {fmt(w)}, got {fmt(g)}" for n, g, w in wrong[:2])
+        ctx.case(x_case, not wrong, received=rec["grads"], expected=want_grads, problem=problem)
+        if wrong and all(g == 0 for g in rec["grads"]):
+            ctx.diagnose(
+                "detached-output",
+                f"{where}: backward() from the output leaves every "
+                "weight's gradient at 0: the output was computed from plain numbers "
+                "(.data), so the graph does not reach the weights.",
+                "Is the output made with the Values themselves, or with their .data?",
+            )
+        elif wrong:
+            ctx.diagnose(
+                "wrong-gradient",
+                f"{where}: {problem}: the output is right but the "
+                "graph does not connect it to these parameters as it should.",
+                "Is every parameter used through Value operations, once?",
+            )
+
+
+exercise(
+    "neuron",
+    "a Neuron: tanh(w . x + b)",
+    "your Neuron class",
+    "Neuron",
+    inputs=_neuron_inputs,
+    judge=_judge_model,
+    forbidden=FORBIDDEN,
+)(_observe_model)
+exercise(
+    "layer",
+    "a Layer: nout neurons on the same inputs",
+    "your Layer class",
+    "Layer",
+    inputs=_layer_inputs,
+    judge=_judge_model,
+    forbidden=FORBIDDEN,
+    uses=("neuron",),
+)(_observe_model)
+exercise(
+    "mlp",
+    "an MLP: layers of neurons, tanh inside, linear output",
+    "your MLP class",
+    "MLP",
+    inputs=_mlp_inputs,
+    judge=_judge_model,
+    forbidden=FORBIDDEN,
+    uses=("layer",),
+)(_observe_model)

@@ -87,102 +87,138 @@ def _variants(fn, xs: list[float], eps: float) -> dict[str, list[float]]:
     }
 
 
+RULE = "the central difference (f(.., x_i + eps, ..) - f(.., x_i - eps, ..)) / (2 * eps)"
 MISTAKES = {
     "forward-difference": (
         "a one-sided (forward) difference (f(x + eps) - f(x)) / eps: its error shrinks "
         "like eps, the central difference's like eps**2.",
-        "Nudge the input both ways: up by eps and down by eps.",
-        "grad_i = (f(.., x_i + eps, ..) - f(.., x_i - eps, ..)) / (2 * eps).",
+        "Which points does your difference use: on one side of x, or on both?",
     ),
     "backward-difference": (
         "a one-sided (backward) difference (f(x) - f(x - eps)) / eps: its error shrinks like "
         "eps, the central difference's like eps**2.",
-        "Nudge the input both ways: up by eps and down by eps.",
-        "grad_i = (f(.., x_i + eps, ..) - f(.., x_i - eps, ..)) / (2 * eps).",
+        "Is x - eps to x on one side only? How much more accurate is a symmetric difference?",
     ),
     "central-without-2": (
         "the central difference is divided by eps instead of 2 * eps, so every derivative "
         "comes out twice as large.",
         "How far apart are x - eps and x + eps?",
-        "Divide by (2 * eps).",
     ),
     "central-sign": (
         "the central difference is taken the wrong way round, f(x - eps) - f(x + eps), so "
         "every derivative has the wrong sign.",
         "A function that grows with x has a positive derivative: check with f(x) = x.",
-        "grad_i = (f(.., x_i + eps, ..) - f(.., x_i - eps, ..)) / (2 * eps).",
     ),
     "not-restored": (
         "the inputs are nudged in place and x_i is not put back before the next input is "
         "nudged, so the later derivatives are taken at the wrong point.",
-        "Each derivative must be measured at the original point.",
-        "Work on a copy for each nudge: `up = list(inputs); up[i] += eps`.",
+        "Each derivative must be measured at the original point: is x_0 back where it was "
+        "when you nudge x_1?",
     ),
 }
 
 
-@exercise("numerical_grad", "a numerical derivative by central differences", "numerical_grad")
-def run_numerical_grad(student, ctx: Context) -> None:
-    observed = []
-    for function in FUNCTIONS:
+FORBIDDEN = (
+    "micrograd.numerical.numerical_grad",
+    "micrograd.numerical.gradcheck",
+    "micrograd.numerical.check_local_grads",
+)
+
+
+def _points(rng) -> list[dict]:
+    def num():
+        x = round(rng.uniform(-2.0, 2.0), 2)
+        return x if abs(x) > 0.1 else 0.7
+
+    cases = []
+    for i, function in enumerate(FUNCTIONS):
         for point in function.points:
-            xs = list(point)
-            given = list(xs)
-            calls = [0]
-            f = _float_fn(function.fn, calls)
-            name = f"d/dx of {function.text} at {', '.join(fmt(x) for x in xs)} (eps={EPS:g})"
-            inputs = {"function": function.text, "point": point, "eps": EPS}
-            outcome = ctx.call(student, f, given, eps=EPS, what="numerical_grad")
-            if not outcome.ok:
-                ctx.error_case(name, outcome, inputs)
-                continue
-            expected = list(micrograd.numerical_grad(function.fn, xs, eps=EPS))
-            got = outcome.value
-            if given != xs:
-                ctx.case(name, False, inputs=inputs, problem=f"inputs changed to {given}")
-                ctx.diagnose(
-                    "mutates-input",
-                    "numerical_grad changes the list of inputs it is given (e.g. "
-                    "`inputs[i] += eps` without putting it back); the caller's numbers must "
-                    "stay as they were.",
-                    "Nudge a copy of the inputs, not the list you were given.",
-                    "`up = list(inputs); up[i] += eps` (and the same for down).",
-                )
-                continue
-            if isinstance(got, (int, float)) and len(xs) == 1:
-                got = [got]
-            if not isinstance(got, (list, tuple)) or len(got) != len(xs):
-                shown = f"{type(got).__name__} {got!r}"
-                ctx.case(name, False, inputs=inputs, received=got, problem=f"returned {shown}")
-                ctx.diagnose(
-                    "wrong-return-type",
-                    f"numerical_grad must return a list with one derivative per input "
-                    f"({len(xs)} here), got {shown}.",
-                    "Append one number per input to a list and return it.",
-                )
-                continue
-            try:
-                got = [float(g) for g in got]
-            except (TypeError, ValueError):
-                ctx.case(name, False, inputs=inputs, problem=f"returned non-numbers {got!r}")
-                ctx.diagnose("wrong-return-type", f"numerical_grad returned non-numbers: {got!r}.")
-                continue
-            wrong = [
-                f"d/d{'xyz'[i] if len(xs) <= 3 else f'x{i}'}: received {fmt(g)}, expected {fmt(e)}"
-                for i, (g, e) in enumerate(zip(got, expected))
-                if not close(g, e, rtol=1e-6, atol=1e-9)
-            ]
-            ctx.case(
-                name,
-                not wrong,
-                inputs=inputs,
-                received=got,
-                expected=expected,
-                problem="; ".join(wrong),
+            cases.append({"function": i, "point": [num() for _ in point]})
+    cases.append({"function": 0, "point": [0.0]})  # a zero input
+    return cases
+
+
+def _numbers(got, n: int):
+    """The student's answer as a list of n floats, or None."""
+    if isinstance(got, (int, float)) and not isinstance(got, bool) and n == 1:
+        got = [got]
+    if not isinstance(got, (list, tuple)) or len(got) != n:
+        return None
+    try:
+        return [float(g) for g in got]
+    except (TypeError, ValueError):
+        return None
+
+
+def _observe_numerical(student, inputs, probe):
+    for case in inputs:
+        calls = [0]
+        f = _float_fn(FUNCTIONS[case["function"]].fn, calls)
+        given = list(case["point"])
+        outcome = probe.call(student, f, given, eps=EPS, what="numerical_grad")
+        if not outcome.ok:
+            yield {"error": outcome.described}
+        elif given != case["point"]:
+            yield {"changed": given}
+        else:
+            got = _numbers(outcome.value, len(given))
+            if got is None:
+                yield {"returned": f"{type(outcome.value).__name__} {outcome.value!r}"[:100]}
+            else:
+                yield {"grads": got, "calls": calls[0]}
+
+
+def _judge_numerical(inputs, records, ctx: Context) -> None:
+    observed = []
+    for case, rec in zip(inputs, records):
+        function, xs = FUNCTIONS[case["function"]], case["point"]
+        name = f"d/dx of {function.text} at {', '.join(fmt(x) for x in xs)} (eps={EPS:g})"
+        given = {"function": function.text, "point": xs, "eps": EPS}
+        if "error" in rec:
+            ctx.error_case(name, rec["error"], given)
+            continue
+        if "changed" in rec:
+            ctx.case(name, False, inputs=given, problem=f"inputs changed to {rec['changed']}")
+            ctx.diagnose(
+                "mutates-input",
+                "numerical_grad changes the list of inputs it is given (e.g. `inputs[i] += eps` "
+                "without putting it back); the caller's numbers must stay as they were.",
+                "Which list do you nudge: the one you were given, or a copy?",
             )
-            observed.append((function.fn, xs, got, expected, calls[0]))
+            continue
+        if "returned" in rec:
+            ctx.case(name, False, inputs=given, problem=f"returned {rec['returned']}")
+            ctx.diagnose(
+                "wrong-return-type",
+                f"numerical_grad must return a list with one derivative per input ({len(xs)} "
+                f"here), got {rec['returned']}.",
+                "How many numbers should come back, and in what container?",
+            )
+            continue
+        expected = list(micrograd.numerical_grad(function.fn, xs, eps=EPS))
+        got = rec["grads"]
+        wrong = [
+            f"d/d{'xyz'[i] if len(xs) <= 3 else f'x{i}'}: received {fmt(g)}, expected {fmt(e)}"
+            for i, (g, e) in enumerate(zip(got, expected))
+            if not close(g, e, rtol=1e-6, atol=1e-9)
+        ]
+        ctx.case(
+            name, not wrong, inputs=given, received=got, expected=expected, problem="; ".join(wrong)
+        )
+        observed.append((function.fn, xs, got, expected))
     if not all(c.passed for c in ctx.cases) and observed:
         _diagnose_numerical(observed, ctx)
+
+
+exercise(
+    "numerical_grad",
+    "a numerical derivative by central differences",
+    "numerical_grad",
+    "numerical_grad",
+    inputs=_points,
+    judge=_judge_numerical,
+    forbidden=FORBIDDEN,
+)(_observe_numerical)
 
 
 def _diagnose_numerical(observed, ctx: Context) -> None:
@@ -192,20 +228,20 @@ def _diagnose_numerical(observed, ctx: Context) -> None:
                 close(g, v, rtol=1e-6, atol=1e-9)
                 for g, v in zip(got, _variants(fn, xs, EPS)[mistake])
             )
-            for fn, xs, got, _, _ in observed
+            for fn, xs, got, _ in observed
         ):
-            ctx.diagnose(mistake, f"numerical_grad computes {message}", *hints)
+            ctx.diagnose(mistake, f"numerical_grad computes {message}", *hints, rule=RULE)
             return
     exact = [
         all(close(g, e, rtol=1e-4, atol=1e-6) for g, e in zip(got, expected))
-        for _, _, got, expected, _ in observed
+        for _, _, got, expected in observed
     ]
     if all(exact):
         ctx.diagnose(
             "ignores-eps",
             "numerical_grad gives good derivatives but not the ones for the eps it was given "
             f"(eps={EPS:g}): it seems to use an eps of its own.",
-            "Use the `eps` argument in both the nudge and the division.",
+            "Where does your code use the `eps` argument?",
         )
 
 
@@ -264,61 +300,83 @@ GRAD_CASES = [
 ]
 
 
-@exercise(
-    "gradient_check", "a gradient check: backward() against numerical derivatives", "gradient_check"
-)
-def run_gradient_check(student, ctx: Context) -> None:
-    answers = []
-    for case in GRAD_CASES:
-        given = list(case.point)
-        kind = "a correct gradient" if case.correct else "a wrong gradient"
-        name = f"{case.text} at {', '.join(fmt(x) for x in case.point)} ({kind})"
-        inputs = {"function": case.text, "point": case.point, "backward_is_right": case.correct}
-        outcome = ctx.call(student, case.fn, given, what="gradient_check")
+def _grad_points(rng) -> list[dict]:
+    def num(lo=-2.0, hi=2.0):
+        x = round(rng.uniform(lo, hi), 2)
+        return x if abs(x) > 0.3 else 0.8
+
+    points = {
+        "x * y + tanh(x)": [num(), num()],
+        "x**2 / y": [num(), num(0.4, 2.0)],
+        "log(x) * exp(y)": [num(0.5, 3.0), num(-1.0, 1.0)],
+        "1e4 * x**3 (derivative 3e6)": [num(8.0, 12.0)],
+        "sum of squares": [num(), num(), num()],
+        "x * x.detach()": [num()],
+        "x * y.detach() + y": [num(), num()],
+        "x + 0.01 * x * x.detach() (1% off)": [num(0.8, 1.5)],
+    }
+    return [{"case": i, "point": points[c.text]} for i, c in enumerate(GRAD_CASES)]
+
+
+def _observe_gradient_check(student, inputs, probe):
+    for case in inputs:
+        given = list(case["point"])
+        outcome = probe.call(student, GRAD_CASES[case["case"]].fn, given, what="gradient_check")
         if not outcome.ok:
-            ctx.error_case(name, outcome, inputs)
-            continue
-        answer = outcome.value
-        if given != list(case.point):
-            ctx.case(name, False, inputs=inputs, problem=f"inputs changed to {given}")
+            yield {"error": outcome.described}
+        elif given != case["point"]:
+            yield {"changed": given}
+        elif not isinstance(outcome.value, bool):
+            yield {"returned": f"{type(outcome.value).__name__} {outcome.value!r}"[:100]}
+        else:
+            yield {"answer": outcome.value}
+
+
+def _judge_gradient_check(inputs, records, ctx: Context) -> None:
+    answers = []
+    for case, rec in zip(inputs, records):
+        grad_case, point = GRAD_CASES[case["case"]], case["point"]
+        kind = "a correct gradient" if grad_case.correct else "a wrong gradient"
+        name = f"{grad_case.text} at {', '.join(fmt(x) for x in point)} ({kind})"
+        given = {"function": grad_case.text, "point": point, "backward_is_right": grad_case.correct}
+        if "error" in rec:
+            ctx.error_case(name, rec["error"], given)
+        elif "changed" in rec:
+            ctx.case(name, False, inputs=given, problem=f"inputs changed to {rec['changed']}")
             ctx.diagnose(
                 "mutates-input",
                 "gradient_check changes the list of inputs it is given.",
-                "Work on copies of the inputs.",
+                "Which list do you change: the one you were given, or a copy?",
             )
-            continue
-        if not isinstance(answer, bool):
-            ctx.case(
-                name,
-                False,
-                inputs=inputs,
-                received=answer,
-                problem=f"returned {type(answer).__name__} {answer!r}",
-            )
+        elif "returned" in rec:
+            ctx.case(name, False, inputs=given, problem=f"returned {rec['returned']}")
             ctx.diagnose(
                 "wrong-return-type",
-                f"gradient_check must return True or False, got {type(answer).__name__}.",
-                "Return the result of the comparison, e.g. `return all(...)`.",
+                f"gradient_check must return True or False, got {rec['returned']}.",
+                "What type does a comparison give?",
             )
-            continue
-        answers.append((case, answer))
-        problem = (
-            ""
-            if answer == case.correct
-            else (
-                f"returned {answer}, expected {case.correct}"
-                + (f" ({case.why})" if case.why else "")
+        else:
+            answer = rec["answer"]
+            answers.append((grad_case, answer))
+            why = f" ({grad_case.why})" if grad_case.why else ""
+            problem = (
+                ""
+                if answer == grad_case.correct
+                else (f"returned {answer}, expected {grad_case.correct}{why}")
             )
-        )
-        ctx.case(
-            name,
-            answer == case.correct,
-            inputs=inputs,
-            received=answer,
-            expected=case.correct,
-            problem=problem,
-        )
-    if not answers or all(c.passed for c in ctx.cases):
+            ctx.case(
+                name,
+                answer == grad_case.correct,
+                inputs=given,
+                received=answer,
+                expected=grad_case.correct,
+                problem=problem,
+            )
+    if not records:
+        raise Stop("error", "no case could be checked.")
+    if not answers:
+        return
+    if all(c.passed for c in ctx.cases):
         return
     values = {a for _, a in answers}
     if values == {True}:
@@ -326,32 +384,40 @@ def run_gradient_check(student, ctx: Context) -> None:
             "always-true",
             "gradient_check says True even when backward() is wrong.",
             "Does your comparison ever fail? Try it on x * x.detach().",
-            "Compare each backward() gradient with the numerical one and return False "
-            "if any differ by more than tol * max(1, |numerical|).",
         )
     elif values == {False}:
         ctx.diagnose(
             "always-false",
             "gradient_check says False even when backward() is right.",
-            "Print the two gradients you compare for x * y + tanh(x): are they both "
-            "computed at the same point? Did you call backward()?",
+            "Print the two gradients you compare for x * y + tanh(x): are they both computed "
+            "at the same point? Did you call backward()?",
         )
     else:
         wrong = [(c, a) for c, a in answers if a != c.correct]
         if all(c.correct for c, _ in wrong) and any("large" in c.why for c, _ in wrong):
             ctx.diagnose(
                 "absolute-tolerance",
-                "gradient_check rejects a correct gradient when the numbers are large: "
-                "the tolerance is absolute only.",
-                "Numerical derivatives of large numbers carry large rounding errors.",
-                "Compare |backward - numerical| <= tol * max(1, |numerical|).",
+                "gradient_check rejects a correct gradient when the numbers are large: the "
+                "tolerance is absolute only.",
+                "Numerical derivatives of large numbers carry large rounding errors: should the "
+                "tolerance grow with the size of the derivative?",
             )
         elif all(not c.correct for c, _ in wrong):
             ctx.diagnose(
                 "tolerance-too-loose",
-                "gradient_check accepts a gradient that is 1% off: the tolerance is too "
-                "loose (use the `tol` argument, 1e-4 by default).",
-                "With tol=1e-4, a 1% difference must fail.",
+                "gradient_check accepts a gradient that is 1% off: the tolerance is too loose "
+                "(use the `tol` argument, 1e-4 by default).",
+                "With tol=1e-4, should a 1% difference pass?",
             )
-    if not answers:
-        raise Stop("error", "no case could be checked.")
+
+
+exercise(
+    "gradient_check",
+    "a gradient check: backward() against numerical derivatives",
+    "gradient_check",
+    "gradient_check",
+    inputs=_grad_points,
+    judge=_judge_gradient_check,
+    forbidden=FORBIDDEN,
+    uses=("numerical_grad",),
+)(_observe_gradient_check)

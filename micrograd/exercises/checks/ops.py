@@ -2,20 +2,20 @@
 
 The student writes ``__mul__``, ``__truediv__``, ``__pow__``, ``exp``, ``tanh`` and ``log`` of a
 small Karpathy-style ``Value`` class (children in ``_prev``, a ``_backward`` closure). For
-each test case the checker
+each test case the student's side (``observe``)
 
 1. makes fresh Values of the student's class and gives each one a gradient *already there*
    (``a.grad = 0.3``, as if ``a`` were used elsewhere in the graph), so ``=`` instead of
    ``+=`` shows;
-2. applies the op and compares the result with micrograd's own engine (the reference);
-3. sets ``out.grad`` to an upstream gradient other than 1, so a missing ``* out.grad``
-   shows, and runs the student's ``_backward`` closures from the output back;
-4. compares each operand's ``.grad`` with ``pre + upstream * local derivative``.
+2. applies the op, sets ``out.grad`` to an upstream gradient other than 1 (so a missing
+   ``* out.grad`` shows) and runs the student's ``_backward`` closures from the output back;
+3. reports the numbers: ``out.data``, each operand's ``.grad``, which inputs the new node can
+   reach.
 
-When gradients are wrong it fits *hypotheses*: for each operand, every combination of a
-candidate local derivative (the right one, the swapped operand, ``1 - x**2`` for tanh, ...),
-a sign, the chain factor (``out.grad``, none, ``self.grad``) and ``+=``/``=``; the simplest
-one that reproduces every case is the diagnosis.
+The judge compares them with micrograd's own engine (the reference) and, when gradients are
+wrong, fits *hypotheses*: for each operand, every combination of a candidate local derivative
+(the right one and the usual wrong formulas), a sign, the chain factor (``out.grad``, none,
+``self.grad``) and ``+=``/``=``; the simplest one that reproduces every case is the diagnosis.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 
 from micrograd.engine import Value as RefValue
 from micrograd.exercises.core import Context, Stop, close, exercise, fmt
+from micrograd.exercises.walk import children_of, student_graph
 
 OPS = ("mul", "div", "pow", "exp", "tanh", "log")
 METHOD = {
@@ -37,8 +38,15 @@ METHOD = {
     "tanh": "tanh",
     "log": "log",
 }
-CHILD_ATTRS = ("_prev", "_children", "prev", "children", "_parents", "parents")
-MAX_NODES = 10_000
+# Library functions that would compute a local derivative for the student.
+FORBIDDEN = (
+    "micrograd.engine.grad",
+    "micrograd.engine.Value.backward",
+    "micrograd.engine.Value.local_grads",
+    "micrograd.numerical.numerical_grad",
+    "micrograd.numerical.gradcheck",
+    "micrograd.numerical.check_local_grads",
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -56,6 +64,20 @@ class OpCase:
     upstream: float
     pre: tuple[float, ...]  # .grad of each distinct operand before backward
     const: float | None = None  # the number operand, or the exponent for pow
+
+    @classmethod
+    def from_plain(cls, d: dict) -> OpCase:
+        return cls(d["op"], d["shape"], tuple(d["xs"]), d["upstream"], tuple(d["pre"]), d["const"])
+
+    def to_plain(self) -> dict:
+        return dict(
+            op=self.op,
+            shape=self.shape,
+            xs=list(self.xs),
+            upstream=self.upstream,
+            pre=list(self.pre),
+            const=self.const,
+        )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -86,7 +108,7 @@ class OpCase:
         if self.shape == "unary":
             return getattr(a, self.op)()
         other = a if self.shape == "reuse" else (b if self.shape == "binary" else self.const)
-        return {"mul": lambda: a * other, "div": lambda: a / other}[self.op]()
+        return a * other if self.op == "mul" else a / other
 
     def reference(self) -> tuple[float, tuple[float, ...]]:
         """Forward value and d out / d operand (summed over uses) from micrograd's engine."""
@@ -98,10 +120,6 @@ class OpCase:
                 totals[parent] += local
         return out.data, tuple(totals[v] for v in values)
 
-    def operand_line(self, i: int) -> str:
-        """Which variable of the student's method holds operand i."""
-        return "self" if i == 0 else "other"
-
 
 def _away(rng, lo: float, hi: float, avoid: tuple[float, ...] = (0.0,), gap: float = 0.15):
     """A random number in [lo, hi], two decimals, at least ``gap`` from each of ``avoid``."""
@@ -111,10 +129,6 @@ def _away(rng, lo: float, hi: float, avoid: tuple[float, ...] = (0.0,), gap: flo
             return x
 
 
-def _upstream(rng) -> float:
-    return _away(rng, -2.5, 2.5, avoid=(0.0, 1.0, -1.0))
-
-
 def make_cases(op: str, rng) -> list[OpCase]:
     """Seeded random cases plus the tricky ones: zero, negative inputs, reuse, constants."""
     cases: list[OpCase] = []
@@ -122,45 +136,48 @@ def make_cases(op: str, rng) -> list[OpCase]:
     def pre(n):
         return tuple(_away(rng, -1.0, 1.0) for _ in range(n))
 
+    def upstream():
+        return _away(rng, -2.5, 2.5, avoid=(0.0, 1.0, -1.0))
+
     if op in ("mul", "div"):
         for _ in range(8):
             a = _away(rng, -3, 3)
             b = _away(rng, -3, 3, avoid=(0.0, a, -a, 1.0, -1.0))
-            cases.append(OpCase(op, "binary", (a, b), _upstream(rng), pre(2)))
+            cases.append(OpCase(op, "binary", (a, b), upstream(), pre(2)))
         b_neg = -abs(_away(rng, -3, 3, avoid=(0.0, 1.0, -1.0)))
-        cases.append(OpCase(op, "binary", (-1.5, b_neg), _upstream(rng), pre(2)))  # both < 0
-        cases.append(OpCase(op, "binary", (0.0, 2.5), _upstream(rng), pre(2)))  # zero
+        cases.append(OpCase(op, "binary", (-1.5, b_neg), upstream(), pre(2)))  # both < 0
+        cases.append(OpCase(op, "binary", (0.0, 2.5), upstream(), pre(2)))  # zero
         if op == "mul":
-            cases.append(OpCase(op, "binary", (1.75, 0.0), _upstream(rng), pre(2)))
+            cases.append(OpCase(op, "binary", (1.75, 0.0), upstream(), pre(2)))
         cases.append(OpCase(op, "binary", (1.2, -0.8), 1.0, (0.0, 0.0)))  # the plain case
-        cases.append(OpCase(op, "const", (-2.2,), _upstream(rng), pre(1), const=3.5))
-        cases.append(OpCase(op, "reuse", (1.5,), _upstream(rng), pre(1)))
-        cases.append(OpCase(op, "reuse", (-0.7,), _upstream(rng), (0.0,)))
+        const = _away(rng, 1.5, 4.0)
+        cases.append(OpCase(op, "const", (-2.2,), upstream(), pre(1), const=const))
+        cases.append(OpCase(op, "reuse", (_away(rng, 0.5, 2.0),), upstream(), pre(1)))
+        cases.append(OpCase(op, "reuse", (-0.7,), upstream(), (0.0,)))
     elif op == "pow":
-        exponents = [2, 3, -1, -2, 1, 0, 0.5, 1.5, 4]
-        for k in exponents:
+        for k in (2, 3, -1, -2, 1, 0, 0.5, 1.5, 4):
             positive_only = not float(k).is_integer()
             for _ in range(2):
                 a = _away(rng, 0.2, 2.5) if positive_only else _away(rng, -2.5, 2.5)
-                cases.append(OpCase(op, "unary", (a,), _upstream(rng), pre(1), const=k))
-        cases.append(OpCase(op, "unary", (0.0,), _upstream(rng), pre(1), const=3))  # zero
-        cases.append(OpCase(op, "unary", (-1.3,), _upstream(rng), pre(1), const=2))  # negative
+                cases.append(OpCase(op, "unary", (a,), upstream(), pre(1), const=k))
+        cases.append(OpCase(op, "unary", (0.0,), upstream(), pre(1), const=3))  # zero
+        cases.append(OpCase(op, "unary", (-1.3,), upstream(), pre(1), const=2))  # negative
     else:
         lo, hi = (0.1, 5.0) if op == "log" else (-2.5, 2.5)
         for _ in range(10):
-            cases.append(OpCase(op, "unary", (_away(rng, lo, hi),), _upstream(rng), pre(1)))
+            cases.append(OpCase(op, "unary", (_away(rng, lo, hi),), upstream(), pre(1)))
         if op != "log":
-            cases.append(OpCase(op, "unary", (0.0,), _upstream(rng), pre(1)))
-            cases.append(OpCase(op, "unary", (-1.7,), _upstream(rng), pre(1)))
+            cases.append(OpCase(op, "unary", (0.0,), upstream(), pre(1)))
+            cases.append(OpCase(op, "unary", (-1.7,), upstream(), pre(1)))
         else:
-            cases.append(OpCase(op, "unary", (0.05,), _upstream(rng), pre(1)))
-            cases.append(OpCase(op, "unary", (7.5,), _upstream(rng), pre(1)))
+            cases.append(OpCase(op, "unary", (0.05,), upstream(), pre(1)))
+            cases.append(OpCase(op, "unary", (7.5,), upstream(), pre(1)))
         cases.append(OpCase(op, "unary", (0.8,), 1.0, (0.0,)))  # the plain case
     return cases
 
 
 # --------------------------------------------------------------------------------------
-# Candidate local derivatives: the right one and the usual mistakes, per op and operand
+# Candidate local derivatives: the right one and the usual wrong formulas, per op and operand
 # --------------------------------------------------------------------------------------
 
 
@@ -168,37 +185,33 @@ def make_cases(op: str, rng) -> list[OpCase]:
 class Formula:
     kind: str  # "correct" or a diagnosis kind
     text: str  # how it reads, e.g. "1 - x**2"
-    fn: Callable[[float, float, float, float], float]  # (a, b_or_exponent, out) -> local
-    message: str = ""
-    hints: tuple[str, ...] = ()
+    fn: Callable[[float, float, float], float]  # (a, b_or_exponent, out) -> local
+    message: str = ""  # what is wrong with it (each wrong formula says it its own way)
+    hint: str = ""  # a question that leads to the mistake, without the fix
 
 
-def _safe(fn):
-    def wrapped(a, b, out):
+def _f(kind: str, text: str, fn, message: str = "", hint: str = "") -> Formula:
+    def safe(a, b, out):
         try:
             return float(fn(a, b, out))
         except (ArithmeticError, ValueError, TypeError):
             return math.nan
 
-    return wrapped
+    return Formula(kind, text, safe, message, hint)
 
 
-def _f(kind, text, fn, message="", *hints) -> Formula:
-    return Formula(kind, text, _safe(fn), message, hints)
+# The rule of each op, stated once; shown only when the teacher turns rules on.
+RULES = {
+    "mul": "d(a*b)/da = b and d(a*b)/db = a: each operand gets the other one's data",
+    "div": "d(a/b)/da = 1/b and d(a/b)/db = -a/b**2",
+    "pow": "d(x**n)/dx = n * x**(n-1)",
+    "exp": "d(e**x)/dx = e**x, the output itself",
+    "tanh": "d tanh(x)/dx = 1 - tanh(x)**2, from the output",
+    "log": "d log(x)/dx = 1/x",
+}
 
-
-SWAP_HINTS = (
-    "For out = a * b, how much does out change when a grows by a little? By b times as much.",
-    "In __mul__ write `self.grad += other.data * out.grad` and "
-    "`other.grad += self.data * out.grad`: each operand gets the *other* one's data.",
-)
-POWER_HINTS = (
-    "The power rule: d/dx x**n = n * x**(n - 1). Check both the factor and the exponent.",
-    "In __pow__ write `self.grad += n * self.data ** (n - 1) * out.grad`.",
-)
-
-# For "mul"/"div" the arguments are (a, b, out) for the operand pair; for "pow" b is the
-# exponent n; for unary ops b is unused.
+# For "mul"/"div" the arguments are (a, b, out); for "pow" b is the exponent n; for unary
+# ops b is unused. The first formula of each list is the right one.
 FORMULAS: dict[tuple[str, int], list[Formula]] = {
     ("mul", 0): [
         _f("correct", "b", lambda a, b, o: b),
@@ -207,14 +220,14 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "a",
             lambda a, b, o: a,
             "d(a*b)/da uses the operand itself (a) instead of the other operand (b).",
-            *SWAP_HINTS,
+            "For out = a * b, how much does out change when a grows by a little?",
         ),
         _f(
             "wrong-local-derivative",
             "1",
             lambda a, b, o: 1.0,
-            "d(a*b)/da is taken as 1, as for +; for * it is the other operand.",
-            *SWAP_HINTS,
+            "d(a*b)/da is taken as 1, as for +; for * it depends on the other operand.",
+            "Does a * b change at the same rate in a whatever b is?",
         ),
     ],
     ("mul", 1): [
@@ -224,14 +237,14 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "b",
             lambda a, b, o: b,
             "d(a*b)/db uses the operand itself (b) instead of the other operand (a).",
-            *SWAP_HINTS,
+            "For out = a * b, how much does out change when b grows by a little?",
         ),
         _f(
             "wrong-local-derivative",
             "1",
             lambda a, b, o: 1.0,
-            "d(a*b)/db is taken as 1, as for +; for * it is the other operand.",
-            *SWAP_HINTS,
+            "d(a*b)/db is taken as 1, as for +; for * it depends on the other operand.",
+            "Does a * b change at the same rate in b whatever a is?",
         ),
     ],
     ("div", 0): [
@@ -242,15 +255,13 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             lambda a, b, o: b,
             "d(a/b)/da is taken as b; dividing by b scales a change in a by 1/b.",
             "a / b = a * (1/b): what is the derivative of c * a with respect to a?",
-            "In __truediv__ write `self.grad += (1 / other.data) * out.grad`.",
         ),
         _f(
             "wrong-local-derivative",
             "1/b**2",
             lambda a, b, o: 1 / b**2,
             "d(a/b)/da is taken as 1/b**2; that square belongs to the derivative for b.",
-            "a / b = a * (1/b): what is the derivative of c * a with respect to a?",
-            "In __truediv__ write `self.grad += (1 / other.data) * out.grad`.",
+            "Which of the two operands does the square of b belong to?",
         ),
     ],
     ("div", 1): [
@@ -260,24 +271,21 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "-1/b**2",
             lambda a, b, o: -1 / b**2,
             "d(a/b)/db is taken as -1/b**2: the factor a is missing.",
-            "a / b = a * b**-1; differentiate b**-1 with the power rule and keep the factor a.",
-            "In __truediv__ write `other.grad += (-self.data / other.data**2) * out.grad`.",
+            "a / b = a * b**-1: what happens to the factor a when you differentiate in b?",
         ),
         _f(
             "wrong-local-derivative",
             "-a/b",
             lambda a, b, o: -a / b,
-            "d(a/b)/db is taken as -a/b: the denominator must be squared (b**2).",
-            "a / b = a * b**-1, and d/db b**-1 = -1 * b**-2.",
-            "In __truediv__ write `other.grad += (-self.data / other.data**2) * out.grad`.",
+            "d(a/b)/db is taken as -a/b: the power of b in the denominator is wrong.",
+            "Differentiate b**-1 with the power rule: what power of b comes out?",
         ),
         _f(
             "wrong-local-derivative",
             "1/a",
             lambda a, b, o: 1 / a,
             "d(a/b)/db is taken as 1/a, as if the roles of a and b were swapped.",
-            "Write a / b = a * b**-1 and use the power rule for b.",
-            "In __truediv__ write `other.grad += (-self.data / other.data**2) * out.grad`.",
+            "Write a / b = a * b**-1 and differentiate in b, keeping a fixed.",
         ),
     ],
     ("pow", 0): [
@@ -287,35 +295,35 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "n * x**n",
             lambda a, n, o: n * a**n,
             "the power rule is applied without lowering the exponent: n * x**n.",
-            *POWER_HINTS,
+            "After differentiating x**n, is the exponent still n?",
         ),
         _f(
             "wrong-power-rule",
             "x**(n-1)",
             lambda a, n, o: a ** (n - 1),
             "the power rule is missing the factor n: x**(n-1).",
-            *POWER_HINTS,
+            "Try n = 2: is the slope of x**2 at x = 3 equal to 3?",
         ),
         _f(
             "wrong-power-rule",
             "(n-1) * x**(n-1)",
             lambda a, n, o: (n - 1) * a ** (n - 1),
             "the power rule uses the factor (n-1) instead of n.",
-            *POWER_HINTS,
+            "Try n = 1: the slope of x is 1. What does your factor give?",
         ),
         _f(
             "wrong-power-rule",
             "n * x**(n+1)",
             lambda a, n, o: n * a ** (n + 1),
-            "the power rule raises the exponent (n+1) instead of lowering it (n-1).",
-            *POWER_HINTS,
+            "the power rule raises the exponent (n+1) instead of lowering it.",
+            "Differentiating a power: does the exponent go up or down?",
         ),
         _f(
             "wrong-power-rule",
             "x**n * log(x)",
             lambda a, n, o: a**n * math.log(a),
             "this is the derivative with respect to the exponent n, not the base x.",
-            *POWER_HINTS,
+            "Which one moves here, the base x or the exponent n?",
         ),
     ],
     ("exp", 0): [
@@ -324,25 +332,22 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "wrong-local-derivative",
             "x",
             lambda a, b, o: a,
-            "the local derivative of exp is taken as x (self.data); exp is its own derivative.",
-            "d/dx e**x = e**x, and e**x is already computed: it is out.data.",
-            "In exp write `self.grad += out.data * out.grad`.",
+            "the local derivative of exp is taken as x (self.data).",
+            "What is special about e**x among all functions, when you differentiate it?",
         ),
         _f(
             "wrong-local-derivative",
             "1",
             lambda a, b, o: 1.0,
-            "the local derivative of exp is taken as 1; exp is its own derivative.",
-            "d/dx e**x = e**x, and e**x is already computed: it is out.data.",
-            "In exp write `self.grad += out.data * out.grad`.",
+            "the local derivative of exp is taken as 1: exp is not a straight line.",
+            "Is e**x steeper at x = 2 than at x = 0?",
         ),
         _f(
             "wrong-local-derivative",
             "x * exp(x - 1)",
             lambda a, b, o: a * math.exp(a - 1),
             "the power rule is applied to e**x; it applies to x**n, with a fixed exponent.",
-            "d/dx e**x = e**x, and e**x is already computed: it is out.data.",
-            "In exp write `self.grad += out.data * out.grad`.",
+            "In e**x, is the exponent fixed or is it the variable?",
         ),
     ],
     ("tanh", 0): [
@@ -351,34 +356,29 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "tanh-uses-input",
             "1 - x**2",
             lambda a, b, o: 1 - a * a,
-            "the tanh derivative uses the input x instead of the output t = tanh(x): "
-            "it is 1 - t**2, not 1 - x**2.",
-            "d/dx tanh(x) = 1 - tanh(x)**2. Which variable holds tanh(x)?",
-            "In tanh write `self.grad += (1 - out.data**2) * out.grad` (out.data, not self.data).",
+            "the tanh derivative uses the input x instead of the output t = tanh(x).",
+            "The rule for tanh is written in terms of tanh(x): which variable holds it?",
         ),
         _f(
             "wrong-local-derivative",
             "1 - tanh(x)",
             lambda a, b, o: 1 - o,
-            "the tanh derivative is missing the square: 1 - t**2, not 1 - t.",
-            "d/dx tanh(x) = 1 - tanh(x)**2.",
-            "In tanh write `self.grad += (1 - out.data**2) * out.grad`.",
+            "the tanh derivative is missing a square.",
+            "Look again at the power of t in the rule for tanh.",
         ),
         _f(
             "wrong-local-derivative",
             "1 + tanh(x)**2",
             lambda a, b, o: 1 + o * o,
-            "the tanh derivative is 1 - t**2, not 1 + t**2.",
-            "d/dx tanh(x) = 1 - tanh(x)**2 (it is at most 1: tanh flattens out).",
-            "In tanh write `self.grad += (1 - out.data**2) * out.grad`.",
+            "the tanh derivative comes out above 1, and tanh is never that steep.",
+            "tanh flattens out for large |x|: should its slope grow or shrink with t**2?",
         ),
         _f(
             "wrong-local-derivative",
             "tanh(x)",
             lambda a, b, o: o,
             "the local derivative of tanh is taken as tanh(x) itself.",
-            "d/dx tanh(x) = 1 - tanh(x)**2.",
-            "In tanh write `self.grad += (1 - out.data**2) * out.grad`.",
+            "At x = 0, tanh is 0 but its slope is not: what is it there?",
         ),
     ],
     ("log", 0): [
@@ -387,41 +387,36 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "log-derivative",
             "1/x**2",
             lambda a, b, o: 1 / a**2,
-            "the derivative of log is taken as 1/x**2; it is 1/x.",
-            "d/dx log(x) = 1/x (the x**2 belongs to the derivative of 1/x).",
-            "In log write `self.grad += (1 / self.data) * out.grad`.",
+            "the derivative of log is taken as 1/x**2.",
+            "The x**2 belongs to the derivative of 1/x, not of log(x).",
         ),
         _f(
             "log-derivative",
             "x",
             lambda a, b, o: a,
-            "the derivative of log is taken as x; it is 1/x.",
-            "d/dx log(x) = 1/x.",
-            "In log write `self.grad += (1 / self.data) * out.grad`.",
+            "the derivative of log is taken as x.",
+            "log grows ever more slowly: should its slope grow with x?",
         ),
         _f(
             "log-derivative",
             "log(x)",
             lambda a, b, o: o,
-            "the derivative of log is taken as log(x) itself (out.data); it is 1/x.",
-            "d/dx log(x) = 1/x: use self.data, not out.data.",
-            "In log write `self.grad += (1 / self.data) * out.grad`.",
+            "the derivative of log is taken as log(x) itself (out.data).",
+            "Is the slope of log at x = 1 really 0?",
         ),
         _f(
             "log-derivative",
             "1/log(x)",
             lambda a, b, o: 1 / o,
-            "the derivative of log is taken as 1/log(x) (1 / out.data); it is 1/x (1 / self.data).",
-            "d/dx log(x) = 1/x: use self.data, not out.data.",
-            "In log write `self.grad += (1 / self.data) * out.grad`.",
+            "the derivative of log is taken as 1/log(x) (1 / out.data).",
+            "The rule for log is written in terms of x: which variable holds x?",
         ),
         _f(
             "log-derivative",
             "exp(x)",
             lambda a, b, o: math.exp(a),
-            "the derivative of log is taken as exp(x); it is 1/x.",
-            "d/dx log(x) = 1/x.",
-            "In log write `self.grad += (1 / self.data) * out.grad`.",
+            "the derivative of log is taken as exp(x), the inverse function.",
+            "exp is log's inverse, not its derivative: how steep is log at x = 1?",
         ),
     ],
 }
@@ -473,40 +468,84 @@ def local_args(case: OpCase, operand: int, out: float) -> tuple[float, float, fl
 
 
 # --------------------------------------------------------------------------------------
-# Running the student's op
+# The student's side: run the op, report plain numbers
 # --------------------------------------------------------------------------------------
 
 
-def children_of(node) -> tuple | None:
-    for attr in CHILD_ATTRS:
-        if hasattr(node, attr):
-            try:
-                return tuple(getattr(node, attr))
-            except TypeError:
-                return None
-    return None
+def _number(x) -> float | None:
+    try:
+        return float(x)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
-def graph_nodes(root) -> list:
-    """Every node reachable from root through its children, outputs first (reverse topo)."""
-    order: list = []
-    seen: set[int] = set()
-    stack = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if len(seen) > MAX_NODES:
-            raise Stop("error", f"the graph has more than {MAX_NODES} nodes: is it a cycle?")
-        stack.append((node, True))
-        for child in children_of(node) or ():
-            if id(child) not in seen:
-                stack.append((child, False))
-    return order[::-1]
+def observe_case(cls, case: OpCase, probe) -> dict:
+    """Run one case on the student's class; a plain record of what came out."""
+    method = METHOD[case.op]
+    made = [probe.call(cls, x, what="Value(...)") for x in case.xs]
+    for outcome in made:
+        if not outcome.ok:
+            return {"error": outcome.described}
+    values = [o.value for o in made]
+    for v, p in zip(values, case.pre):
+        v.grad = p
+    outcome = probe.call(case.apply, *values, what=method)
+    if not outcome.ok:
+        return {"error": outcome.described}
+    out = outcome.value
+    if out is None or not (hasattr(out, "data") and hasattr(out, "_backward")):
+        return {
+            "returned": type(out).__name__,
+            "has_data": hasattr(out, "data"),
+            "repr": repr(out)[:80] if out is not None else "None",
+        }
+    record: dict = {"out": _number(out.data)}
+    record["changed"] = [n for n, v, x in zip(case.names, values, case.xs) if v.data != x]
+    children = children_of(out)
+    if children is None:
+        record["no_children"] = True
+        return record
+    record["children"] = [repr(c)[:60] for c in children[:4]]
+    nodes = student_graph(out)
+    reachable = {id(n) for n in nodes}
+    record["missing"] = [n for n, v in zip(case.names, values) if id(v) not in reachable]
+    out.grad = case.upstream
+    for node in nodes:  # outputs first
+        if node is out or children_of(node):
+            fn = getattr(node, "_backward", None)
+            if not callable(fn):
+                return {**record, "problem": "a node's _backward is not callable"}
+            result = probe.call(fn, what=f"the _backward of {method}")
+            if not result.ok:
+                return {**record, "error": result.described}
+    record["grads"] = [_number(v.grad) for v in values]
+    return record
+
+
+def _inputs(op: str):
+    def draw(rng):
+        return [c.to_plain() for c in make_cases(op, rng)]
+
+    return draw
+
+
+def _observe(op: str):
+    def run(cls, inputs, probe):
+        if not isinstance(cls, type):
+            raise Stop(
+                "error",
+                f"check('{op}', ...) needs your Value class itself (e.g. check('{op}', Value)), "
+                f"got {type(cls).__name__}.",
+            )
+        for case in inputs:
+            yield observe_case(cls, OpCase.from_plain(case), probe)
+
+    return run
+
+
+# --------------------------------------------------------------------------------------
+# The judge: compare with the engine, name the mistake
+# --------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -517,163 +556,121 @@ class Observation:
     received: float
 
 
-def _run_case(cls, case: OpCase, ctx: Context, observations: list[Observation]) -> None:
+def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> None:
     method = METHOD[case.op]
     ref_out, ref_locals = case.reference()
     desc = case.describe()
-    inputs = {"op": case.op, "shape": case.shape, "a": case.xs[0]}
-    inputs.update(upstream=case.upstream, pre=case.pre)
-    if len(case.xs) > 1:
-        inputs["b"] = case.xs[1]
-    if case.const is not None:
-        inputs["const"] = case.const
-
-    made = [ctx.call(cls, x, what="Value(...)") for x in case.xs]
-    for outcome in made:
-        if not outcome.ok:
-            ctx.error_case(desc, outcome, inputs)
-            return
-    values = [o.value for o in made]
-    for v, p in zip(values, case.pre):
-        v.grad = p
-    outcome = ctx.call(case.apply, *values, what=method)
-    if not outcome.ok:
-        ctx.error_case(desc, outcome, inputs)
+    inputs = {
+        "op": case.op,
+        "shape": case.shape,
+        "xs": case.xs,
+        "upstream": case.upstream,
+        "pre": case.pre,
+        "const": case.const,
+    }
+    if "error" in rec and "grads" not in rec:
+        ctx.error_case(desc, rec["error"], inputs)
         return
-    out = outcome.value
-
-    # Structure: the right type, the right number, inputs left alone, parents recorded.
-    if out is None or not (hasattr(out, "data") and hasattr(out, "_backward")):
-        got = type(out).__name__
-        ctx.case(desc, False, inputs=inputs, received=out, problem=f"{method} returned {got}")
-        if out is None:
+    if "returned" in rec:
+        got = rec["returned"]
+        ctx.case(
+            desc, False, inputs=inputs, received=rec["repr"], problem=f"{method} returned {got}"
+        )
+        if got == "NoneType":
             ctx.diagnose(
                 "wrong-return-type",
                 f"{method} returned None instead of the new Value.",
-                "Every op must give back the node it made.",
-                f"End {method} with `return out`.",
+                "Every op must give back the node it made: what does your method return?",
                 key=f"wrong-return-type:{method}",
             )
-        elif hasattr(out, "data"):
+        elif rec["has_data"]:
             ctx.diagnose(
                 "wrong-return-type",
-                f"{method} returned a {got} without a `_backward` ({out!r}): a node of another "
-                "class (micrograd's own Value?) instead of this exercise's Value.",
-                "Make the new node with the Value class you are writing: "
-                "Value(<result>, (self, other), '<op>').",
+                f"{method} returned a {got} without a `_backward` ({rec['repr']}): a node of "
+                "another class (micrograd's own Value?) instead of this exercise's Value.",
+                "Which class should the new node be made with?",
                 key=f"wrong-return-type:{method}",
             )
         else:
             ctx.diagnose(
                 "wrong-return-type",
-                f"{method} returned a {got} ({out!r}) instead of a Value.",
-                "A plain number has no gradient: wrap the result in a Value that remembers "
-                "its children and its _backward.",
-                "out = Value(<forward result>, (self, other), '<op>'); define _backward; "
-                "return out.",
+                f"{method} returned a {got} ({rec['repr']}) instead of a Value.",
+                "A plain number has no gradient and no children: what should wrap the result?",
                 key=f"wrong-return-type:{method}",
             )
         return
-    try:
-        out_data = float(out.data)
-    except (TypeError, ValueError):
-        out_data = math.nan
-    if not close(out_data, ref_out):
+    out_data = rec.get("out")
+    if out_data is None or not close(out_data, ref_out):
         ctx.case(
             desc,
             False,
             inputs=inputs,
-            received=out.data,
+            received=out_data,
             expected=ref_out,
-            problem=f"forward pass: out.data = {fmt(out.data)}, expected {fmt(ref_out)}",
+            problem=f"forward pass: out.data = {fmt(out_data)}, expected {fmt(ref_out)}",
         )
+        values = ", ".join(f"{n}={fmt(x)}" for n, x in zip(case.names, case.xs))
         ctx.diagnose(
             "wrong-forward",
-            f"{method} computes the wrong value: for {case.label} with "
-            f"{', '.join(f'{n}={fmt(x)}' for n, x in zip(case.names, case.xs))} it gives "
-            f"{fmt(out.data)}, expected {fmt(ref_out)}.",
+            f"{method} computes the wrong value: for {case.label} with {values} it gives "
+            f"{fmt(out_data)}, expected {fmt(ref_out)}.",
             "Check the first argument of the Value you create: the forward computation.",
             key=f"wrong-forward:{method}",
         )
         return
-    changed = [n for n, v, x in zip(case.names, values, case.xs) if v.data != x]
-    if changed:
-        ctx.case(desc, False, inputs=inputs, problem=f"{method} changed {changed[0]}.data")
+    if rec.get("changed"):
+        ctx.case(desc, False, inputs=inputs, problem=f"{method} changed {rec['changed'][0]}.data")
         ctx.diagnose(
             "mutates-input",
             f"{method} changes its input's .data (e.g. with `self.data *= ...`).",
-            "An op must make a new Value and leave its inputs as they were: "
-            "they may be used elsewhere in the graph.",
+            "An op must make a new Value and leave its inputs as they were: they may be used "
+            "elsewhere in the graph.",
             key=f"mutates-input:{method}",
         )
         return
-    children = children_of(out)
-    if children is None:
+    if rec.get("no_children"):
         raise Stop(
             "error",
-            f"the Value returned by {method} has no `_prev` (its children); "
-            "keep the template's __init__ and pass the children: Value(data, (self, other)).",
+            f"the Value returned by {method} has no `_prev` (its children); keep the "
+            "template's __init__ and pass the children when you make the node.",
         )
-    nodes = graph_nodes(out)
-    reachable = {id(n) for n in nodes}
-    missing = [n for n, v in zip(case.names, values) if id(v) not in reachable]
-
-    # Backward: upstream gradient on the output, the student's closures outputs-first.
-    out.grad = case.upstream
-    for node in nodes:
-        if node is out or children_of(node):
-            fn = getattr(node, "_backward", None)
-            if not callable(fn):
-                ctx.case(desc, False, inputs=inputs, problem="a node's _backward is not callable")
-                return
-            result = ctx.call(fn, what=f"the _backward of {method}")
-            if not result.ok:
-                ctx.error_case(desc, result, inputs)
-                return
-    received = [v.grad for v in values]
+    if "grads" not in rec:
+        problem = rec.get("problem") or f"raised {rec.get('error')}"
+        ctx.case(desc, False, inputs=inputs, problem=problem)
+        return
+    received = rec["grads"]
     expected = [p + case.upstream * g for p, g in zip(case.pre, ref_locals)]
-    problems = []
-    for name, got, want, p, g in zip(case.names, received, expected, case.pre, ref_locals):
-        if not close(got, want):
-            problems.append(
-                f"{name}.grad received {fmt(got)}, expected {fmt(want)} "
-                f"(= {fmt(p)} + {fmt(case.upstream)} * {fmt(g)})"
-            )
-    if missing:
+    problems = [
+        f"{name}.grad received {fmt(got)}, expected {fmt(want)} "
+        f"(= {fmt(p)} + {fmt(case.upstream)} * {fmt(g)})"
+        for name, got, want, p, g in zip(case.names, received, expected, case.pre, ref_locals)
+        if got is None or not close(got, want)
+    ]
+    if rec.get("missing"):
         problems.append(
-            f"out.{_child_attr(out)} does not contain {' and '.join(missing)}, "
-            "so backward() cannot reach it"
+            f"the new node's children do not contain {' and '.join(rec['missing'])}, so "
+            "backward() cannot reach it"
         )
+        shown = "(" + ", ".join(rec["children"]) + ")" if rec["children"] else "empty"
         ctx.diagnose(
             "missing-parents",
-            f"{method} creates its node without its parents: for {case.label} the new "
-            f"Value's children are {_show(children)}; backward() walks the graph through "
-            "the children, so it never reaches the inputs.",
-            "The new Value must remember what it was made from.",
-            "Create it as Value(<result>, (self, other), '<op>') (or (self,) for one input); "
-            "the second argument becomes out._prev.",
+            f"{method} creates its node without its parents: for {case.label} the new Value's "
+            f"children are {shown}; backward() walks the graph through the children, so it "
+            "never reaches the inputs.",
+            "What does the second argument of Value(...) become, and what did you pass there?",
             key=f"missing-parents:{method}",
         )
     ctx.case(
         desc,
         not problems,
         inputs=inputs,
-        received=tuple(received),
-        expected=tuple(expected),
+        received=received,
+        expected=expected,
         problem="; ".join(problems),
     )
-    if case.shape != "reuse":
-        operands = 1 if case.shape in ("unary", "const") else 2
-        for i in range(operands):
+    if case.shape != "reuse" and all(g is not None for g in received):
+        for i in range(1 if case.shape in ("unary", "const") else 2):
             observations.append(Observation(case, i, local_args(case, i, ref_out), received[i]))
-
-
-def _child_attr(node) -> str:
-    return next((a for a in CHILD_ATTRS if hasattr(node, a)), "_prev")
-
-
-def _show(children: tuple) -> str:
-    return "(" + ", ".join(repr(c) for c in children) + ")" if children else "empty"
 
 
 def _explain(op: str, operand: int, observations: list[Observation], ctx: Context) -> None:
@@ -681,105 +678,89 @@ def _explain(op: str, operand: int, observations: list[Observation], ctx: Contex
     obs = [o for o in observations if o.operand == operand]
     if not obs:
         return
-    correct = hypotheses(op, operand)[0]
-    if all(
-        close(o.received, correct.predict(o.args, o.case.upstream, o.case.pre[operand]))
-        for o in obs
-    ):
+    candidates = hypotheses(op, operand)
+    correct = candidates[0]
+
+    def fits(h: Hypothesis, o: Observation) -> bool:
+        return close(o.received, h.predict(o.args, o.case.upstream, o.case.pre[operand]))
+
+    if all(fits(correct, o) for o in obs):
         return
     var = "self" if operand == 0 else "other"
-    method = METHOD[op]
-    for h in hypotheses(op, operand)[1:]:
-        if all(
-            close(o.received, h.predict(o.args, o.case.upstream, o.case.pre[operand])) for o in obs
-        ):
-            _report(h, op, var, method, obs, operand, ctx)
+    for h in candidates[1:]:
+        if all(fits(h, o) for o in obs):
+            _report(h, op, var, obs, operand, ctx)
             return
-    example = next(
-        o
-        for o in obs
-        if not close(o.received, correct.predict(o.args, o.case.upstream, o.case.pre[operand]))
-    )
+    example = next(o for o in obs if not fits(correct, o))
+    want = correct.predict(example.args, example.case.upstream, example.case.pre[operand])
     ctx.diagnose(
         "wrong-gradient",
-        f"{method}: the gradient of `{var}` is wrong and matches no mistake I know: "
+        f"{METHOD[op]}: the gradient of `{var}` is wrong and matches no mistake I know: "
         f"{example.case.describe()} gave {var}.grad = {fmt(example.received)}, expected "
-        f"{fmt(correct.predict(example.args, example.case.upstream, example.case.pre[operand]))}.",
+        f"{fmt(want)}.",
         f"Work out d out/d {var} on paper for these numbers and compare with your _backward.",
-        f"The rule is: {var}.grad += <local derivative> * out.grad, with local derivative "
-        f"{correct.formula.text}.",
+        rule=RULES[op],
     )
 
 
-def _report(h: Hypothesis, op, var, method, obs, operand, ctx: Context) -> None:
-    def diagnose(kind, message, *hints):
-        ctx.diagnose(kind, message, *hints, key=f"{kind}:{method}:{var}")
+def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -> None:
+    method = METHOD[op]
 
-    o = next(
-        (x for x in obs if x.case.pre[operand] != 0 and x.case.upstream != 1.0), obs[0]
-    )  # an example where every mistake shows
-    expected_formula = hypotheses(op, operand)[0].formula.text
+    def diagnose(kind, message, *hints):
+        ctx.diagnose(kind, message, *hints, rule=RULES[op], key=f"{kind}:{method}:{var}")
+
+    o = next((x for x in obs if x.case.pre[operand] != 0 and x.case.upstream != 1.0), obs[0])
+    correct = hypotheses(op, operand)[0]
     where = f"{method} (the `{var}` operand)" if op in ("mul", "div") else method
+    want = correct.predict(o.args, o.case.upstream, o.case.pre[operand])
     name = o.case.names[operand]
-    want = hypotheses(op, operand)[0].predict(o.args, o.case.upstream, o.case.pre[operand])
     example = (
         f"For {o.case.describe()}: {name}.grad came out as {fmt(o.received)}, expected {fmt(want)}."
     )
     if h.formula.kind != "correct":
         f = h.formula
-        diagnose(
-            f.kind,
-            f"{where}: local derivative {f.text} instead of {expected_formula}: {f.message} "
-            + example,
-            *f.hints,
-        )
+        diagnose(f.kind, f"{where}: local derivative {f.text}: {f.message} {example}", f.hint)
     if h.sign < 0:
         diagnose(
             "wrong-sign",
             f"{where}: the gradient has the wrong sign (it comes out as -1 times the right "
             f"one). {example}",
-            "Check the sign of the local derivative (and that you add, not subtract).",
-            f"The local derivative is +({expected_formula})"
-            if not expected_formula.startswith("-")
-            else f"The local derivative is {expected_formula}, negative as written.",
+            "Check the sign of the local derivative, and that you add rather than subtract.",
         )
     if h.chain == "nothing":
         diagnose(
             "missing-chain-factor",
-            f"{where}: the chain factor out.grad is missing: the local derivative is added "
-            f"as it is, as if out.grad were 1. " + example,
-            "The chain rule: d loss/d input = (d out/d input) * (d loss/d out).",
-            f"Multiply by out.grad: `{var}.grad += <local derivative> * out.grad`.",
+            f"{where}: the chain factor out.grad is missing: the local derivative is added as "
+            f"it is, as if out.grad were 1. {example}",
+            "The chain rule: d loss/d input = (d out/d input) * (d loss/d out). Which factor "
+            "is in your line?",
         )
     elif h.chain == "self.grad":
         diagnose(
             "wrong-chain-factor",
-            f"{where}: the local derivative is multiplied by {var}.grad instead of out.grad. "
-            + example,
-            "The gradient flows from the output to the input: which node's gradient is "
-            "already known when _backward runs?",
-            f"Multiply by out.grad: `{var}.grad += <local derivative> * out.grad`.",
+            f"{where}: the local derivative is multiplied by {var}.grad instead of by the "
+            f"output's gradient. {example}",
+            "The gradient flows from the output to the input: which node's gradient is already "
+            "known when _backward runs?",
         )
     if not h.accumulate:
         diagnose(
             "assign-not-accumulate",
-            f"{where}: the gradient is assigned (`{var}.grad = ...`) instead of accumulated "
-            f"(`{var}.grad += ...`), so what other uses of the node contributed is lost. "
-            f"{example}",
-            "A node used twice (like a in a * a or a + a) gets a gradient from each use; "
-            "they must add up.",
-            f"Use `{var}.grad += ...` instead of `{var}.grad = ...`.",
+            f"{where}: the gradient is assigned (`{var}.grad = ...`) instead of accumulated, so "
+            f"what other uses of the node contributed is lost. {example}",
+            "A node used twice (like a in a * a or a + a) gets a gradient from each use: how "
+            "do the two parts end up in one .grad?",
         )
 
 
 def _merge_operands(method: str, start: int, ctx: Context) -> None:
     """The same mistake for both operands of a method: one diagnosis, "(both operands)"."""
     mine = ctx.diagnoses[start:]
+    self_tag, other_tag = f"{method} (the `self` operand)", f"{method} (the `other` operand)"
     merged = []
     for d in mine:
-        self_tag, other_tag = f"{method} (the `self` operand)", f"{method} (the `other` operand)"
-        twin = next((e for e in mine if e.kind == d.kind and other_tag in e.message), None)
-        if self_tag in d.message and twin is not None:
+        twin = any(e.kind == d.kind and other_tag in e.message for e in mine)
+        if self_tag in d.message and twin:
             merged.append(
                 replace(d, message=d.message.replace(self_tag, f"{method} (both operands)"))
             )
@@ -792,17 +773,11 @@ def _merge_operands(method: str, start: int, ctx: Context) -> None:
     ctx.diagnoses[start:] = merged
 
 
-def run_op(op: str, cls, ctx: Context) -> None:
-    if not isinstance(cls, type):
-        raise Stop(
-            "error",
-            f"check('{op}', ...) needs your Value class itself (e.g. check('{op}', Value)), "
-            f"got {type(cls).__name__}.",
-        )
+def judge_op(op: str, inputs: list, records: list, ctx: Context) -> None:
     observations: list[Observation] = []
     before = len(ctx.diagnoses)
-    for case in make_cases(op, ctx.rng):
-        _run_case(cls, case, ctx, observations)
+    for case, rec in zip(inputs, records):
+        judge_case(OpCase.from_plain(case), rec, ctx, observations)
     _explain(op, 0, observations, ctx)
     if op in ("mul", "div"):
         _explain(op, 1, observations, ctx)
@@ -815,37 +790,39 @@ def run_op(op: str, cls, ctx: Context) -> None:
     if reuse_failed and len(ctx.diagnoses) == before:
         ctx.diagnose(
             "reused-node",
-            f"{METHOD[op]} gives the right gradients for two different inputs but not when "
-            f"the same Value is both operands ({reuse_failed[0].name}).",
-            "When self and other are the same Value, both of your lines update the same "
-            ".grad: the two contributions must add up.",
-            "Use += for both operands, and compute both contributions from the data "
-            "(not from .grad values you have just changed).",
+            f"{METHOD[op]} gives the right gradients for two different inputs but not when the "
+            f"same Value is both operands ({reuse_failed[0].name}).",
+            "When self and other are the same Value, both of your lines update the same .grad: "
+            "do both contributions survive, and are both computed from the data?",
             key=f"reused-node:{op}",
         )
 
 
 def _register(op: str) -> None:
-    title = f"the forward pass and local derivative of {METHOD[op]}"
-
-    @exercise(op, title, "your Value class")
-    def run(cls, ctx: Context) -> None:
-        run_op(op, cls, ctx)
+    exercise(
+        op,
+        f"the forward pass and local derivative of {METHOD[op]}",
+        "your Value class",
+        "Value",
+        inputs=_inputs(op),
+        judge=lambda inputs, records, ctx: judge_op(op, inputs, records, ctx),
+        forbidden=FORBIDDEN,
+    )(_observe(op))
 
 
 for _op in OPS:
     _register(_op)
 
 
-@exercise("ops", "the six ops of exercise 1", "your Value class")
-def run_all_ops(cls, ctx: Context) -> None:
+def _ops_inputs(rng):
+    return {op: _inputs(op)(rng) for op in OPS}
+
+
+def _ops_judge(inputs: dict, records: list, ctx: Context) -> None:
     missing = []
     for op in OPS:
-        try:
-            run_op(op, cls, ctx)
-        except Stop as stop:
-            if stop.status != "not implemented":
-                raise
+        mine = [r["record"] for r in records if r["op"] == op]
+        if mine and mine[0] == "not implemented":
             missing.append(METHOD[op])
             ctx.case(
                 f"{METHOD[op]}: not yet implemented",
@@ -853,5 +830,27 @@ def run_all_ops(cls, ctx: Context) -> None:
                 inputs={"op": op},
                 problem="still raises NotImplementedError",
             )
+        elif mine:
+            judge_op(op, inputs[op][: len(mine)], mine, ctx)
     if len(missing) == len(OPS):
         raise Stop("not implemented", "none of the six ops is written yet.")
+
+
+@exercise(
+    "ops",
+    "the six ops of exercise 1",
+    "your Value class",
+    "Value",
+    inputs=_ops_inputs,
+    judge=_ops_judge,
+    forbidden=FORBIDDEN,
+)
+def _ops_observe(cls, inputs, probe):
+    for op in OPS:
+        try:
+            for record in _observe(op)(cls, inputs[op], probe):
+                yield {"op": op, "record": record}
+        except Stop as stop:
+            if stop.status != "not implemented":
+                raise
+            yield {"op": op, "record": "not implemented"}

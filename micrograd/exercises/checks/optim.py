@@ -1,11 +1,13 @@
-"""Exercise 5: the SGD step, SGD with momentum, and Adam, checked against ``micrograd.optim``.
+"""Exercise 5: the SGD step, SGD with momentum, and Adam.
 
-Each optimizer is run for several steps on a few fresh parameters whose gradients the checker
-sets before every step (different each step, some negative, one zero), side by side with
-micrograd's own optimizer (PyTorch's rules). The parameters must match after every step.
-When they do not, the student's numbers are compared with simulations of the usual mistakes
-(stepping uphill, forgetting the learning rate, a velocity that is not kept between steps,
-Adam without bias correction, eps inside the square root, ...).
+Each optimizer runs for several steps on a few fresh parameters whose gradients the checker
+sets before every step (different each step, some negative, one zero). The student's side
+reports the parameters after every step; the judge computes the same steps with the rules
+written out below on plain numbers (PyTorch's rules, the same as ``micrograd.optim``), with a
+learning rate and a momentum drawn afresh for each case (never with ``lr == 1 - momentum``,
+where an averaged velocity and the right one coincide). When the numbers differ they are
+compared with simulations of the usual mistakes (stepping uphill, forgetting the learning
+rate, a velocity that is not kept, Adam without bias correction, eps inside the square root).
 
 Adam is checked with a large ``eps`` (0.01) so that where eps goes shows in the numbers.
 """
@@ -15,31 +17,40 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from micrograd import optim
 from micrograd.engine import Value
-from micrograd.exercises.core import Context, Stop, close, exercise, fmt
+from micrograd.exercises.core import Context, Stop, all_close, exercise, fmt
 
 STEPS = 5
-LR = 0.1
-MOMENTUM = 0.9
 BETAS = (0.8, 0.9)
 EPS = 0.01
+# The library's optimizers (every method, the Optimizer base class's too).
+FORBIDDEN = tuple(f"micrograd.optim.{name}" for name in ("SGD", "Adam", "Adagrad", "RMSprop"))
 
 
-def _gradients(ctx: Context, n: int) -> list[list[float]]:
-    grads = [[round(ctx.rng.uniform(-2, 2), 2) for _ in range(n)] for _ in range(STEPS)]
-    grads[1][0] = 0.0  # a zero gradient: momentum still moves the parameter
-    return grads
+def _inputs(rng) -> list[dict]:
+    cases = []
+    for _ in range(3):
+        lr = round(rng.uniform(0.05, 0.3), 3)
+        momentum = round(rng.uniform(0.5, 0.95), 2)
+        if abs(lr - (1 - momentum)) < 0.03:
+            momentum = round(1 - lr - 0.1, 2)
+        grads = [[round(rng.uniform(-2, 2), 2) for _ in range(3)] for _ in range(STEPS)]
+        grads[1][0] = 0.0  # a zero gradient: momentum still moves the parameter
+        start = [round(rng.uniform(-1, 1), 2) for _ in range(3)]
+        cases.append({"start": start, "grads": grads, "lr": lr, "momentum": momentum})
+    return cases
 
 
-# Simulations on plain floats: (initial data, gradients per step) -> data after each step.
-Rule = Callable[[list[float], list[list[float]]], list[list[float]]]
+# Simulations on plain floats: (case) -> data after each step. "" is the right rule.
+Rule = Callable[[dict], list[list[float]]]
 
 
-def _sgd(sign=1.0, lr=LR) -> Rule:
-    def run(p, grads):
-        p, history = list(p), []
-        for g in grads:
+def sgd_rule(kind: str = "") -> Rule:
+    def run(case):
+        p, history = list(case["start"]), []
+        lr = 1.0 if kind == "missing-lr" else case["lr"]
+        sign = -1.0 if kind == "gradient-ascent" else 1.0
+        for g in case["grads"]:
             p = [x - sign * lr * gi for x, gi in zip(p, g)]
             history.append(p)
         return history
@@ -47,40 +58,40 @@ def _sgd(sign=1.0, lr=LR) -> Rule:
     return run
 
 
-def _momentum(kind: str = "") -> Rule:
-    def run(p, grads):
-        p, history, b = list(p), [], [0.0] * len(p)
-        shared = 0.0
-        for t, g in enumerate(grads):
-            if kind == "not-kept":
+def momentum_rule(kind: str = "") -> Rule:
+    def run(case):
+        lr, mu = case["lr"], case["momentum"]
+        p, history, b, shared = list(case["start"]), [], [0.0] * 3, 0.0
+        for t, g in enumerate(case["grads"]):
+            if kind == "momentum-not-kept":
                 b = list(g)
-            elif kind == "ema":
-                b = [MOMENTUM * bi + (1 - MOMENTUM) * gi for bi, gi in zip(b, g)]
-            elif kind == "shared":
-                shared = MOMENTUM * shared + sum(g) / len(g)
+            elif kind in ("momentum-ema", "momentum-ema-no-lr"):  # an average of the gradients
+                b = [mu * bi + (1 - mu) * gi for bi, gi in zip(b, g)]
+            elif kind == "shared-velocity":
+                shared = mu * shared + sum(g) / len(g)
                 b = [shared] * len(p)
-            elif kind == "sign":
-                b = [MOMENTUM * bi + gi for bi, gi in zip(b, g)]
             else:
-                b = list(g) if t == 0 else [MOMENTUM * bi + gi for bi, gi in zip(b, g)]
-            s = -1.0 if kind == "sign" else 1.0
-            p = [x - s * LR * bi for x, bi in zip(p, b)]
+                b = list(g) if t == 0 else [mu * bi + gi for bi, gi in zip(b, g)]
+            sign = -1.0 if kind == "gradient-ascent" else 1.0
+            step = 1.0 if kind == "momentum-ema-no-lr" else lr
+            p = [x - sign * step * bi for x, bi in zip(p, b)]
             history.append(p)
         return history
 
     return run
 
 
-def _adam(kind: str = "") -> Rule:
+def adam_rule(kind: str = "") -> Rule:
     b1, b2 = BETAS
 
-    def run(p, grads):
-        p, history = list(p), []
-        m, v = [0.0] * len(p), [0.0] * len(p)
-        for t0, g in enumerate(grads):
+    def run(case):
+        lr = case["lr"]
+        p, history = list(case["start"]), []
+        m, v = [0.0] * 3, [0.0] * 3
+        for t0, g in enumerate(case["grads"]):
             t = 1 if kind == "t-not-incremented" else t0 + 1
             if kind == "moments-not-kept":
-                m, v = [0.0] * len(p), [0.0] * len(p)
+                m, v = [0.0] * 3, [0.0] * 3
             m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
             v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
             if kind == "no-bias-correction":
@@ -94,221 +105,219 @@ def _adam(kind: str = "") -> Rule:
                 steps = [gi / (math.sqrt(vh) + EPS) for gi, vh in zip(g, v_hat)]
             else:
                 steps = [mh / (math.sqrt(vh) + EPS) for mh, vh in zip(m_hat, v_hat)]
-            p = [x - LR * s for x, s in zip(p, steps)]
+            p = [x - lr * s for x, s in zip(p, steps)]
             history.append(p)
         return history
 
     return run
 
 
-MISTAKES: dict[str, dict[str, tuple[Rule, str, tuple[str, ...]]]] = {
+RULES = {"sgd": sgd_rule, "momentum": momentum_rule, "adam": adam_rule}
+MISTAKES: dict[str, dict[str, tuple[str, str]]] = {
     "sgd": {
         "gradient-ascent": (
-            _sgd(sign=-1.0),
-            "the step goes uphill: p.data += lr * grad.",
-            ("The gradient points to where the loss grows.", "p.data -= self.lr * p.grad"),
+            "the step goes uphill: p.data grows along the gradient.",
+            "The gradient points to where the loss grows: which way should p move?",
         ),
-        "missing-lr": (
-            _sgd(lr=1.0),
-            "the step ignores the learning rate: p.data -= p.grad.",
-            ("The learning rate sets the size of the step.", "p.data -= self.lr * p.grad"),
-        ),
+        "missing-lr": ("the step ignores the learning rate.", "What sets the size of the step?"),
     },
     "momentum": {
         "momentum-not-kept": (
-            _momentum("not-kept"),
             "the velocity is not kept between steps, so this is plain SGD.",
-            (
-                "Momentum remembers the previous steps: store one velocity per "
-                "parameter in __init__ and update it in step().",
-                "self.velocities = [0.0] * len(params) in __init__; in step(): "
-                "v = momentum * v + grad; p.data -= lr * v",
-            ),
+            "Where does each parameter's velocity live between two calls of step()?",
         ),
         "momentum-ema": (
-            _momentum("ema"),
-            "the velocity is an average, momentum * v + (1 - momentum) * grad; "
-            "SGD with momentum adds the whole gradient: momentum * v + grad.",
-            ("Check the factor in front of the gradient.", "v = momentum * v + grad"),
+            "the velocity is an average, momentum * v + (1 - momentum) * grad; SGD "
+            "with momentum adds the whole gradient.",
+            "Check the factor in front of the gradient in the velocity update.",
+        ),
+        "momentum-ema-no-lr": (
+            "the velocity is an average, momentum * v + (1 - momentum) * "
+            "grad, and the step is that average without lr: this agrees "
+            "with SGD with momentum only when lr == 1 - momentum.",
+            "Where does lr go, and what multiplies the gradient?",
         ),
         "shared-velocity": (
-            _momentum("shared"),
             "all parameters share one velocity; each needs its own.",
-            ("One velocity per parameter, in a list.",),
+            "How many velocities does your optimizer keep?",
         ),
-        "gradient-ascent": (_momentum("sign"), "the step goes uphill.", ("p.data -= lr * v",)),
+        "gradient-ascent": ("the step goes uphill.", "Which way should p move along the velocity?"),
     },
     "adam": {
         "no-bias-correction": (
-            _adam("no-bias-correction"),
-            "the bias correction is missing: m and v start at 0, so early "
-            "averages are too small until divided by (1 - beta**t).",
-            (
-                "Divide m by (1 - beta1**t) and v by (1 - beta2**t), with t "
-                "the step number starting at 1.",
-                "m_hat = m / (1 - b1**t); v_hat = v / (1 - b2**t); "
-                "p.data -= lr * m_hat / (math.sqrt(v_hat) + eps)",
-            ),
+            "the bias correction is missing: m and v start at 0, so early averages are too small.",
+            "What divides m and v in Adam?",
         ),
         "eps-inside-sqrt": (
-            _adam("eps-inside-sqrt"),
-            "eps is added inside the square root; Adam adds it after: sqrt(v_hat) + eps.",
-            ("lr * m_hat / (math.sqrt(v_hat) + eps)",),
+            "eps is added inside the square root; Adam adds it after.",
+            "Where is eps in your denominator?",
         ),
         "t-not-incremented": (
-            _adam("t-not-incremented"),
-            "the step counter t stays at 1, so the bias correction is the "
+            "the step counter t stays the same, so the bias correction is the "
             "first step's on every step.",
-            ("self.t += 1 at the start of step().",),
+            "Where does t change?",
         ),
         "moments-not-kept": (
-            _adam("moments-not-kept"),
             "m and v start from 0 on every step instead of being kept.",
-            ("Store m and v per parameter in __init__ and update them.",),
+            "Where do m and v live between two calls of step()?",
         ),
         "gradient-not-average": (
-            _adam("gradient-not-average"),
             "the step uses the gradient instead of its average m_hat.",
-            ("p.data -= lr * m_hat / (math.sqrt(v_hat) + eps)",),
+            "Which quantity goes in the numerator of Adam's step?",
         ),
     },
 }
 
 
-def _reference(name: str, params: list[Value]):
+def _make(name: str, cls, params, case: dict, probe):
     if name == "sgd":
-        return optim.SGD(params, lr=LR)
+        return probe.call(cls, params, lr=case["lr"], what="SGD(params, lr)")
     if name == "momentum":
-        return optim.SGD(params, lr=LR, momentum=MOMENTUM)
-    return optim.Adam(params, lr=LR, betas=BETAS, eps=EPS)
-
-
-def _make_student(name: str, cls, params, ctx: Context):
-    if name == "sgd":
-        return ctx.call(cls, params, lr=LR, what="SGD(params, lr)")
-    if name == "momentum":
-        return ctx.call(
-            cls, params, lr=LR, momentum=MOMENTUM, what="SGDMomentum(params, lr, momentum)"
+        return probe.call(
+            cls,
+            params,
+            lr=case["lr"],
+            momentum=case["momentum"],
+            what="SGDMomentum(params, lr, momentum)",
         )
-    return ctx.call(cls, params, lr=LR, betas=BETAS, eps=EPS, what="Adam(params, lr, betas, eps)")
+    return probe.call(
+        cls, params, lr=case["lr"], betas=BETAS, eps=EPS, what="Adam(params, lr, betas, eps)"
+    )
 
 
-def _run(name: str, cls, ctx: Context) -> None:
-    if not isinstance(cls, type):
-        raise Stop("error", f"check('{name}', ...) needs your optimizer class itself.")
-    for _ in range(3):
-        n = 3
-        start = [round(ctx.rng.uniform(-1, 1), 2) for _ in range(n)]
-        grads = _gradients(ctx, n)
-        params = [Value(x) for x in start]
-        ref_params = [Value(x) for x in start]
-        made = _make_student(name, cls, params, ctx)
-        label = f"{name} on p = {start}"
-        if not made.ok:
-            ctx.error_case(label, made)
-            continue
-        opt, ref = made.value, _reference(name, ref_params)
-        history = []
-        failed = False
-        for t, g in enumerate(grads):
-            for p, r, gi in zip(params, ref_params, g):
-                p.grad = r.grad = gi
-            outcome = ctx.call(opt.step, what=f"{type(opt).__name__}.step")
-            if not outcome.ok:
-                ctx.error_case(f"{label}, step {t + 1}", outcome)
-                failed = True
-                break
-            ref.step()
-            got, want = [p.data for p in params], [r.data for r in ref_params]
-            history.append(got)
-            if not all(close(a, b) for a, b in zip(got, want)):
-                ctx.case(
-                    f"{label}, step {t + 1}",
-                    False,
-                    inputs={"p": start, "grads": grads[: t + 1]},
-                    received=got,
-                    expected=want,
-                    problem=f"after step {t + 1} with grads {g}: p = "
-                    f"{[fmt(x) for x in got]}, expected {[fmt(x) for x in want]}",
+def _observer(name: str):
+    def run(cls, inputs, probe):
+        if not isinstance(cls, type):
+            raise Stop("error", f"check('{name}', ...) needs your optimizer class itself.")
+        for case in inputs:
+            params = [Value(x) for x in case["start"]]
+            made = _make(name, cls, params, case, probe)
+            if not made.ok:
+                yield {"error": made.described}
+                continue
+            opt, record = made.value, {"history": [], "grads_after": []}
+            for g in case["grads"]:
+                for p, gi in zip(params, g):
+                    p.grad = gi
+                outcome = probe.call(opt.step, what=f"{type(opt).__name__}.step")
+                if not outcome.ok:
+                    record["error"] = outcome.described
+                    break
+                record["history"].append([p.data for p in params])
+                record["grads_after"].append([p.grad for p in params])
+            zero = getattr(opt, "zero_grad", None)
+            if "error" not in record and callable(zero):
+                for p in params:
+                    p.grad = 1.5
+                data = [p.data for p in params]
+                outcome = probe.call(zero, what="zero_grad")
+                record["zero_grad"] = (
+                    {"error": outcome.described}
+                    if not outcome.ok
+                    else {
+                        "grads": [p.grad for p in params],
+                        "data_kept": [p.data for p in params] == data,
+                    }
                 )
-                failed = True
-                break
-            if [p.grad for p in params] != g:
-                ctx.case(f"{label}, step {t + 1}", False, problem="step() changed p.grad")
-                ctx.diagnose(
-                    "changes-grad",
-                    "step() changes the gradients; it should only "
-                    "change p.data (zero_grad() clears the gradients).",
-                )
-                failed = True
-                break
-        if failed:
-            _diagnose(name, start, grads, history, ctx)
-            continue
-        ctx.case(f"{label}: {STEPS} steps", True, received=history[-1])
-        _check_zero_grad(opt, params, label, ctx)
+            yield record
+
+    return run
 
 
-def _diagnose(name, start, grads, history, ctx: Context) -> None:
-    if not history:
-        return
-    if all(h == start for h in history):
+def _judger(name: str):
+    def judge(inputs, records, ctx: Context) -> None:
+        for case, rec in zip(inputs, records):
+            label = f"{name} on p = {case['start']} (lr={case['lr']}" + (
+                f", momentum={case['momentum']})" if name == "momentum" else ")"
+            )
+            if "error" in rec and not rec.get("history"):
+                ctx.error_case(label, rec["error"])
+                continue
+            want = RULES[name]()(case)
+            history = rec["history"]
+            for t, (got, expected) in enumerate(zip(history, want)):
+                if not all_close(got, expected):
+                    ctx.case(
+                        f"{label}, step {t + 1}",
+                        False,
+                        received=got,
+                        expected=expected,
+                        problem=f"after step {t + 1} with grads {case['grads'][t]}: p = "
+                        f"{[fmt(x) for x in got]}, expected {[fmt(x) for x in expected]}",
+                    )
+                    _diagnose(name, case, history, ctx)
+                    break
+                if rec["grads_after"][t] != case["grads"][t]:
+                    ctx.case(f"{label}, step {t + 1}", False, problem="step() changed p.grad")
+                    ctx.diagnose(
+                        "changes-grad",
+                        "step() changes the gradients; it should only "
+                        "change p.data (zero_grad() clears the gradients).",
+                    )
+                    break
+            else:
+                if "error" in rec:
+                    ctx.error_case(f"{label}, step {len(history) + 1}", rec["error"])
+                    continue
+                ctx.case(f"{label}: {STEPS} steps", True, received=history[-1])
+                _judge_zero_grad(rec.get("zero_grad"), label, ctx)
+
+    return judge
+
+
+def _diagnose(name: str, case: dict, history: list, ctx: Context) -> None:
+    if all(h == case["start"] for h in history):
         ctx.diagnose(
             "no-update",
             "step() leaves p.data unchanged.",
-            "Update p.data in place for each parameter (a new Value or a local "
-            "variable does not change the model).",
-            "for p in self.params: p.data -= self.lr * p.grad",
+            "Does your step change p.data of the parameters themselves, in place?",
         )
         return
-    for kind, (rule, message, hints) in MISTAKES[name].items():
-        simulated = rule(start, grads)
-        if all(all(close(a, b) for a, b in zip(h, s)) for h, s in zip(history, simulated)):
-            ctx.diagnose(kind, message, *hints)
+    for kind, (message, hint) in MISTAKES[name].items():
+        simulated = RULES[name](kind)(case)
+        if all(all_close(h, s) for h, s in zip(history, simulated)):
+            ctx.diagnose(kind, f"{name}: {message}", hint)
             return
 
 
-def _check_zero_grad(opt, params, label: str, ctx: Context) -> None:
-    zero = getattr(opt, "zero_grad", None)
-    if zero is None:
-        ctx.case(f"{label}: zero_grad()", False, problem="no zero_grad() method")
+def _judge_zero_grad(rec: dict | None, label: str, ctx: Context) -> None:
+    name = f"{label}: zero_grad()"
+    if rec is None:
+        ctx.case(name, False, problem="no zero_grad() method")
         ctx.diagnose(
             "no-zero-grad",
             "the optimizer has no zero_grad() method.",
-            "def zero_grad(self): for p in self.params: p.grad = 0.0",
+            "What must happen to the gradients before the next backward()?",
         )
-        return
-    for p in params:
-        p.grad = 1.5
-    data = [p.data for p in params]
-    outcome = ctx.call(zero, what="zero_grad")
-    if not outcome.ok:
-        ctx.error_case(f"{label}: zero_grad()", outcome)
-        return
-    ok = all(p.grad == 0 for p in params) and [p.data for p in params] == data
-    ctx.case(
-        f"{label}: zero_grad()",
-        ok,
-        problem="" if ok else "zero_grad() must set every p.grad to 0 and leave p.data",
-    )
-    if not ok:
-        ctx.diagnose(
-            "zero-grad",
-            "zero_grad() must set every parameter's .grad to 0 (and leave .data alone).",
-            "for p in self.params: p.grad = 0.0",
+    elif "error" in rec:
+        ctx.error_case(name, rec["error"])
+    else:
+        ok = all(g == 0 for g in rec["grads"]) and rec["data_kept"]
+        ctx.case(
+            name,
+            ok,
+            problem="" if ok else "zero_grad() must set every p.grad to 0 and leave p.data",
         )
+        if not ok:
+            ctx.diagnose(
+                "zero-grad",
+                "zero_grad() must set every parameter's .grad to 0 (and leave .data alone).",
+                "Which attribute does zero_grad change?",
+            )
 
 
-@exercise("sgd", "the SGD step: p.data -= lr * p.grad", "your SGD class")
-def run_sgd(cls, ctx: Context) -> None:
-    _run("sgd", cls, ctx)
-
-
-@exercise("momentum", "SGD with momentum (PyTorch's rule)", "your SGDMomentum class")
-def run_momentum(cls, ctx: Context) -> None:
-    _run("momentum", cls, ctx)
-
-
-@exercise("adam", "Adam with bias correction", "your Adam class")
-def run_adam(cls, ctx: Context) -> None:
-    _run("adam", cls, ctx)
+for _name, _title, _variable, _uses in (
+    ("sgd", "the SGD step: p.data -= lr * p.grad", "SGD", ()),
+    ("momentum", "SGD with momentum (PyTorch's rule)", "SGDMomentum", ()),
+    ("adam", "Adam with bias correction", "Adam", ()),
+):
+    exercise(
+        _name,
+        _title,
+        f"your {_variable} class",
+        _variable,
+        inputs=_inputs,
+        judge=_judger(_name),
+        forbidden=FORBIDDEN,
+        uses=_uses,
+    )(_observer(_name))

@@ -16,12 +16,22 @@ changing W, x or y.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 
 import micrograd
-from micrograd.exercises.core import Context, Stop, close, exercise, fmt
+from micrograd.exercises.core import Context, close, exercise, fmt
 
 SHAPES = [(2, 3), (3, 2), (1, 4), (4, 1), (3, 3), (2, 2)]
+# By hand means by the formula: the engine is unavailable. With the engine means the
+# engine's backward(), which the student's side counts; the library's numerical derivative
+# would be neither.
+FORBIDDEN_BY_HAND = (
+    "micrograd.engine.Value.backward",
+    "micrograd.engine.grad",
+    "micrograd.numerical.numerical_grad",
+)
+FORBIDDEN_WITH_ENGINE = ("micrograd.numerical.numerical_grad",)
 
 
 def loss_of(W, x, y):
@@ -74,93 +84,157 @@ def _matches(got, want) -> bool:
     )
 
 
-def _run(student, ctx: Context, what: str) -> None:
-    for W, x, y in make_cases(ctx.rng):
-        m, n = len(W), len(x)
-        name = f"W {m}x{n} = {W}, x = {x}, y = {y}"
-        inputs = {"W": W, "x": x, "y": y}
-        args = copy.deepcopy((W, x, y))
-        outcome = ctx.call(student, *args, what=what)
-        if not outcome.ok:
-            ctx.error_case(name, outcome, inputs)
-            continue
-        got = outcome.value
-        if args != (W, x, y):
-            ctx.case(name, False, inputs=inputs, problem="W, x or y was changed")
-            ctx.diagnose(
-                "mutates-input",
-                f"{what} changes W, x or y; it must only read them.",
-                "Build new lists (or Values) instead of writing into the ones given.",
-            )
-            continue
-        want = reference(W, x, y)
-        if isinstance(got, (list, tuple)) and any(
-            isinstance(v, micrograd.Value)
-            for row in got
-            for v in (row if isinstance(row, (list, tuple)) else [row])
-        ):
-            ctx.case(name, False, inputs=inputs, problem="returned Values, not numbers")
-            ctx.diagnose(
-                "wrong-return-type",
-                f"{what} returns Values; the gradient is their `.grad` numbers.",
-                "After backward(), read `w.grad` for each weight w.",
-            )
-            continue
-        shape = _shape(got)
-        if shape != f"{m}x{n}":
-            ctx.case(
-                name,
-                False,
-                inputs=inputs,
-                received=got,
-                expected=want,
-                problem=f"shape {shape}, expected {m}x{n} (W's shape)",
-            )
-            if shape == f"{n}x{m}" and m != n:
-                ctx.diagnose(
-                    "transposed",
-                    f"{what} returns an n x m result (x's length first); the gradient "
-                    "has one entry per weight, so it has W's shape, m x n.",
-                    "Entry [i][j] is d loss / d W[i][j]: row i, column j, like W.",
-                    "Loop over the rows i of W outside and the columns j inside.",
+def _observer(what: str, needs_engine: bool):
+    def run(student, inputs, probe):
+        for W, x, y in inputs:
+            args = copy.deepcopy((W, x, y))
+            calls = [0]
+            with _counting_backward(calls) if needs_engine else contextlib.nullcontext():
+                outcome = probe.call(student, *args, what=what)
+            if not outcome.ok:
+                yield {"error": outcome.described}
+                continue
+            record = {"changed": list(args) != [W, x, y], "backward_calls": calls[0]}
+            got = outcome.value
+            if isinstance(got, (list, tuple)) and any(
+                isinstance(v, micrograd.Value)
+                for row in got
+                for v in (row if isinstance(row, (list, tuple)) else [row])
+            ):
+                yield {**record, "values": True}
+                continue
+            record["shape"] = _shape(got)
+            try:
+                record["got"] = (
+                    [[float(v) for v in row] for row in got]
+                    if record["shape"][0].isdigit()  # "2x3": a list of rows
+                    else None
                 )
-            elif shape == f"a flat list of {m * n}":
+            except (TypeError, ValueError):
+                record["got"] = None
+            yield record
+
+    return run
+
+
+@contextlib.contextmanager
+def _counting_backward(calls: list):
+    """Count the student's calls of Value.backward() and grad() (the engine at work)."""
+    original_backward, original_grad = micrograd.Value.backward, micrograd.engine.grad
+
+    def backward(self):
+        calls[0] += 1
+        return original_backward(self)
+
+    def grad(*args, **kwargs):
+        calls[0] += 1
+        return original_grad(*args, **kwargs)
+
+    micrograd.Value.backward = backward
+    micrograd.engine.grad = micrograd.grad = grad
+    try:
+        yield
+    finally:
+        micrograd.Value.backward = original_backward
+        micrograd.engine.grad = micrograd.grad = original_grad
+
+
+def _judger(what: str, needs_engine: bool):
+    def judge(inputs, records, ctx: Context) -> None:
+        for (W, x, y), rec in zip(inputs, records):
+            m, n = len(W), len(x)
+            name = f"W {m}x{n} = {W}, x = {x}, y = {y}"
+            given = {"W": W, "x": x, "y": y}
+            if "error" in rec:
+                ctx.error_case(name, rec["error"], given)
+                continue
+            if rec["changed"]:
+                ctx.case(name, False, inputs=given, problem="W, x or y was changed")
                 ctx.diagnose(
-                    "flat",
-                    f"{what} returns a flat list; the gradient has W's shape (a list of "
-                    "m rows of n numbers), one entry per weight.",
-                    "Group the numbers by row of W.",
+                    "mutates-input",
+                    f"{what} changes W, x or y; it must only read them.",
+                    "Do you write into the lists you were given?",
                 )
-            elif shape in (f"a flat list of {n}", f"a flat list of {m}"):
+                continue
+            if rec.get("values"):
+                ctx.case(name, False, inputs=given, problem="returned Values, not numbers")
                 ctx.diagnose(
-                    "wrong-variable",
-                    f"{what} returns one number per input or output, not per weight: "
-                    "is it the derivative with respect to x (or y_pred)?",
-                    "W has m * n weights, and each gets its own derivative.",
+                    "wrong-return-type",
+                    f"{what} returns Values; the gradient is numbers.",
+                    "Which attribute of a weight holds d loss / d weight after backward()?",
                 )
-            continue
-        try:
-            got = [[float(v) for v in row] for row in got]
-        except (TypeError, ValueError):
-            ctx.case(name, False, inputs=inputs, problem=f"non-numbers in {got!r}")
-            continue
-        ok = _matches(got, want)
-        bad = next(
-            (
-                (i, j)
-                for i in range(m)
-                for j in range(n)
-                if not close(got[i][j], want[i][j], rtol=1e-6, atol=1e-9)
-            ),
-            None,
+                continue
+            want = reference(W, x, y)
+            shape = rec["shape"]
+            if shape != f"{m}x{n}":
+                ctx.case(
+                    name,
+                    False,
+                    inputs=given,
+                    received=rec.get("got"),
+                    expected=want,
+                    problem=f"shape {shape}, expected {m}x{n} (W's shape)",
+                )
+                _diagnose_shape(shape, m, n, what, ctx)
+                continue
+            got = rec["got"]
+            if got is None:
+                ctx.case(name, False, inputs=given, problem="the result holds non-numbers")
+                continue
+            bad = next(
+                (
+                    (i, j)
+                    for i in range(m)
+                    for j in range(n)
+                    if not close(got[i][j], want[i][j], rtol=1e-6, atol=1e-9)
+                ),
+                None,
+            )
+            problem = ""
+            if bad:
+                i, j = bad
+                problem = (
+                    f"d loss/d W[{i}][{j}]: received {fmt(got[i][j])}, expected {fmt(want[i][j])}"
+                )
+            if needs_engine and not bad and rec["backward_calls"] == 0:
+                problem = "right numbers, but the engine's backward() was never called"
+                ctx.diagnose(
+                    "engine-not-used",
+                    f"{what} gives the right numbers without calling "
+                    "backward(): this part asks for the gradient the engine computes "
+                    "(the formula is the other part).",
+                    "Where in your function do "
+                    "the weights become Values, and where does backward() run?",
+                )
+            ctx.case(name, not problem, inputs=given, received=got, expected=want, problem=problem)
+            if bad:
+                _diagnose_values(got, want, W, x, y, what, ctx)
+
+    return judge
+
+
+def _diagnose_shape(shape: str, m: int, n: int, what: str, ctx: Context) -> None:
+    if shape == f"{n}x{m}" and m != n:
+        ctx.diagnose(
+            "transposed",
+            f"{what} returns an n x m result (x's length first); the "
+            "gradient has one entry per weight, so it has W's shape, m x n.",
+            "Entry [i][j] is d loss / d W[i][j]: which index runs over rows?",
         )
-        problem = ""
-        if bad:
-            i, j = bad
-            problem = f"d loss/d W[{i}][{j}]: received {fmt(got[i][j])}, expected {fmt(want[i][j])}"
-        ctx.case(name, ok, inputs=inputs, received=got, expected=want, problem=problem)
-        if not ok:
-            _diagnose_values(got, want, W, x, y, what, ctx)
+    elif shape == f"a flat list of {m * n}":
+        ctx.diagnose(
+            "flat",
+            f"{what} returns a flat list; the gradient has W's shape (a list of "
+            "m rows of n numbers), one entry per weight.",
+            "How is W itself laid out?",
+        )
+    elif shape in (f"a flat list of {n}", f"a flat list of {m}"):
+        ctx.diagnose(
+            "wrong-variable",
+            f"{what} returns one number per input or output, not per "
+            "weight: is it the derivative with respect to x (or y_pred)?",
+            "W has m * n weights, and each gets its own derivative.",
+        )
 
 
 def _diagnose_values(got, want, W, x, y, what, ctx: Context) -> None:
@@ -174,38 +248,45 @@ def _diagnose_values(got, want, W, x, y, what, ctx: Context) -> None:
         variants["transposed"] = [[want[j][i] for j in range(n)] for i in range(m)]
     messages = {
         "missing-factor-2": (
-            "the factor 2 from the square is missing: d/du u**2 = 2u.",
-            "Differentiate (y_pred_i - y_i)**2 with the chain rule.",
-            "d loss / d W[i][j] = 2 * (y_pred_i - y_i) * x[j].",
+            "every entry is half the right one: the factor 2 from the square is missing.",
+            "Differentiate (y_pred_i - y_i)**2 with the chain rule: what comes down?",
         ),
         "wrong-sign": (
-            "the gradient has the wrong sign: the residual is taken as y - W x.",
-            "If y_pred_i is too big, making W[i][j] smaller (for x[j] > 0) lowers "
-            "the loss: the derivative is positive.",
-            "Use (y_pred_i - y_i), i.e. (W x - y).",
+            "the gradient has the wrong sign: the residual is taken the other way round.",
+            "If y_pred_i is too big, should making W[i][j] smaller (for x[j] > 0) lower the loss?",
         ),
         "transposed": (
-            "entry [i][j] holds d loss / d W[j][i]: the result is transposed "
-            "(with a square W the shape alone cannot show it).",
-            "Row i of the gradient belongs to output i (row i of W).",
-            "d loss / d W[i][j] = 2 * (y_pred_i - y_i) * x[j]: i indexes the "
-            "residual, j indexes x.",
+            "entry [i][j] holds d loss / d W[j][i]: the result is transposed (with a square W "
+            "the shape alone cannot show it).",
+            "Row i of the gradient belongs to output i: which index goes with the residual?",
         ),
     }
     for kind, variant in variants.items():
         if _matches(got, variant):
-            message, *hints = messages[kind]
-            ctx.diagnose(kind, f"{what}: {message}", *hints)
+            message, hint = messages[kind]
+            ctx.diagnose(kind, f"{what}: {message}", hint)
             return
 
 
-@exercise("grad_W_by_hand", "d loss / d W by hand (the formula)", "grad_W_by_hand")
-def run_by_hand(student, ctx: Context) -> None:
-    _run(student, ctx, "grad_W_by_hand")
+def _inputs(rng):
+    return make_cases(rng)
 
 
-@exercise("grad_W_with_engine", "d loss / d W with the engine", "grad_W_with_engine")
-def run_with_engine(student, ctx: Context) -> None:
-    _run(student, ctx, "grad_W_with_engine")
-    if not ctx.cases:
-        raise Stop("error", "no case could be checked.")
+exercise(
+    "grad_W_by_hand",
+    "d loss / d W by hand (the formula)",
+    "grad_W_by_hand",
+    "grad_W_by_hand",
+    inputs=_inputs,
+    judge=_judger("grad_W_by_hand", False),
+    forbidden=FORBIDDEN_BY_HAND,
+)(_observer("grad_W_by_hand", False))
+exercise(
+    "grad_W_with_engine",
+    "d loss / d W with the engine",
+    "grad_W_with_engine",
+    "grad_W_with_engine",
+    inputs=_inputs,
+    judge=_judger("grad_W_with_engine", True),
+    forbidden=FORBIDDEN_WITH_ENGINE,
+)(_observer("grad_W_with_engine", True))

@@ -149,8 +149,9 @@ class Value:
 # Each check runs your op on many inputs (random ones, negative ones, zero, the same Value
 # used twice) and compares with micrograd's own engine. To make the usual slips visible, it
 # gives each input a gradient that is already there (as if it were used elsewhere in the graph)
-# and sets `out.grad` to a number other than 1. If a check fails, read the diagnosis; run it
-# again after a change, and the hint gets more specific.
+# and sets `out.grad` to a number other than 1. If a check fails, read the diagnosis: it says
+# what is wrong, where and with which numbers, and its hint asks the question that leads to the
+# fix. micrograd's own `backward()` and `grad()` are unavailable while a check runs.
 
 # %%
 check("mul", Value)
