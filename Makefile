@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench docs docs-serve notebooks clean
+.PHONY: demo test lint bench docs docs-serve notebooks messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ docs-serve: $(STAMP)
 
 notebooks: $(STAMP)  ## rebuild the course notebooks from notebooks/src/, run them, stamp them
 	$(BIN)/python tools/regenerate_notebooks.py
+
+# Translations (micrograd/i18n.py): gather the strings marked _("...") into the template, merge
+# them into each language's catalog (translate the new msgstr lines there), compile the .mo.
+LOCALE := micrograd/locale
+messages: $(STAMP)  ## extract, update and compile the gettext catalogs (Babel; babel.cfg)
+	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-by-file -w 100 \
+		--project=micrograd-edu --version=0.1.0 -o $(LOCALE)/micrograd.pot .
+	$(BIN)/pybabel -q update -i $(LOCALE)/micrograd.pot -d $(LOCALE) -D micrograd -w 100 \
+		--ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D micrograd --statistics
 
 clean:
 	rm -rf $(VENV) out site .pytest_cache .ruff_cache .hypothesis
