@@ -173,3 +173,10 @@ def test_library_errors_stay_english(monkeypatch):
     with pytest.raises((TypeError, ValueError)) as error:
         Value(1.0) + "two"
     assert not CJK.search(str(error.value))
+
+
+def test_docstring_examples():
+    import doctest
+
+    result = doctest.testmod(i18n)
+    assert result.attempted > 0 and result.failed == 0
