@@ -103,7 +103,7 @@ def texts_of(figure: Figure) -> list[str]:
 
 def render(figure: Figure) -> None:
     """Draw the figure as a PNG, as Jupyter and savefig do: missing glyphs warn here."""
-    figure.savefig(io.BytesIO(), format="png")
+    figure.savefig(io.BytesIO(), format="png", dpi=50)
 
 
 @pytest.fixture(autouse=True)
