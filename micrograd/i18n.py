@@ -47,6 +47,7 @@ __all__ = [
     "LANGUAGES",
     "LOCALE_DIR",
     "N_",
+    "Translator",
     "_",
     "cjk_font",
     "figure_language",
@@ -110,13 +111,46 @@ def _catalog(lang: str) -> _gettext.NullTranslations:
     return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
-def translator(lang: str | None = None) -> _gettext.NullTranslations:
-    """The gettext translations object for ``lang`` (resolved as :func:`language` does).
+class Translator:
+    """The messages of one language: call it as ``_``, or use gettext's methods.
 
-    It has the standard methods ``gettext``, ``ngettext``, ``pgettext``; a function that shows
-    many messages can take it once: ``t = translator(); t.gettext("loss")``.
+    >>> _zh = translator("zh")
+    >>> _zh("loss"), _zh.gettext("accuracy"), _zh.language
+    ('损失', '准确率', 'zh')
     """
-    return _catalog(language(lang))
+
+    __slots__ = ("language", "translations")
+
+    def __init__(self, language: str, translations: _gettext.NullTranslations) -> None:
+        self.language = language  # "en" or "zh"
+        self.translations = translations  # the standard library's gettext object
+
+    def __call__(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.translations.pgettext(context, message)
+
+    def __repr__(self) -> str:
+        return f"Translator({self.language!r})"
+
+
+def translator(lang: str | None = None) -> Translator:
+    """The messages of ``lang`` (resolved as :func:`language` does), as a callable.
+
+    A function that shows many messages can resolve the language once::
+
+        _ = translator(lang)
+        print(_("loss"), _("accuracy"))
+    """
+    chosen = language(lang)
+    return Translator(chosen, _catalog(chosen))
 
 
 def gettext(message: str, lang: str | None = None) -> str:

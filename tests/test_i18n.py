@@ -180,3 +180,14 @@ def test_docstring_examples():
 
     result = doctest.testmod(i18n)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_translator_is_a_callable_with_gettexts_methods(monkeypatch):
+    zh = i18n.translator("zh")
+    assert zh.language == "zh" and zh("loss") == zh.gettext("loss") == "损失"
+    assert zh.ngettext("{n} loss", "{n} losses", 5) == "{n} losses"  # not in the catalog
+    assert isinstance(zh.translations, gettext.GNUTranslations)
+    monkeypatch.setenv(i18n.ENVIRONMENT_VARIABLE, "zh")
+    assert i18n.translator()("true class") == "真实类别"
+    assert i18n.translator("en")("true class") == "true class"
+    assert repr(i18n.translator("fr")) == "Translator('en')"
