@@ -42,6 +42,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = [
+    "CJK_FONTS",
+    "DEFAULT_LANGUAGE",
     "DOMAIN",
     "ENVIRONMENT_VARIABLE",
     "LANGUAGES",
