@@ -252,7 +252,22 @@ def clean_outputs(nb: nbformat.NotebookNode) -> None:
 
 
 @contextlib.contextmanager
-def _this_environments_kernel() -> Iterator[None]:
+def _environment(name: str, value: str | None) -> Iterator[None]:
+    """Set (or, with None, leave) one environment variable inside the block, then restore it.
+    The kernel is a child process: it inherits the environment as it is when it starts."""
+    saved = os.environ.get(name)
+    if value is not None:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
+
+
+def _this_environments_kernel() -> contextlib.AbstractContextManager[None]:
     """Make the kernel spec "python3" of this environment win over a user-wide one.
 
     Jupyter looks for kernel specs in $JUPYTER_PATH first, then in the user's folder
@@ -261,30 +276,10 @@ def _this_environments_kernel() -> Iterator[None]:
     this one. The probe in the tests checks which interpreter ran.
     """
     ours = Path(sys.prefix) / "share" / "jupyter"
+    if not (ours / "kernels" / "python3").is_dir():
+        return _environment("JUPYTER_PATH", None)
     saved = os.environ.get("JUPYTER_PATH")
-    if (ours / "kernels" / "python3").is_dir():
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ours), saved]))
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = saved
-
-
-@contextlib.contextmanager
-def _language(lang: str) -> Iterator[None]:
-    """Set MICROGRAD_LANG for the kernel (it inherits the environment), then restore it."""
-    saved = os.environ.get("MICROGRAD_LANG")
-    os.environ["MICROGRAD_LANG"] = lang
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("MICROGRAD_LANG", None)
-        else:
-            os.environ["MICROGRAD_LANG"] = saved
+    return _environment("JUPYTER_PATH", os.pathsep.join(filter(None, [str(ours), saved])))
 
 
 def missing_glyphs(nb: nbformat.NotebookNode) -> list[str]:
@@ -317,7 +312,7 @@ def execute(
             cell.execution_count = None
     nb.cells.append(nbformat.v4.new_code_cell(_PROBE))
     workspace = tempfile.TemporaryDirectory(prefix="micrograd-nb-")
-    with _this_environments_kernel(), _language(lang), workspace as workdir:
+    with _this_environments_kernel(), _environment("MICROGRAD_LANG", lang), workspace as workdir:
         client = NotebookClient(
             nb,
             timeout=timeout,
