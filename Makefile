@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench docs docs-serve notebooks clean
+.PHONY: demo test lint bench docs docs-serve notebooks clean playground
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,12 @@ test: $(STAMP)  ## lint, then the whole test suite (engine, nn, drawings, notebo
 bench: $(STAMP)  ## side by side with micrograd 0.1.0 from PyPI
 	$(BIN)/python benchmarks/run.py
 
-docs: $(STAMP)
+docs: $(STAMP) playground
 	$(BIN)/mkdocs build --strict
+	rm -rf site/playground && cp -r playground/dist site/playground  # served at /playground/
+
+playground: $(STAMP)  ## micrograd in the browser (Pyodide): npm ci, then playground/dist/
+	$(BIN)/python playground/build.py --out playground/dist
 
 docs-serve: $(STAMP)
 	$(BIN)/mkdocs serve
