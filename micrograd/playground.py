@@ -37,6 +37,7 @@ from collections.abc import Callable
 from typing import Any
 
 from micrograd import data, stepper, train
+from micrograd.cli import shorten
 from micrograd.cli.expression import (
     FUNCTIONS,
     ExpressionError,
@@ -262,7 +263,7 @@ class TrainingSession:
         """``steps`` updates; the losses of their batches and the accuracy on all points."""
         if not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS_PER_CALL:
             raise PlaygroundError(f"steps: a whole number 1..{MAX_STEPS_PER_CALL}")
-        new = []
+        new: list[float] = []
         for _ in range(steps):
             X_batch, y_batch = self._next_batch()
             try:
@@ -271,9 +272,10 @@ class TrainingSession:
                     epochs=1, alpha=self.alpha, progress=False, shuffle=False,
                 )  # fmt: skip
             except ArithmeticError as error:
+                self.losses.extend(new)  # the steps before this one did happen
                 raise PlaygroundError(
-                    f"training diverged at step {len(self.losses) + 1} ({error}); "
-                    "lower the learning rate and press reset"
+                    f"training diverged at step {len(self.losses) + 1} "
+                    f"({shorten(str(error), 160)}); lower the learning rate and press reset"
                 ) from None
             new.extend(history.loss)
         self.losses.extend(new)
