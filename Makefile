@@ -25,7 +25,7 @@ bench: $(STAMP)  ## side by side with micrograd 0.1.0 from PyPI
 
 docs: $(STAMP) playground
 	$(BIN)/mkdocs build --strict
-	rm -rf site/playground && cp -r playground/dist site/playground  # served at /playground/
+	rm -rf site/playground/app && cp -r playground/dist site/playground/app  # next to docs/playground.md
 
 playground: $(STAMP)  ## micrograd in the browser (Pyodide): npm ci, then playground/dist/
 	$(BIN)/python playground/build.py --out playground/dist
