@@ -6,10 +6,12 @@ there. Here: what each command answers, its errors, and that it stays light to i
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +26,8 @@ from micrograd.playground import (
     parse_values,
 )
 from micrograd.stepper import frame_graph, record_backward
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _reply(command, **args):
@@ -243,3 +247,13 @@ def test_neuron_graph_collapses_earlier_neurons_and_restores_grads():
     assert "x0" in first and "x1" in first
     with pytest.raises(PlaygroundError, match="no neuron 5 in layer 1"):
         session.neuron(layer=1, index=5)
+
+
+def test_the_build_pins_exact_versions_in_one_place():
+    """package.json pins exact versions (no ranges) and the lock file agrees."""
+    spec = importlib.util.spec_from_file_location("build", ROOT / "playground" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    manifest = json.loads((ROOT / "playground" / "package.json").read_text(encoding="utf-8"))
+    assert manifest["dependencies"] == {"@viz-js/viz": "3.31.0", "pyodide": "314.0.7"}
+    assert build.pinned_versions() == manifest["dependencies"]

@@ -97,8 +97,10 @@ def page(browser, site):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     outside: list[str] = []
     errors: list[str] = []
+    routed: list[str] = []
 
     def guard(route):
+        routed.append(route.request.url)
         if urlsplit(route.request.url).hostname == "127.0.0.1":
             route.continue_()
         else:
@@ -110,6 +112,7 @@ def page(browser, site):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.site = site
+    page.routed = routed
     yield page
     context.close()
     assert outside == [], f"requests left 127.0.0.1: {outside}"
@@ -168,6 +171,21 @@ def test_expression_graph_shows_the_gradients_micrograd_graph_prints(page):
         assert f"data {format_number(v.data)}" in boxes[name]
     # the address is the shareable link: the same graph opens from it
     assert "expression=tanh" in page.url and "values=x%3D2" in page.url
+    # the guard saw the worker's requests too (so "nothing left 127.0.0.1" covers them)
+    fetched = {url.rsplit("/", 1)[-1] for url in page.routed}
+    assert {"pyodide.asm.wasm", "python_stdlib.zip", "viz.js"} <= fetched
+    assert any(name.startswith("micrograd_edu-") and name.endswith(".whl") for name in fetched)
+
+
+def test_opened_as_a_file_the_page_says_to_serve_it(browser, site):
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((DIST / "expression.html").as_uri())
+    page.wait_for_selector(".status.error", timeout=10_000)
+    assert "served over http" in page.text_content("#status")
+    assert [url for url in requests if not url.startswith("file:")] == []
+    page.close()
 
 
 def test_stepping_reaches_the_last_frame_with_the_step_through_texts(page):
