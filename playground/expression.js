@@ -7,6 +7,7 @@ const EXAMPLE = { expression: "tanh(x*w + b)", values: "x=2 w=-3 b=6.88" };
 setupLanguage($("lang"));
 const python = startPython($("status"));
 
+let drawn = null;      // {expression, values} on screen, for the shareable link
 let last = 0;          // the last frame of the current expression
 let shown = -1;        // the frame on screen
 let wanted = 0;        // the frame asked for (the slider may move faster than Python)
@@ -33,6 +34,7 @@ async function showFrame(frame) {
     $("panel").textContent = data.text;
     $("graph").dataset.frame = asked;
     shown = asked;
+    share();
   } catch (error) {
     showError($("error"), error.message);
   }
@@ -52,11 +54,16 @@ async function onGraphClick(event) {
   }
 }
 
-async function draw() {
+// The address bar always holds the link to what is on screen: expression, values, step.
+function share() {
+  const params = new URLSearchParams({ ...drawn, step: String(shown) });
+  history.replaceState(null, "", "?" + params);
+  return location.href;
+}
+
+async function draw(step = null) {
   const expression = $("expression").value;
   const values = $("values").value;
-  const params = new URLSearchParams({ expression, values });
-  history.replaceState(null, "", "?" + params); // the address is the shareable link
   showError($("error"), "");
   frames.clear();
   try {
@@ -67,7 +74,9 @@ async function draw() {
     $("gradients").textContent = summary.gradients ? `gradients: ${summary.gradients}` : "";
     $("ledger").hidden = true;
     $("result").hidden = false;
-    await showFrame(last); // the graph with all its gradients; step back from here
+    drawn = { expression, values };
+    // the graph with all its gradients (step back from there), or the step of the link
+    await showFrame(step === null ? last : step);
   } catch (error) {
     $("result").hidden = true;
     showError($("error"), error.message);
@@ -83,11 +92,11 @@ $("prev").addEventListener("click", () => showFrame(wanted - 1));
 $("next").addEventListener("click", () => showFrame(wanted + 1));
 $("slider").addEventListener("input", () => showFrame(Number($("slider").value)));
 $("copy-link").addEventListener("click", async () => {
-  const params = new URLSearchParams({ expression: $("expression").value, values: $("values").value });
-  const link = location.origin + location.pathname + "?" + params;
-  try { await navigator.clipboard.writeText(link); } catch { /* no clipboard: the address bar has it */ }
-  history.replaceState(null, "", "?" + params);
-  $("status").textContent = t("link-copied");
+  if (!drawn) return;
+  try {
+    await navigator.clipboard.writeText(share());
+    $("status").textContent = t("link-copied");
+  } catch { /* no clipboard permission: the address bar holds the same link */ }
 });
 document.addEventListener("keydown", (event) => {
   if (event.target.closest("input, textarea, select") || $("result").hidden) return;
@@ -95,4 +104,8 @@ document.addEventListener("keydown", (event) => {
   if (event.key in moves) { event.preventDefault(); showFrame(moves[event.key]); }
 });
 
-python.ready.then(() => { $("draw").disabled = false; draw(); }, () => {});
+const linkedStep = params.has("step") ? Number(params.get("step")) : null;
+python.ready.then(() => {
+  $("draw").disabled = false;
+  draw(Number.isInteger(linkedStep) ? linkedStep : null);
+}, () => {});

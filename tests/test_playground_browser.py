@@ -215,11 +215,13 @@ def test_stepping_reaches_the_last_frame_with_the_step_through_texts(page):
     _wait_for_frame(page, last - 1)
     page.fill("#slider", "1")
     _wait_for_frame(page, 1)
+    assert page.url.endswith("&step=1")  # the link to share opens this very frame
 
 
 def test_clicking_an_input_shows_its_chain_rule_ledger(page):
-    _open(page, "expression.html", "?expression=x*w%20%2B%20x&values=x%3D2%20w%3D-3")
-    page.wait_for_selector("#graph svg", timeout=30_000)
+    _open(page, "expression.html", "?expression=x*w%20%2B%20x&values=x%3D2%20w%3D-3&step=1")
+    _wait_for_frame(page, 1)  # a shared link opens at its step
+    assert page.text_content("#step-label") == "step 1 of 2"
     page.locator("#graph g.node", has_text="data 2").first.click()
     page.wait_for_selector("#ledger:not([hidden])", timeout=30_000)
     x, w = Value(2.0, label="x"), Value(-3.0, label="w")
