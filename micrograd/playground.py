@@ -224,6 +224,8 @@ class TrainingSession:
         alpha: float = 1e-4,
         seed: int = 0,
     ) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+            raise PlaygroundError(f"seed: a whole number 0..4294967295, got {seed!r}")
         self.X, self.y = DATASETS[_choice("data set", dataset, DATASETS)](seed)
         self.classes = max(self.y) + 1
         self.loss = _choice("loss", loss, train.LOSSES)
@@ -237,8 +239,8 @@ class TrainingSession:
         self.activation = _choice("activation", activation, ACTIVATIONS)
         self.model = MLP(2, [*_hidden_sizes(hidden), outputs], activation=activation, seed=seed)
         self.params = self.model.parameters()
-        if lr is not None and not (isinstance(lr, (int, float)) and 0 < lr < 100):
-            raise PlaygroundError(f"learning rate: must be a number above 0, got {lr!r}")
+        if lr is not None and not (isinstance(lr, (int, float)) and 0 < lr <= 100):
+            raise PlaygroundError(f"learning rate: a number above 0 (at most 100), got {lr!r}")
         _choice("optimizer", optimizer, train.OPTIMIZERS)
         self.optimizer = train.make_optimizer(optimizer, self.params, lr)
         if batch_size is not None and not (

@@ -25,6 +25,7 @@ function config() {
     lr: number("lr"),
     batch_size: number("batch"),
     alpha: number("alpha") ?? 0,
+    seed: number("seed") ?? 0,
   };
 }
 

@@ -218,6 +218,7 @@ def test_multiclass_data_need_cross_entropy_and_train_with_it():
         ({"optimizer": "lbfgs"}, "optimizer: 'lbfgs' is not one of sgd"),
         ({"lr": -1}, "learning rate"),
         ({"batch_size": 0}, "batch size"),
+        ({"seed": -1}, "seed: a whole number"),
     ],
 )
 def test_bad_training_settings_are_named(config, expected):
@@ -257,3 +258,10 @@ def test_the_build_pins_exact_versions_in_one_place():
     manifest = json.loads((ROOT / "playground" / "package.json").read_text(encoding="utf-8"))
     assert manifest["dependencies"] == {"@viz-js/viz": "3.31.0", "pyodide": "314.0.7"}
     assert build.pinned_versions() == manifest["dependencies"]
+
+
+def test_the_module_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(playground, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 3 and result.failed == 0

@@ -280,6 +280,14 @@ def test_training_on_moons_reaches_95_percent_within_100_steps(page):
     assert "Neuron 0" in page.text_content("#neuron-graph")  # layer 0, collapsed
     page.click("#reset")
     page.wait_for_function("window.playground.step === 0", timeout=30_000)
+    # the seed sets the initial weights: another seed, other weights; the same, the same
+    initial = page.evaluate("JSON.stringify(window.playground.weights)")
+    page.fill("#seed", "1")
+    page.dispatch_event("#seed", "change")
+    page.wait_for_function(f"JSON.stringify(window.playground.weights) !== {initial!r}")
+    page.fill("#seed", "0")
+    page.dispatch_event("#seed", "change")
+    page.wait_for_function(f"JSON.stringify(window.playground.weights) === {initial!r}")
 
 
 def test_the_language_toggle_shows_chinese(page):
