@@ -352,18 +352,23 @@ _sessions: dict[str, Any] = {}
 
 
 def _expression(text: str, values: str = "") -> dict[str, Any]:
+    _sessions.pop("expression", None)
     session = ExpressionSession(text, values)
     _sessions["expression"] = session
     return session.summary()
 
 
+_STARTS = {"expression": "draw an expression first", "training": "fix the settings and press Reset"}
+
+
 def _session(kind: str) -> Any:
     if kind not in _sessions:
-        raise PlaygroundError(f"no {kind} yet: press the button that starts one first")
+        raise PlaygroundError(f"no {kind} yet: {_STARTS[kind]}")
     return _sessions[kind]
 
 
 def _train(**config: Any) -> dict[str, Any]:
+    _sessions.pop("training", None)  # settings that fail leave no old run to train on
     session = TrainingSession(**config)
     _sessions["training"] = session
     return {**session.points(), **session.state()}

@@ -222,7 +222,10 @@ def test_multiclass_data_need_cross_entropy_and_train_with_it():
     ],
 )
 def test_bad_training_settings_are_named(config, expected):
+    _ok("train")
     assert expected in _error("train", **config)
+    # the run before the bad settings is gone: nothing trains on settings not shown
+    assert _error("step") == "no training yet: fix the settings and press Reset"
 
 
 def test_a_diverging_run_says_so_and_keeps_its_steps():
