@@ -44,7 +44,9 @@ async function showFrame(frame) {
 async function onGraphClick(event) {
   const box = event.target.closest("g.node");
   const label = box?.querySelector("text")?.textContent;
-  if (!label || !box.querySelector("polygon")) return; // an op oval, or the legend
+  const title = box?.querySelector("title")?.textContent;
+  // op ovals have no polygon; the legend and unnamed constants ("data 2") have no ledger
+  if (!label || !box.querySelector("polygon") || title === "legend" || label.startsWith("data ")) return;
   try {
     $("ledger").textContent = await python.call("explain", { name: label.trim() });
     $("ledger").hidden = false;
