@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP     := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench docs docs-serve notebooks messages clean
+.PHONY: demo test lint bench docs docs-serve notebooks messages clean playground
 
 # pip 21.3 is the first to install a pyproject-only package in editable mode; the pip that
 # Python 3.10.0 ships is older. The requirement is satisfied offline by any newer pip.
@@ -36,8 +36,12 @@ test: $(DEV_STAMP)  ## lint, then the whole test suite (engine, nn, drawings, no
 bench: $(DEV_STAMP)  ## side by side with micrograd 0.1.0 from PyPI
 	$(BIN)/python benchmarks/run.py
 
-docs: $(DEV_STAMP)
+docs: $(DEV_STAMP) playground
 	$(BIN)/mkdocs build --strict
+	rm -rf site/playground/app && cp -r playground/dist site/playground/app  # next to docs/playground.md
+
+playground: $(DEV_STAMP)  ## micrograd in the browser (Pyodide): npm ci, then playground/dist/
+	$(BIN)/python playground/build.py --out playground/dist
 
 docs-serve: $(DEV_STAMP)
 	$(BIN)/mkdocs serve
