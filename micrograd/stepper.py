@@ -39,6 +39,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from micrograd import engine
 from micrograd.engine import Value, topological_order
 from micrograd.ledger import format_number, node_names
 
@@ -165,33 +166,29 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
 
 
 def _steps(root: Value) -> Iterator[BackwardStep]:
-    # The engine's Value.backward, with a yield in the loop. Keep the two in step: the
-    # tests compare the gradients they leave bit for bit.
-    if root.is_leaf:
-        root.grad += 1.0
-        return
-    order = topological_order(root)
-    earlier = [(node, node.grad) for node in order if node.is_leaf]
-    for node in order:  # every node starts this call from 0 ...
-        node.grad = 0.0
-    root.grad = 1.0
+    # The engine's own backward pass, run one node at a time: the engine computes every
+    # gradient (so stepping leaves exactly what backward() leaves), this only describes it.
+    leaves, computed = engine._depth_first(root)
+    earlier = [leaf.grad for leaf in leaves]  # leaves accumulate across calls
+    passing = engine._chain_rule(root, leaves + computed)  # yields a node before it passes
     index = 0
-    for node in reversed(order):  # outputs before inputs
-        if node.is_leaf:
-            continue  # a leaf has nobody to pass its gradient to
+    node = next(passing, None)
+    while node is not None:
         upstream = node.grad
         contributions = []
+        running: dict[Value, float] = {}  # a parent's grad as this node's edges add to it
         for operand, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            before = parent.grad
+            before = running.get(parent, parent.grad)
             contribution = local * upstream
-            parent.grad = before + contribution  # the engine's `parent.grad += local * upstream`
+            running[parent] = before + contribution
             contributions.append(
-                GradContribution(parent, operand, local, contribution, before, parent.grad)
+                GradContribution(parent, operand, local, contribution, before, running[parent])
             )
-        yield BackwardStep(index, node, upstream, tuple(contributions))
+        step = BackwardStep(index, node, upstream, tuple(contributions))
+        node = next(passing, None)  # the engine passes the step's gradient back
+        yield step
         index += 1
-    for leaf, before in earlier:  # ... and leaves then add what they had from earlier calls
-        leaf.grad += before
+    engine._add_earlier_grads(leaves, earlier, computed)
 
 
 # --------------------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def test_ledger_sum_matches_finite_differences(graph):
             elif node.is_leaf:
                 vals[node] = node.data
             else:
-                vals[node] = node._op.forward(*(vals[p] for p in node.parents))
+                vals[node] = node._rule.forward(*(vals[p] for p in node.parents))
         return vals[out]
 
     h = 1e-6
