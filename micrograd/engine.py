@@ -1,34 +1,33 @@
 """The engine: a scalar `Value` that remembers how it was computed, and `backward()`.
 
-Read it top to bottom; the lesson comes first, in four steps:
+Read it top to bottom; the lesson comes first, in four parts:
 
 1. **The op table.** Every operation is one row: its name, its forward computation on
-   floats, and its *local derivatives* (d out / d input, for each input).
-2. **Values.** Applying an op to Values makes a new Value that records its ``parents`` and
-   the local derivatives, computed as plain floats in the forward pass. The Values form a
-   graph from each result back to what it was made from.
+   floats and its *local derivatives* (d out / d input, for each input).
+2. **Values.** Applying an op to Values makes a new Value that records its ``parents``
+   and the local derivatives, computed as floats in the forward pass: a graph from each
+   result back to what it was made from.
 3. **The graph walk.** A topological order of that graph, found without recursion.
-4. **The chain rule.** Visit the nodes from the output back to the inputs; each passes
-   ``local derivative * its own gradient`` to each parent, and a parent used several
-   times adds up (``+=``) what all its uses pass back. ``backward()`` and ``grad()``.
+4. **The chain rule.** From the output back to the inputs, each node passes ``local
+   derivative * its own gradient`` to each parent, and a parent used several times adds up
+   (``+=``) what all its uses pass back: ``backward()`` and ``grad()``.
 
-**Coming from the micrograd lecture.** There, each operator defines a ``_backward``
-closure that knows how to push ``out.grad`` into its inputs, and ``backward()`` calls those
-closures in reverse topological order. Here the rule is *data* instead: a row of the table
-(``DIV``'s local derivatives are ``1 / b`` and ``-out / b``), and the one loop of step 4
-applies the chain rule for every op. Two reasons:
+**Coming from the micrograd lecture**, where each operator stores a ``_backward`` closure
+that pushes ``out.grad`` into its inputs: here that rule is data, a row of the table
+(``DIV``'s local derivatives are ``1 / b`` and ``-out / b``), and one loop applies the
+chain rule for every op. Two reasons:
 
-- **No reference cycles.** A closure that refers to ``out`` and is stored on ``out`` is a
-  cycle, which only Python's cyclic garbage collector can free; a big training run then
-  spends much of its time in that collector. A node here holds only its parents and some
-  floats, so reference counting frees a graph the moment it is dropped.
-- **The same rule runs on floats and on Values.** The rules are written with ``+ - * /``
-  and ``**`` only, so the row that gives float local derivatives in the forward pass also
-  builds Values when ``grad(..., create_graph=True)`` asks for a derivative that can itself
-  be differentiated (second derivatives).
+- **No reference cycles.** A closure stored on ``out`` that refers to ``out`` is a cycle,
+  which only Python's cyclic garbage collector can free; a long training run then spends
+  much of its time in that collector. A node here holds its parents and a few floats, so
+  reference counting frees a graph the moment it is dropped.
+- **The same rule runs on floats and on Values.** The rules use only ``+ - * / **`` and
+  methods of their inputs, so the row that gives float local derivatives in the forward
+  pass also builds Values when ``grad(..., create_graph=True)`` wants a derivative that
+  can be differentiated again (second derivatives).
 
-Below the marked line near the end come the clear error messages and conveniences (the
-functions ``exp``, ``sum``, ``dot`` ... that work on Values and plain numbers alike).
+The lecture's names work too: ``v._prev`` (the set of parents) and ``v._op`` (the op's
+name). After the marked line near the end: error messages and conveniences.
 """
 
 from __future__ import annotations
@@ -48,27 +47,6 @@ from typing import Union
 
 Number = Union[int, float]  # noqa: UP007 - evaluated at runtime on 3.10
 Operand = Union["Value", int, float]
-
-__all__ = [
-    "Op",
-    "Value",
-    "apply",
-    "cos",
-    "dot",
-    "exp",
-    "gc_paused",
-    "grad",
-    "last_backward_root",
-    "log",
-    "power",
-    "relu",
-    "sigmoid",
-    "sin",
-    "sum",
-    "tanh",
-    "topological_order",
-]
-
 
 # --------------------------------------------------------------------------------------
 # 1. The op table: forward computation and local derivatives, side by side
@@ -91,16 +69,12 @@ class Op:
         return f"Op({self.name!r})"
 
 
-def _sigmoid(a: float) -> float:
-    # Two forms, so that exp never sees a large positive number: stable at +-1000.
-    if a >= 0.0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
+def _sigmoid(a: float) -> float:  # two forms, so exp never overflows: stable at +-1000
+    return 1.0 / (1.0 + math.exp(-a)) if a >= 0.0 else math.exp(a) / (1.0 + math.exp(a))
 
 
 def _add_up(terms: Iterable) -> float:
-    """Left to right, exactly as a chain of ``+`` adds (Python 3.12's builtin sum() rounds
+    """Left to right, exactly as a chain of ``+`` (Python 3.12's builtin sum() rounds
     differently), so that a sum or dot node equals its expanded graph bit for bit."""
     return reduce(operator.add, terms, 0.0)
 
@@ -117,15 +91,7 @@ def _dot_grads(*args):  # args: w_1..w_n, x_1..x_n, [b,] out
     return (*args[n : 2 * n], *args[:n], *bias)
 
 
-# sin and cos on a float, or (for second derivatives) on a Value, which has them as methods.
-def _sin(a):
-    return math.sin(a) if type(a) is float else a.sin()
-
-
-def _cos(a):
-    return math.cos(a) if type(a) is float else a.cos()
-
-
+#   The rules take floats, or Values (which have .sin() and .cos() methods).
 #        name       forward (on floats)      local derivatives (inputs..., out)
 ADD = Op("+", operator.add,              lambda a, b, out: (1.0, 1.0))  # fmt: skip
 SUB = Op("-", operator.sub,              lambda a, b, out: (1.0, -1.0))  # fmt: skip
@@ -137,8 +103,8 @@ LOG = Op("log", math.log,                lambda a, out: (1 / a,))  # fmt: skip
 TANH = Op("tanh", math.tanh,             lambda a, out: (1 - out * out,))  # fmt: skip
 SIGMOID = Op("sigmoid", _sigmoid,        lambda a, out: (out * (1 - out),))  # fmt: skip
 RELU = Op("relu", lambda a: a if a > 0 else 0.0, lambda a, out: (1.0 if a > 0 else 0.0,))  # fmt: skip
-SIN = Op("sin", math.sin,                lambda a, out: (_cos(a),))  # fmt: skip
-COS = Op("cos", math.cos,                lambda a, out: (-_sin(a),))  # fmt: skip
+SIN = Op("sin", math.sin,                lambda a, out: (math.cos(a) if type(a) is float else a.cos(),))  # fmt: skip
+COS = Op("cos", math.cos,                lambda a, out: (-(math.sin(a) if type(a) is float else a.sin()),))  # fmt: skip
 ABS = Op("abs", abs,                     lambda a, out: (1.0 if a > 0 else -1.0 if a < 0 else 0.0,))  # fmt: skip
 SUM = Op("sum", lambda *xs: _add_up(xs), lambda *xs_and_out: (1.0,) * (len(xs_and_out) - 1))  # fmt: skip
 DOT = Op("dot", _dot,                    _dot_grads)  # fmt: skip
@@ -146,10 +112,7 @@ DOT = Op("dot", _dot,                    _dot_grads)  # fmt: skip
 
 @lru_cache(maxsize=256)
 def _power_op(k: float) -> Op:
-    """The row of ``x ** k`` for a plain-number exponent ``k`` (one row per exponent).
-
-    d(a ** k)/da = k * a ** (k - 1); the name carries the exponent: ``'**2'``.
-    """
+    """The row of ``x ** k`` for a plain-number exponent k (one per exponent, e.g. '**2')."""
     name = f"**{int(k) if k.is_integer() else k}"
     return Op(name, lambda a: math.pow(a, k), lambda a, out: (k * a ** (k - 1) if k else 0.0,))
 
@@ -168,105 +131,72 @@ class Value:
     >>> x.grad
     7.0
 
-    Gradient semantics are PyTorch's: ``out.backward()`` seeds ``out.grad = 1``; every
-    node it reaches gets its gradient for *this* call, and leaf Values (made by you,
-    ``op == ""``) *accumulate* across calls until you zero them:
+    Gradients are PyTorch's: ``out.backward()`` gives every node this call's gradient, and
+    leaves (Values you made, ``op == ""``) *accumulate* across calls until you zero them:
 
     >>> y.backward()             # same graph again: the leaf's gradient doubles
     >>> x.grad
     14.0
-    >>> x.grad = 0.0             # what zero_grad() does
 
     Values hash and compare (``==``) by identity, so they can be used in sets and dicts;
     ``<``, ``<=``, ``>``, ``>=`` compare the data and return a plain bool.
     """
 
-    # __weakref__ lets the engine remember the last backward() root without keeping it alive.
+    # __weakref__: the engine remembers the last backward() root without keeping it alive.
     __slots__ = ("data", "grad", "label", "_rule", "_parents", "_local_grads", "__weakref__")
-
-    data: float
-    grad: float
-    label: str
 
     def __init__(self, data: Number, label: str = "") -> None:
         finite_float = type(data) is float and math.isfinite(data)
-        self.data = data if finite_float else _as_float(data, "Value()")
-        self.grad = 0.0
+        self.data: float = data if finite_float else _as_float(data, "Value()")
+        self.grad: float = 0.0
         if not isinstance(label, str):
             raise TypeError(f"Value(label=...) needs a str, got {type(label).__name__}: {label!r}.")
-        self.label = label
+        self.label: str = label
         self._rule: Op | None = None  # the row of the table that made this Value
-        self._parents: tuple[Value, ...] = ()
-        self._local_grads: tuple = ()
+        self._parents: tuple[Value, ...] = ()  # the Values it was made from
+        self._local_grads: tuple = ()  # d self / d parent, for each parent
 
-    # -- read-only graph inspection ----------------------------------------------------
+    # Read-only views of the graph (``_prev`` and ``_op`` are the lecture's names).
+    # fmt: off
+    op = property(lambda self: self._rule.name if self._rule else "", doc="Op name, '' for a leaf.")
+    parents = property(lambda self: self._parents, doc="The Values it was made from.")
+    local_grads = property(lambda self: self._local_grads, doc="d self / d each parent.")
+    is_leaf = property(lambda self: not self._parents, doc="True for a Value made by the user.")
+    _prev = property(lambda self: set(self._parents), doc="The lecture's name: the parents, a set.")
+    _op = property(lambda self: self.op, doc="The lecture's name for op.")
 
-    @property
-    def op(self) -> str:
-        """Name of the op that made this Value ("" for a leaf)."""
-        return self._rule.name if self._rule is not None else ""
-
-    @property
-    def parents(self) -> tuple[Value, ...]:
-        """The Values this one was computed from, in operand order."""
-        return self._parents
-
-    @property
-    def local_grads(self) -> tuple[float, ...]:
-        """d self / d parent for each parent, computed in the forward pass."""
-        return self._local_grads
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for a Value made by the user (inputs, parameters, constants)."""
-        return not self._parents
-
-    # The lecture's names, so that its code (e.g. its draw_dot) runs on these Values.
-    @property
-    def _prev(self) -> set[Value]:
-        """The lecture's name for the parents, as a set (``parents`` keeps their order)."""
-        return set(self._parents)
-
-    @property
-    def _op(self) -> str:
-        """The lecture's name for ``op``: the op's name, ``''`` for a leaf."""
-        return self.op
+    # Each operator applies one row of the table (a plain number becomes a constant leaf).
+    def __add__(self, other: Operand) -> Value: return _binary(ADD, self, other)
+    def __radd__(self, other: Number) -> Value: return _binary(ADD, other, self)
+    def __sub__(self, other: Operand) -> Value: return _binary(SUB, self, other)
+    def __rsub__(self, other: Number) -> Value: return _binary(SUB, other, self)
+    def __mul__(self, other: Operand) -> Value: return _binary(MUL, self, other)
+    def __rmul__(self, other: Number) -> Value: return _binary(MUL, other, self)
+    def __truediv__(self, other: Operand) -> Value: return _binary(DIV, self, other)
+    def __rtruediv__(self, other: Number) -> Value: return _binary(DIV, other, self)
+    def __neg__(self) -> Value: return _node(NEG, (self,), (self.data,))
+    def __abs__(self) -> Value: return _node(ABS, (self,), (self.data,))
+    def exp(self) -> Value: return _node(EXP, (self,), (self.data,))
+    def log(self) -> Value: return _node(LOG, (self,), (self.data,))
+    def tanh(self) -> Value: return _node(TANH, (self,), (self.data,))
+    def sigmoid(self) -> Value: return _node(SIGMOID, (self,), (self.data,))
+    def relu(self) -> Value: return _node(RELU, (self,), (self.data,))
+    def sin(self) -> Value: return _node(SIN, (self,), (self.data,))
+    def cos(self) -> Value: return _node(COS, (self,), (self.data,))
+    def __pos__(self) -> Value: return self
+    def __rpow__(self, base: Number) -> Value: return Value(_as_float(base, "base ** Value")) ** self
+    # Conveniences: comparisons on data (== stays identity), float(), detach() and repr().
+    def __lt__(self, other: Operand) -> bool: return self.data < _data(other)
+    def __le__(self, other: Operand) -> bool: return self.data <= _data(other)
+    def __gt__(self, other: Operand) -> bool: return self.data > _data(other)
+    def __ge__(self, other: Operand) -> bool: return self.data >= _data(other)
+    def __float__(self) -> float: return self.data
+    def detach(self) -> Value: return Value(self.data, self.label)  # a leaf: no history
+    # fmt: on
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
-
-    # -- arithmetic: each operator applies one row of the table ------------------------
-
-    def __add__(self, other: Operand) -> Value:
-        return _binary(ADD, self, other)
-
-    def __radd__(self, other: Number) -> Value:  # other + self
-        return _binary(ADD, other, self)
-
-    def __sub__(self, other: Operand) -> Value:
-        return _binary(SUB, self, other)
-
-    def __rsub__(self, other: Number) -> Value:  # other - self
-        return _binary(SUB, other, self)
-
-    def __mul__(self, other: Operand) -> Value:
-        return _binary(MUL, self, other)
-
-    def __rmul__(self, other: Number) -> Value:  # other * self
-        return _binary(MUL, other, self)
-
-    def __truediv__(self, other: Operand) -> Value:
-        return _binary(DIV, self, other)
-
-    def __rtruediv__(self, other: Number) -> Value:  # other / self
-        return _binary(DIV, other, self)
-
-    def __neg__(self) -> Value:
-        return _node(NEG, (self,), (self.data,))
-
-    def __pos__(self) -> Value:
-        return self
 
     def __pow__(self, exponent: Operand) -> Value:
         if isinstance(exponent, Value):  # x ** y with y a Value: exp(y * log(x))
@@ -277,92 +207,37 @@ class Value:
         k = exponent if finite_float else _as_float(exponent, "the ** exponent")
         return _node(_power_op(k), (self,), (self.data,))
 
-    def __rpow__(self, base: Number) -> Value:  # base ** self, e.g. 2 ** x
-        return Value(_as_float(base, "base ** Value")) ** self
-
-    def __abs__(self) -> Value:
-        return _node(ABS, (self,), (self.data,))
-
-    def exp(self) -> Value:
-        return _node(EXP, (self,), (self.data,))
-
-    def log(self) -> Value:
-        return _node(LOG, (self,), (self.data,))
-
-    def tanh(self) -> Value:
-        return _node(TANH, (self,), (self.data,))
-
-    def sigmoid(self) -> Value:
-        return _node(SIGMOID, (self,), (self.data,))
-
-    def relu(self) -> Value:
-        return _node(RELU, (self,), (self.data,))
-
-    def sin(self) -> Value:
-        return _node(SIN, (self,), (self.data,))
-
-    def cos(self) -> Value:
-        return _node(COS, (self,), (self.data,))
-
-    # -- comparisons on data (== stays identity) -----------------------------------------
-
-    def __lt__(self, other: Operand) -> bool:
-        return self.data < _data(other)
-
-    def __le__(self, other: Operand) -> bool:
-        return self.data <= _data(other)
-
-    def __gt__(self, other: Operand) -> bool:
-        return self.data > _data(other)
-
-    def __ge__(self, other: Operand) -> bool:
-        return self.data >= _data(other)
-
-    def __float__(self) -> float:
-        return self.data
-
-    def detach(self) -> Value:
-        """A new leaf with the same data and no history (like ``tensor.detach()``)."""
-        return Value(self.data, self.label)
-
-    # -- 4. the backward pass (the graph walk and the chain rule are defined below) -----
-
     def backward(self) -> None:
         """Fill ``.grad`` of every Value this one depends on with d self / d that Value.
 
         Interior nodes get this call's gradient; leaves add it to what they had. A
-        gradient that is not a finite number raises ``OverflowError`` (infinite) or
-        ``FloatingPointError`` (NaN) naming the node where it first appeared; the
-        leaves then keep the gradients they had before the call.
-
-        Threads: calls of ``backward()`` (and ``grad()``) run one at a time, so threads
-        whose graphs share a leaf (a weight) accumulate into it correctly. Building a
-        graph while another thread differentiates it, or stepping through a pass with
-        ``micrograd.stepper.backward_steps`` while another thread runs ``backward()`` on
-        the same graph, is not safe.
+        gradient that is not finite raises ``OverflowError`` (infinite) or
+        ``FloatingPointError`` (NaN) naming the node where it first appeared, and the
+        leaves keep what they had. Calls from several threads run one at a time, so
+        graphs that share a leaf accumulate into it correctly (see docs: engine, threads).
         """
         global _last_backward_root
         with _one_pass_at_a_time, gc_paused():
-            _last_backward_root = weakref.ref(self)  # for explain(x), which needs the output
+            _last_backward_root = weakref.ref(self)  # explain(x) needs the output
             leaves, computed = _depth_first(self)
             earlier = [leaf.grad for leaf in leaves]  # leaves accumulate across calls
-            for _node in _chain_rule(self, leaves + computed):
+            for _ in _chain_rule(self, leaves, computed):
                 pass  # (the step-through pauses here to show each node)
             _add_earlier_grads(leaves, earlier, computed)
 
 
 def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
-    """The one function that makes a new node: ``op`` applied to ``parents``.
+    """The one function that makes a new node: ``op`` applied to ``parents`` (data ``xs``).
 
-    ``xs`` are the parents' data. Computes the forward value and the local derivatives
-    (as floats) and records them, with the op and the parents, in a new Value.
+    The forward value and the local derivatives are computed here, as floats, and kept
+    in the new Value with the op and the parents.
     """
     try:
         out = op.forward(*xs)
         local_grads = op.local_grads(*xs, out)
     except (ArithmeticError, ValueError) as error:  # e.g. 1 / 0, log(-1), exp(1000)
         raise _op_error(op, xs, error) from None
-    if not math.isfinite(out):  # e.g. 1e200 * 1e200 = inf
+    if not math.isfinite(out):  # e.g. 1e200 * 1e200 = inf: a Value holds a finite number
         raise _op_error(op, xs, out)
     node = object.__new__(Value)  # skips __init__'s checks: out is a finite float
     node.data, node.grad, node.label = out, 0.0, ""
@@ -371,7 +246,6 @@ def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
 
 
 def _binary(op: Op, a: Operand, b: Operand) -> Value:
-    """``a op b``; a plain number on either side becomes a constant leaf."""
     if not isinstance(b, Value):
         b = _as_value(b, op)
     elif not isinstance(a, Value):
@@ -380,18 +254,15 @@ def _binary(op: Op, a: Operand, b: Operand) -> Value:
 
 
 def apply(op: Op, inputs: Sequence[Operand], data: Sequence[float] | None = None) -> Value:
-    """Apply any row of the table (or an op of your own) to any number of inputs.
+    """Apply any row of the table, or an op of your own, to any number of inputs.
 
     >>> CUBE = Op("cube", lambda a: a**3, lambda a, out: (3 * a**2,))
-    >>> x = Value(2.0)
-    >>> y = apply(CUBE, [x])
-    >>> y.backward()
-    >>> (y.data, x.grad)
-    (8.0, 12.0)
+    >>> y = apply(CUBE, [Value(2.0)])
+    >>> y.data, y.local_grads
+    (8.0, (12.0,))
 
-    Plain numbers among the inputs become constant leaves. ``data``, if given, is
-    ``[x.data for x in inputs]`` already computed by the caller (a layer shares one such
-    list among all its neurons).
+    Plain numbers become constant leaves. ``data``, if given, is ``[x.data for x in
+    inputs]`` already computed by the caller (a layer shares one among its neurons).
     """
     parents = tuple(inputs)
     if not all(map(isinstance, parents, repeat(Value))):
@@ -405,10 +276,8 @@ def apply(op: Op, inputs: Sequence[Operand], data: Sequence[float] | None = None
 
 
 def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
-    """Every Value that ``root`` depends on, each listed after all of its parents.
-
-    The leaves come first (they have no parents), then the computed Values, ``root`` last.
-    """
+    """Every Value ``root`` depends on, each after all of its parents: leaves, then the
+    computed Values, ``root`` last."""
     leaves, computed = _depth_first(root)
     return leaves + computed if include_leaves else computed
 
@@ -441,34 +310,26 @@ def _depth_first(root: Value) -> tuple[list[Value], list[Value]]:
 
 _PARENTS_DONE = object()
 
-
 # --------------------------------------------------------------------------------------
 # 4. The chain rule, written once: for backward(), grad() and the step-through
 # --------------------------------------------------------------------------------------
 
 
-def _chain_rule(
-    root: Value, order: list[Value], seed=1.0, rules: Callable | None = None
-) -> Iterator[Value]:
-    """The backward pass over ``order`` (``root``'s graph, each node after its parents).
+def _chain_rule(root: Value, leaves, computed, seed=1.0, rules=None) -> Iterator[Value]:
+    """The backward pass over ``root``'s graph (the two lists of ``_depth_first(root)``).
 
-    Every ``.grad`` starts from 0 and ``root.grad`` from ``seed``. Then each node, from
-    the output back to the inputs, passes ``local derivative * its own gradient`` to each
-    parent; ``+=`` adds up what a parent receives from all its uses. When a node is
-    visited, every node that uses it has already passed back to it, so its gradient is
-    complete: it is yielded then, just before it passes its gradient on (a generator,
-    so that the step-through can show the pass one node at a time).
-
-    ``rules(node)`` gives a node's local derivatives: by default the floats recorded in
-    the forward pass; ``grad(create_graph=True)`` runs the table's rules on Values
-    instead, and the same loop then builds the derivatives as a graph.
+    Every ``.grad`` starts from 0, ``root.grad`` from ``seed``. A node is yielded when its
+    gradient is complete (all its uses come before it), just before it passes it back:
+    a generator, so that the step-through can show one node at a time. ``rules(node)``
+    gives local derivatives other than the recorded floats: ``grad(create_graph=True)``
+    runs the rules on Values, and then this same loop builds the derivatives as a graph.
     """
-    for node in order:
+    for node in leaves:
+        node.grad = 0.0
+    for node in computed:
         node.grad = 0.0
     root.grad = seed
-    for node in reversed(order):  # outputs before inputs
-        if not node._parents:
-            continue  # a leaf has nobody to pass its gradient to
+    for node in reversed(computed):  # outputs before inputs
         yield node
         upstream = node.grad
         local_grads = node._local_grads if rules is None else rules(node)
@@ -477,13 +338,9 @@ def _chain_rule(
 
 
 def _add_earlier_grads(leaves: list[Value], earlier: list[float], computed: list[Value]):
-    """End of backward(): the leaves add the gradients they had from earlier calls.
-
-    This call's gradients were computed from 0, so two calls give exactly twice the
-    gradient, whatever the order of the paths. A leaf's gradient that is not finite
-    means one appeared somewhere (an infinity or NaN reaches every leaf behind it):
-    the leaves get their earlier gradients back and the error names where it began.
-    """
+    """The leaves add the gradients they had before (computing this call's from 0 makes
+    two calls give exactly twice the gradient). A non-finite gradient anywhere reaches
+    some leaf: then the leaves get their old gradients back and the error says where."""
     for leaf, before in zip(leaves, earlier):
         if not math.isfinite(leaf.grad):
             for leaf_, before_ in zip(leaves, earlier):
@@ -492,60 +349,67 @@ def _add_earlier_grads(leaves: list[Value], earlier: list[float], computed: list
         leaf.grad += before
 
 
-def grad(
-    output: Value, inputs: Iterable[Value], create_graph: bool = False
-) -> tuple[float, ...] | tuple[Value, ...]:
+def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> tuple:
     """The derivatives of ``output`` with respect to each of ``inputs``, as a tuple.
 
-    Leaves every ``.grad`` as it was. With ``create_graph=False`` the derivatives are
-    floats. With ``create_graph=True`` they are Values recorded in a graph of their own,
-    so they can be differentiated again: the derivative of a derivative is the second
-    derivative.
+    Every ``.grad`` is left as it was. The derivatives are floats, or with
+    ``create_graph=True`` Values in a graph of their own, to differentiate again:
 
     >>> x = Value(2.0)
-    >>> y = x ** 3
-    >>> (dy,) = grad(y, [x], create_graph=True)   # 3x^2 = 12, as a Value
-    >>> grad(dy, [x])                              # 6x = 12
+    >>> (dy,) = grad(x ** 3, [x], create_graph=True)   # 3x^2 = 12, as a Value
+    >>> grad(dy, [x])                                   # 6x = 12
     (12.0,)
 
-    An input that ``output`` does not depend on gets the derivative 0. Like
-    ``backward()``, a derivative that is not finite raises ``OverflowError`` or
-    ``FloatingPointError`` naming the node where it first appeared.
+    An input that ``output`` does not depend on gets 0. Non-finite derivatives raise as
+    in ``backward()``.
     """
-    if not isinstance(output, Value):
-        raise TypeError(f"grad() needs a Value as output, got {type(output).__name__}.")
     inputs = tuple(inputs)
-    for x in inputs:
-        if not isinstance(x, Value):
-            raise TypeError(f"grad() needs Values as inputs, got {type(x).__name__}: {x!r}.")
+    _check_grad_arguments(output, inputs)
     leaves, computed = _depth_first(output)
-    order = leaves + computed
-    in_graph = set(order)
-    # The same pass as backward(), on the graph's .grad, which is put back afterwards.
-    seed, rules, zero = (
-        (Value(1.0), _rules_on_values, Value) if create_graph else (1.0, None, float)
+    in_graph = {*leaves, *computed}
+    seed, zero, rules = (
+        (Value(1.0), Value, _rules_on_values) if create_graph else (1.0, float, None)
     )
     with _one_pass_at_a_time, gc_paused():
-        saved = [node.grad for node in order]
+        saved = [(node, node.grad) for node in in_graph]  # the same pass, on .grad, undone
         try:
-            for _node in _chain_rule(output, order, seed, rules):
+            for _ in _chain_rule(output, leaves, computed, seed, rules):
                 pass
-            if not create_graph and not all(map(math.isfinite, (n.grad for n in leaves))):
+            if not create_graph and not all(math.isfinite(leaf.grad) for leaf in leaves):
                 raise _gradient_error(leaves, computed)
             return tuple(x.grad if x in in_graph else zero(0.0) for x in inputs)
         finally:
-            for node, before in zip(order, saved):
+            for node, before in saved:
                 node.grad = before
 
 
-def _rules_on_values(node: Value) -> tuple[Value, ...]:
-    """A node's local derivatives as Values: its row's rule run on its parents."""
-    return node._rule.local_grads(*node._parents, node)
+def _rules_on_values(node: Value) -> tuple:
+    return node._rule.local_grads(*node._parents, node)  # the row's rule, run on Values
 
 
 # ======================================================================================
-# That is the whole lesson. Below: clear error messages, and conveniences.
+# That is the whole lesson. Below: error messages and conveniences.
 # ======================================================================================
+
+__all__ = [
+    "Op",
+    "Value",
+    "apply",
+    "cos",
+    "dot",
+    "exp",
+    "gc_paused",
+    "grad",
+    "last_backward_root",
+    "log",
+    "power",
+    "relu",
+    "sigmoid",
+    "sin",
+    "sum",
+    "tanh",
+    "topological_order",
+]
 
 _one_pass_at_a_time = threading.RLock()  # backward() and grad() change .grad: one at a time
 
@@ -614,7 +478,7 @@ def _as_float(x: object, where: str) -> float:
     """Convert a real number to float; anything else is a TypeError that names it."""
     if type(x) is float:
         result = x
-    elif isinstance(x, numbers.Real):
+    elif type(x) is int or isinstance(x, numbers.Real):  # int first: the quick check
         try:
             result = float(x)
         except OverflowError:
@@ -637,12 +501,21 @@ def _as_value(x: Operand, op: Op) -> Value:
     """A plain-number operand as a constant leaf Value; anything else names the op."""
     if isinstance(x, Value):
         return x
-    if not isinstance(x, numbers.Real):
+    try:
+        return Value(x)
+    except TypeError:
         raise TypeError(
             f"the {op.name!r} op needs numbers or Values, but got {type(x).__name__}: {x!r}. "
             "Convert it with float(...) or wrap it as Value(...)."
-        )
-    return Value(x)
+        ) from None
+
+
+def _check_grad_arguments(output: object, inputs: tuple) -> None:
+    if not isinstance(output, Value):
+        raise TypeError(f"grad() needs a Value as output, got {type(output).__name__}.")
+    for x in inputs:
+        if not isinstance(x, Value):
+            raise TypeError(f"grad() needs Values as inputs, got {type(x).__name__}: {x!r}.")
 
 
 def _data(x: Operand) -> float:

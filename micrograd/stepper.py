@@ -170,7 +170,7 @@ def _steps(root: Value) -> Iterator[BackwardStep]:
     # gradient (so stepping leaves exactly what backward() leaves), this only describes it.
     leaves, computed = engine._depth_first(root)
     earlier = [leaf.grad for leaf in leaves]  # leaves accumulate across calls
-    passing = engine._chain_rule(root, leaves + computed)  # yields a node before it passes
+    passing = engine._chain_rule(root, leaves, computed)  # yields a node before it passes
     index = 0
     node = next(passing, None)
     while node is not None:
