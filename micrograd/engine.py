@@ -1,33 +1,30 @@
 """The engine: a scalar `Value` that remembers how it was computed, and `backward()`.
 
-Read it top to bottom; the lesson comes first, in four parts:
-
-1. **The op table.** Every operation is one row: its name, its forward computation on
-   floats and its *local derivatives* (d out / d input, for each input).
-2. **Values.** Applying an op to Values makes a new Value that records its ``parents``
-   and the local derivatives, computed as floats in the forward pass: a graph from each
-   result back to what it was made from.
-3. **The graph walk.** A topological order of that graph, found without recursion.
-4. **The chain rule.** From the output back to the inputs, each node passes ``local
-   derivative * its own gradient`` to each parent, and a parent used several times adds up
-   (``+=``) what all its uses pass back: ``backward()`` and ``grad()``.
+The lesson comes first, in four parts, readable top to bottom: (1) **the op table**, one
+row per operation with its forward computation on floats and its *local derivatives*
+(d out / d input); (2) **Values**: applying an op records the parents and the local
+derivatives, computed as floats in the forward pass, so the Values form a graph from each
+result back to what it was made from; (3) **the graph walk**, a topological order found
+without recursion; (4) **the chain rule**: from the output back to the inputs each node
+passes ``local derivative * its own gradient`` to each parent, and a parent used several
+times adds up (``+=``) what all its uses pass back. That is ``backward()`` and ``grad()``.
 
 **Coming from the micrograd lecture**, where each operator stores a ``_backward`` closure
 that pushes ``out.grad`` into its inputs: here that rule is data, a row of the table
 (``DIV``'s local derivatives are ``1 / b`` and ``-out / b``), and one loop applies the
 chain rule for every op. Two reasons:
 
-- **No reference cycles.** A closure stored on ``out`` that refers to ``out`` is a cycle,
-  which only Python's cyclic garbage collector can free; a long training run then spends
-  much of its time in that collector. A node here holds its parents and a few floats, so
-  reference counting frees a graph the moment it is dropped.
-- **The same rule runs on floats and on Values.** The rules use only ``+ - * / **`` and
+- *No reference cycles.* A closure stored on ``out`` that refers to ``out`` is a cycle,
+  which only Python's cyclic garbage collector can free (long training runs then spend
+  much of their time in it). A node here holds its parents and a few floats, so reference
+  counting frees a graph as soon as it is dropped.
+- *The same rule runs on floats and on Values.* The rules use only ``+ - * / **`` and
   methods of their inputs, so the row that gives float local derivatives in the forward
   pass also builds Values when ``grad(..., create_graph=True)`` wants a derivative that
   can be differentiated again (second derivatives).
 
-The lecture's names work too: ``v._prev`` (the set of parents) and ``v._op`` (the op's
-name). After the marked line near the end: error messages and conveniences.
+The lecture's ``v._prev`` (the set of parents) and ``v._op`` (the op's name) work here too.
+After the marked line near the end: error messages and conveniences.
 """
 
 from __future__ import annotations
@@ -48,9 +45,7 @@ from typing import Union
 Number = Union[int, float]  # noqa: UP007 - evaluated at runtime on 3.10
 Operand = Union["Value", int, float]
 
-# --------------------------------------------------------------------------------------
-# 1. The op table: forward computation and local derivatives, side by side
-# --------------------------------------------------------------------------------------
+# -- 1. The op table: forward computation and local derivatives, side by side ----------
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +112,7 @@ def _power_op(k: float) -> Op:
     return Op(name, lambda a: math.pow(a, k), lambda a, out: (k * a ** (k - 1) if k else 0.0,))
 
 
-# --------------------------------------------------------------------------------------
-# 2. Values, and the one function that makes a new node
-# --------------------------------------------------------------------------------------
+# -- 2. Values, and the one function that makes a new node -----------------------------
 
 
 class Value:
@@ -130,11 +123,7 @@ class Value:
     >>> y.backward()
     >>> x.grad
     7.0
-
-    Gradients are PyTorch's: ``out.backward()`` gives every node this call's gradient, and
-    leaves (Values you made, ``op == ""``) *accumulate* across calls until you zero them:
-
-    >>> y.backward()             # same graph again: the leaf's gradient doubles
+    >>> y.backward()             # as in PyTorch, leaves accumulate across calls
     >>> x.grad
     14.0
 
@@ -221,8 +210,8 @@ class Value:
             _last_backward_root = weakref.ref(self)  # explain(x) needs the output
             leaves, computed = _depth_first(self)
             earlier = [leaf.grad for leaf in leaves]  # leaves accumulate across calls
-            for _ in _chain_rule(self, leaves, computed):
-                pass  # (the step-through pauses here to show each node)
+            _start_pass(self, leaves, computed)
+            _chain_rule(reversed(computed))  # outputs before inputs
             _add_earlier_grads(leaves, earlier, computed)
 
 
@@ -253,26 +242,7 @@ def _binary(op: Op, a: Operand, b: Operand) -> Value:
     return _node(op, (a, b), (a.data, b.data))
 
 
-def apply(op: Op, inputs: Sequence[Operand], data: Sequence[float] | None = None) -> Value:
-    """Apply any row of the table, or an op of your own, to any number of inputs.
-
-    >>> CUBE = Op("cube", lambda a: a**3, lambda a, out: (3 * a**2,))
-    >>> y = apply(CUBE, [Value(2.0)])
-    >>> y.data, y.local_grads
-    (8.0, (12.0,))
-
-    Plain numbers become constant leaves. ``data``, if given, is ``[x.data for x in
-    inputs]`` already computed by the caller (a layer shares one among its neurons).
-    """
-    parents = tuple(inputs)
-    if not all(map(isinstance, parents, repeat(Value))):
-        parents = tuple(_as_value(x, op) for x in parents)
-    return _node(op, parents, [p.data for p in parents] if data is None else data)
-
-
-# --------------------------------------------------------------------------------------
-# 3. The graph walk: a topological order, without recursion
-# --------------------------------------------------------------------------------------
+# -- 3. The graph walk: a topological order, without recursion -------------------------
 
 
 def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
@@ -283,12 +253,10 @@ def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
 
 
 def _depth_first(root: Value) -> tuple[list[Value], list[Value]]:
-    """The leaves under ``root``, and its computed Values in topological order.
-
-    A depth-first search with an explicit stack instead of recursion, so a chain of a
-    million ops cannot overflow Python's call stack. A node is pushed again under a
-    marker before its parents; popping the marker means its parents are all done.
-    """
+    """The leaves under ``root``, and its computed Values in topological order: a
+    depth-first search with a stack, not recursion, so a chain of a million ops cannot
+    overflow Python's call stack. A node is pushed again under a marker before its
+    parents; popping the marker means its parents are all done."""
     if not root._parents:
         return [root], []
     leaves: list[Value] = []
@@ -310,27 +278,28 @@ def _depth_first(root: Value) -> tuple[list[Value], list[Value]]:
 
 _PARENTS_DONE = object()
 
-# --------------------------------------------------------------------------------------
-# 4. The chain rule, written once: for backward(), grad() and the step-through
-# --------------------------------------------------------------------------------------
+# -- 4. The chain rule, written once: for backward(), grad() and the step-through ------
 
 
-def _chain_rule(root: Value, leaves, computed, seed=1.0, rules=None) -> Iterator[Value]:
-    """The backward pass over ``root``'s graph (the two lists of ``_depth_first(root)``).
-
-    Every ``.grad`` starts from 0, ``root.grad`` from ``seed``. A node is yielded when its
-    gradient is complete (all its uses come before it), just before it passes it back:
-    a generator, so that the step-through can show one node at a time. ``rules(node)``
-    gives local derivatives other than the recorded floats: ``grad(create_graph=True)``
-    runs the rules on Values, and then this same loop builds the derivatives as a graph.
-    """
+def _start_pass(root: Value, leaves: list[Value], computed: list[Value], seed=1.0) -> None:
+    """Every ``.grad`` of the graph starts from 0, and the output's from ``seed``."""
     for node in leaves:
         node.grad = 0.0
     for node in computed:
         node.grad = 0.0
     root.grad = seed
-    for node in reversed(computed):  # outputs before inputs
-        yield node
+
+
+def _chain_rule(nodes: Iterable[Value], rules=None) -> None:
+    """The chain rule: each node passes ``local derivative * its own gradient`` to each
+    parent, and ``+=`` adds up what a parent receives from all its uses.
+
+    ``nodes`` come outputs first, so that each node has received from every node that uses
+    it before it passes its gradient on. ``rules(node)`` gives local derivatives other than
+    the recorded floats: ``grad(create_graph=True)`` runs the rules on Values, and then this
+    same loop builds the derivatives as a graph. (The step-through calls it node by node.)
+    """
+    for node in nodes:
         upstream = node.grad
         local_grads = node._local_grads if rules is None else rules(node)
         for parent, local in zip(node._parents, local_grads):
@@ -373,8 +342,8 @@ def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> 
     with _one_pass_at_a_time, gc_paused():
         saved = [(node, node.grad) for node in in_graph]  # the same pass, on .grad, undone
         try:
-            for _ in _chain_rule(output, leaves, computed, seed, rules):
-                pass
+            _start_pass(output, leaves, computed, seed)
+            _chain_rule(reversed(computed), rules)
             if not create_graph and not all(math.isfinite(leaf.grad) for leaf in leaves):
                 raise _gradient_error(leaves, computed)
             return tuple(x.grad if x in in_graph else zero(0.0) for x in inputs)
@@ -633,6 +602,23 @@ def _non_finite(g: float, node: Value, how: str) -> ArithmeticError:
         "large for a float (limit ~1.8e308). Keep the inputs away from where a derivative "
         "blows up (e.g. add a small epsilon to a denominator), or lower the learning rate."
     )
+
+
+def apply(op: Op, inputs: Sequence[Operand], data: Sequence[float] | None = None) -> Value:
+    """Apply any row of the table, or an op of your own, to any number of inputs.
+
+    >>> CUBE = Op("cube", lambda a: a**3, lambda a, out: (3 * a**2,))
+    >>> y = apply(CUBE, [Value(2.0)])
+    >>> y.data, y.local_grads
+    (8.0, (12.0,))
+
+    Plain numbers become constant leaves. ``data``, if given, is ``[x.data for x in
+    inputs]`` already computed by the caller (a layer shares one among its neurons).
+    """
+    parents = tuple(inputs)
+    if not all(map(isinstance, parents, repeat(Value))):
+        parents = tuple(_as_value(x, op) for x in parents)
+    return _node(op, parents, [p.data for p in parents] if data is None else data)
 
 
 # -- functions that work on Values and on plain numbers alike ----------------------------

@@ -166,14 +166,12 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
 
 
 def _steps(root: Value) -> Iterator[BackwardStep]:
-    # The engine's own backward pass, run one node at a time: the engine computes every
-    # gradient (so stepping leaves exactly what backward() leaves), this only describes it.
+    # Value.backward(), one node at a time: the engine's own start, chain rule and end, so
+    # stepping leaves exactly what backward() leaves. This only describes each step.
     leaves, computed = engine._depth_first(root)
     earlier = [leaf.grad for leaf in leaves]  # leaves accumulate across calls
-    passing = engine._chain_rule(root, leaves, computed)  # yields a node before it passes
-    index = 0
-    node = next(passing, None)
-    while node is not None:
+    engine._start_pass(root, leaves, computed)
+    for index, node in enumerate(reversed(computed)):  # outputs before inputs
         upstream = node.grad
         contributions = []
         running: dict[Value, float] = {}  # a parent's grad as this node's edges add to it
@@ -184,10 +182,8 @@ def _steps(root: Value) -> Iterator[BackwardStep]:
             contributions.append(
                 GradContribution(parent, operand, local, contribution, before, running[parent])
             )
-        step = BackwardStep(index, node, upstream, tuple(contributions))
-        node = next(passing, None)  # the engine passes the step's gradient back
-        yield step
-        index += 1
+        engine._chain_rule((node,))  # the engine passes this node's gradient back
+        yield BackwardStep(index, node, upstream, tuple(contributions))
     engine._add_earlier_grads(leaves, earlier, computed)
 
 
