@@ -221,9 +221,17 @@ def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
     The forward value and the local derivatives are computed here, as floats, and kept
     in the new Value with the op and the parents.
     """
-    try:
-        out = op.forward(*xs)
-        local_grads = op.local_grads(*xs, out)
+    try:  # (one or two inputs are passed without *xs: measurably faster in CPython)
+        if len(xs) == 1:
+            out = op.forward(xs[0])
+            local_grads = op.local_grads(xs[0], out)
+        elif len(xs) == 2:
+            a, b = xs
+            out = op.forward(a, b)
+            local_grads = op.local_grads(a, b, out)
+        else:
+            out = op.forward(*xs)
+            local_grads = op.local_grads(*xs, out)
     except (ArithmeticError, ValueError) as error:  # e.g. 1 / 0, log(-1), exp(1000)
         raise _op_error(op, xs, error) from None
     if not math.isfinite(out):  # e.g. 1e200 * 1e200 = inf: a Value holds a finite number
@@ -235,10 +243,13 @@ def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
 
 
 def _binary(op: Op, a: Operand, b: Operand) -> Value:
-    if not isinstance(b, Value):
-        b = _as_value(b, op)
-    elif not isinstance(a, Value):
-        a = _as_value(a, op)
+    try:  # a plain number on either side becomes a constant leaf
+        if not isinstance(b, Value):
+            b = Value(b)
+        elif not isinstance(a, Value):
+            a = Value(a)
+    except TypeError:
+        raise _operand_error(op, b if isinstance(a, Value) else a) from None
     return _node(op, (a, b), (a.data, b.data))
 
 
@@ -473,10 +484,14 @@ def _as_value(x: Operand, op: Op) -> Value:
     try:
         return Value(x)
     except TypeError:
-        raise TypeError(
-            f"the {op.name!r} op needs numbers or Values, but got {type(x).__name__}: {x!r}. "
-            "Convert it with float(...) or wrap it as Value(...)."
-        ) from None
+        raise _operand_error(op, x) from None
+
+
+def _operand_error(op: Op, x: object) -> TypeError:
+    return TypeError(
+        f"the {op.name!r} op needs numbers or Values, but got {type(x).__name__}: {x!r}. "
+        "Convert it with float(...) or wrap it as Value(...)."
+    )
 
 
 def _check_grad_arguments(output: object, inputs: tuple) -> None:
