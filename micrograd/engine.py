@@ -426,8 +426,10 @@ def gc_paused() -> Iterator[None]:
 
     The collector is one switch for the whole process, so pauses are counted (under a
     lock): nested blocks and blocks open in several threads at once share one pause, and
-    when the last one closes (also when it raises) the collector is switched back on only
-    if it was on before the first opened and nobody switched it on meanwhile.
+    when the last one closes (also when it raises) the collector is switched back on if it
+    was on before the first one opened. A ``gc.enable()`` made meanwhile is kept; a
+    ``gc.disable()`` made meanwhile cannot be told apart from the pause, so switch the
+    collector off before training if you want it off.
 
     >>> import gc
     >>> with gc_paused():
