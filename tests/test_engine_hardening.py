@@ -348,3 +348,36 @@ def test_import_micrograd_imports_no_drawing_or_plotting_library():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------------------
+# Issue 12: the chain rule is written once, and everything that differentiates runs it
+# --------------------------------------------------------------------------------------
+
+
+def test_backward_grad_and_the_step_through_all_run_the_engines_one_chain_rule(monkeypatch):
+    from micrograd import engine
+
+    calls = []
+    original = engine._chain_rule
+
+    def spy(nodes, rules=None):
+        nodes = list(nodes)
+        calls.append((len(nodes), rules is not None))
+        return original(nodes, rules)
+
+    monkeypatch.setattr(engine, "_chain_rule", spy)
+    x = Value(0.5, label="x")
+    out = (x * x).tanh() + x  # three computed nodes
+    out.backward()
+    assert calls == [(3, False)]
+    calls.clear()
+    assert micrograd.grad(out, [x]) == (x.grad,)
+    assert calls == [(3, False)]
+    calls.clear()
+    micrograd.grad(out, [x], create_graph=True)
+    assert calls == [(3, True)]  # the same loop, with the rules run on Values
+    calls.clear()
+    for _step in backward_steps(out):
+        pass
+    assert calls == [(1, False)] * 3  # one node at a time
