@@ -1,22 +1,30 @@
 """The engine: a scalar `Value` that remembers how it was computed, and `backward()`.
 
-Three small ideas, one after the other (as in HIPS autodidact):
+The lesson comes first, in four parts, readable top to bottom: (1) **the op table**, one
+row per operation with its forward computation on floats and its *local derivatives*
+(d out / d input); (2) **Values**: applying an op records the parents and the local
+derivatives, computed as floats in the forward pass, so the Values form a graph from each
+result back to what it was made from; (3) **the graph walk**, a topological order found
+without recursion; (4) **the chain rule**: from the output back to the inputs each node
+passes ``local derivative * its own gradient`` to each parent, and a parent used several
+times adds up (``+=``) what all its uses pass back. That is ``backward()`` and ``grad()``.
 
-1. **Ops and their local derivatives.** Every operation is one row of a table: its forward
-   computation on plain floats and its local derivatives (d out / d input for each input).
-   The local derivatives are computed as plain floats in the forward pass and stored on the
-   new node, so the backward pass is only multiplications and additions.
-2. **Tracing.** Applying an op to Values makes a new Value whose ``parents`` are the inputs.
-   The Values form a graph that points from each result back to what it was made from. It
-   has no reference cycles, so Python frees it by reference counting alone.
-3. **The backward pass.** Visit the nodes from the output back to the inputs (a topological
-   order, found without recursion) and apply the chain rule: each node passes
-   ``local derivative * its own gradient`` to each parent, and a parent that is used several
-   times adds up (``+=``) what all its uses pass back.
+**Coming from the micrograd lecture**, where each operator stores a ``_backward`` closure
+that pushes ``out.grad`` into its inputs: here that rule is data, a row of the table
+(``DIV``'s local derivatives are ``1 / b`` and ``-out / b``), and one loop applies the
+chain rule for every op. Two reasons:
 
-The rules in the table are written with ``+ - * /`` and the functions of this module only,
-so the *same* rule runs on floats (first-order derivatives, in the forward pass) and on
-Values (``grad(..., create_graph=True)``, for second derivatives).
+- *No reference cycles.* A closure stored on ``out`` that refers to ``out`` is a cycle,
+  which only Python's cyclic garbage collector can free (long training runs then spend
+  much of their time in it). A node here holds its parents and a few floats, so reference
+  counting frees a graph as soon as it is dropped.
+- *The same rule runs on floats and on Values.* The rules use only ``+ - * / **`` and
+  methods of their inputs, so the row that gives float local derivatives in the forward
+  pass also builds Values when ``grad(..., create_graph=True)`` wants a derivative that
+  can be differentiated again (second derivatives).
+
+The lecture's ``v._prev`` (the set of parents) and ``v._op`` (the op's name) work here too.
+After the marked line near the end: error messages and conveniences.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import gc
 import math
 import numbers
 import operator
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +44,332 @@ from typing import Union
 
 Number = Union[int, float]  # noqa: UP007 - evaluated at runtime on 3.10
 Operand = Union["Value", int, float]
+
+# -- 1. The op table: forward computation and local derivatives, side by side ----------
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One operation: its name, its forward computation and its local derivatives.
+
+    ``forward(*inputs) -> out`` works on floats. ``local_grads(*inputs, out)`` returns
+    ``(d out / d input_1, d out / d input_2, ...)``; it works on floats *and* on Values.
+    """
+
+    name: str
+    forward: Callable[..., float]
+    local_grads: Callable[..., tuple]
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+def _sigmoid(a: float) -> float:  # two forms, so exp never overflows: stable at +-1000
+    return 1.0 / (1.0 + math.exp(-a)) if a >= 0.0 else math.exp(a) / (1.0 + math.exp(a))
+
+
+def _add_up(terms: Iterable) -> float:
+    """Left to right, exactly as a chain of ``+`` (Python 3.12's builtin sum() rounds
+    differently), so that a sum or dot node equals its expanded graph bit for bit."""
+    return reduce(operator.add, terms, 0.0)
+
+
+def _dot(*inputs: float) -> float:  # inputs: w_1..w_n, x_1..x_n, and maybe a bias b
+    n = len(inputs) // 2
+    bias = inputs[2 * n] if len(inputs) % 2 else 0.0
+    return _add_up(map(operator.mul, inputs[:n], inputs[n : 2 * n])) + bias
+
+
+def _dot_grads(*args):  # args: w_1..w_n, x_1..x_n, [b,] out
+    n = (len(args) - 1) // 2  # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
+    bias = (1.0,) if len(args) % 2 == 0 else ()
+    return (*args[n : 2 * n], *args[:n], *bias)
+
+
+#   The rules take floats, or Values (which have .sin() and .cos() methods).
+#        name       forward (on floats)      local derivatives (inputs..., out)
+ADD = Op("+", operator.add,              lambda a, b, out: (1.0, 1.0))  # fmt: skip
+SUB = Op("-", operator.sub,              lambda a, b, out: (1.0, -1.0))  # fmt: skip
+MUL = Op("*", operator.mul,              lambda a, b, out: (b, a))  # fmt: skip
+DIV = Op("/", operator.truediv,          lambda a, b, out: (1 / b, -out / b))  # fmt: skip
+NEG = Op("neg", operator.neg,            lambda a, out: (-1.0,))  # fmt: skip
+EXP = Op("exp", math.exp,                lambda a, out: (out,))  # fmt: skip
+LOG = Op("log", math.log,                lambda a, out: (1 / a,))  # fmt: skip
+TANH = Op("tanh", math.tanh,             lambda a, out: (1 - out * out,))  # fmt: skip
+SIGMOID = Op("sigmoid", _sigmoid,        lambda a, out: (out * (1 - out),))  # fmt: skip
+RELU = Op("relu", lambda a: a if a > 0 else 0.0, lambda a, out: (1.0 if a > 0 else 0.0,))  # fmt: skip
+SIN = Op("sin", math.sin,                lambda a, out: (math.cos(a) if type(a) is float else a.cos(),))  # fmt: skip
+COS = Op("cos", math.cos,                lambda a, out: (-(math.sin(a) if type(a) is float else a.sin()),))  # fmt: skip
+ABS = Op("abs", abs,                     lambda a, out: (1.0 if a > 0 else -1.0 if a < 0 else 0.0,))  # fmt: skip
+SUM = Op("sum", lambda *xs: _add_up(xs), lambda *xs_and_out: (1.0,) * (len(xs_and_out) - 1))  # fmt: skip
+DOT = Op("dot", _dot,                    _dot_grads)  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _power_op(k: float) -> Op:
+    """The row of ``x ** k`` for a plain-number exponent k (one per exponent, e.g. '**2')."""
+    name = f"**{int(k) if k.is_integer() else k}"
+    return Op(name, lambda a: math.pow(a, k), lambda a, out: (k * a ** (k - 1) if k else 0.0,))
+
+
+# -- 2. Values, and the one function that makes a new node -----------------------------
+
+
+class Value:
+    """A scalar that remembers the op that made it, so gradients can flow back through it.
+
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x        # y = x^2 + 3x, so dy/dx = 2x + 3 = 7
+    >>> y.backward()
+    >>> x.grad
+    7.0
+    >>> y.backward()             # as in PyTorch, leaves accumulate across calls
+    >>> x.grad
+    14.0
+
+    Values hash and compare (``==``) by identity, so they can be used in sets and dicts;
+    ``<``, ``<=``, ``>``, ``>=`` compare the data and return a plain bool.
+    """
+
+    # __weakref__: the engine remembers the last backward() root without keeping it alive.
+    __slots__ = ("data", "grad", "label", "_rule", "_parents", "_local_grads", "__weakref__")
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        finite_float = type(data) is float and math.isfinite(data)
+        self.data: float = data if finite_float else _as_float(data, "Value()")
+        self.grad: float = 0.0
+        if not isinstance(label, str):
+            raise TypeError(f"Value(label=...) needs a str, got {type(label).__name__}: {label!r}.")
+        self.label: str = label
+        self._rule: Op | None = None  # the row of the table that made this Value
+        self._parents: tuple[Value, ...] = ()  # the Values it was made from
+        self._local_grads: tuple = ()  # d self / d parent, for each parent
+
+    # Read-only views of the graph (``_prev`` and ``_op`` are the lecture's names).
+    # fmt: off
+    op = property(lambda self: self._rule.name if self._rule else "", doc="Op name, '' for a leaf.")
+    parents = property(lambda self: self._parents, doc="The Values it was made from.")
+    local_grads = property(lambda self: self._local_grads, doc="d self / d each parent.")
+    is_leaf = property(lambda self: not self._parents, doc="True for a Value made by the user.")
+    _prev = property(lambda self: set(self._parents), doc="The lecture's name: the parents, a set.")
+    _op = property(lambda self: self.op, doc="The lecture's name for op.")
+
+    # Each operator applies one row of the table (a plain number becomes a constant leaf).
+    def __add__(self, other: Operand) -> Value: return _binary(ADD, self, other)
+    def __radd__(self, other: Number) -> Value: return _binary(ADD, other, self)
+    def __sub__(self, other: Operand) -> Value: return _binary(SUB, self, other)
+    def __rsub__(self, other: Number) -> Value: return _binary(SUB, other, self)
+    def __mul__(self, other: Operand) -> Value: return _binary(MUL, self, other)
+    def __rmul__(self, other: Number) -> Value: return _binary(MUL, other, self)
+    def __truediv__(self, other: Operand) -> Value: return _binary(DIV, self, other)
+    def __rtruediv__(self, other: Number) -> Value: return _binary(DIV, other, self)
+    def __neg__(self) -> Value: return _node(NEG, (self,), (self.data,))
+    def __abs__(self) -> Value: return _node(ABS, (self,), (self.data,))
+    def exp(self) -> Value: return _node(EXP, (self,), (self.data,))
+    def log(self) -> Value: return _node(LOG, (self,), (self.data,))
+    def tanh(self) -> Value: return _node(TANH, (self,), (self.data,))
+    def sigmoid(self) -> Value: return _node(SIGMOID, (self,), (self.data,))
+    def relu(self) -> Value: return _node(RELU, (self,), (self.data,))
+    def sin(self) -> Value: return _node(SIN, (self,), (self.data,))
+    def cos(self) -> Value: return _node(COS, (self,), (self.data,))
+    def __pos__(self) -> Value: return self
+    def __rpow__(self, base: Number) -> Value: return Value(_as_float(base, "base ** Value")) ** self
+    # Conveniences: comparisons on data (== stays identity), float(), detach() and repr().
+    def __lt__(self, other: Operand) -> bool: return self.data < _data(other)
+    def __le__(self, other: Operand) -> bool: return self.data <= _data(other)
+    def __gt__(self, other: Operand) -> bool: return self.data > _data(other)
+    def __ge__(self, other: Operand) -> bool: return self.data >= _data(other)
+    def __float__(self) -> float: return self.data
+    def detach(self) -> Value: return Value(self.data, self.label)  # a leaf: no history
+    # fmt: on
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __pow__(self, exponent: Operand) -> Value:
+        if isinstance(exponent, Value):  # x ** y with y a Value: exp(y * log(x))
+            if self.data <= 0.0:
+                raise _value_exponent_error(self, exponent)
+            return (exponent * self.log()).exp()
+        finite_float = type(exponent) is float and math.isfinite(exponent)
+        k = exponent if finite_float else _as_float(exponent, "the ** exponent")
+        return _node(_power_op(k), (self,), (self.data,))
+
+    def backward(self) -> None:
+        """Fill ``.grad`` of every Value this one depends on with d self / d that Value.
+
+        Interior nodes get this call's gradient; leaves add it to what they had. A
+        gradient that is not finite raises ``OverflowError`` (infinite) or
+        ``FloatingPointError`` (NaN) naming the node where it first appeared, and the
+        leaves keep what they had. Calls from several threads run one at a time, so
+        graphs that share a leaf accumulate into it correctly (see docs: engine, threads).
+        """
+        global _last_backward_root
+        with _one_pass_at_a_time, gc_paused():
+            _last_backward_root = weakref.ref(self)  # explain(x) needs the output
+            leaves, computed = _depth_first(self)
+            earlier = [leaf.grad for leaf in leaves]  # leaves accumulate across calls
+            _start_pass(self, leaves, computed)
+            _chain_rule(reversed(computed))  # outputs before inputs
+            _add_earlier_grads(leaves, earlier, computed)
+
+
+def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
+    """The one function that makes a new node: ``op`` applied to ``parents`` (data ``xs``).
+
+    The forward value and the local derivatives are computed here, as floats, and kept
+    in the new Value with the op and the parents.
+    """
+    try:  # (one or two inputs are passed without *xs: measurably faster in CPython)
+        if len(xs) == 1:
+            out = op.forward(xs[0])
+            local_grads = op.local_grads(xs[0], out)
+        elif len(xs) == 2:
+            a, b = xs
+            out = op.forward(a, b)
+            local_grads = op.local_grads(a, b, out)
+        else:
+            out = op.forward(*xs)
+            local_grads = op.local_grads(*xs, out)
+    except (ArithmeticError, ValueError) as error:  # e.g. 1 / 0, log(-1), exp(1000)
+        raise _op_error(op, xs, error) from None
+    if not math.isfinite(out):  # e.g. 1e200 * 1e200 = inf: a Value holds a finite number
+        raise _op_error(op, xs, out)
+    node = object.__new__(Value)  # skips __init__'s checks: out is a finite float
+    node.data, node.grad, node.label = out, 0.0, ""
+    node._rule, node._parents, node._local_grads = op, parents, local_grads
+    return node
+
+
+def _binary(op: Op, a: Operand, b: Operand) -> Value:
+    try:  # a plain number on either side becomes a constant leaf
+        if not isinstance(b, Value):
+            b = Value(b)
+        elif not isinstance(a, Value):
+            a = Value(a)
+    except TypeError:
+        raise _operand_error(op, b if isinstance(a, Value) else a) from None
+    return _node(op, (a, b), (a.data, b.data))
+
+
+# -- 3. The graph walk: a topological order, without recursion -------------------------
+
+
+def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
+    """Every Value ``root`` depends on, each after all of its parents: leaves, then the
+    computed Values, ``root`` last."""
+    leaves, computed = _depth_first(root)
+    return leaves + computed if include_leaves else computed
+
+
+def _depth_first(root: Value) -> tuple[list[Value], list[Value]]:
+    """The leaves under ``root``, and its computed Values in topological order: a
+    depth-first search with a stack, not recursion, so a chain of a million ops cannot
+    overflow Python's call stack. A node is pushed again under a marker before its
+    parents; popping the marker means its parents are all done."""
+    if not root._parents:
+        return [root], []
+    leaves: list[Value] = []
+    computed: list[Value] = []
+    visited = {root}
+    stack: list = [root, _PARENTS_DONE, *root._parents]
+    while stack:
+        node = stack.pop()
+        if node is _PARENTS_DONE:
+            computed.append(stack.pop())  # the node under the marker
+        elif node not in visited:
+            visited.add(node)
+            if node._parents:
+                stack += (node, _PARENTS_DONE, *node._parents)
+            else:
+                leaves.append(node)  # nothing to wait for
+    return leaves, computed
+
+
+_PARENTS_DONE = object()
+
+# -- 4. The chain rule, written once: for backward(), grad() and the step-through ------
+
+
+def _start_pass(root: Value, leaves: list[Value], computed: list[Value], seed=1.0) -> None:
+    """Every ``.grad`` of the graph starts from 0, and the output's from ``seed``."""
+    for node in leaves:
+        node.grad = 0.0
+    for node in computed:
+        node.grad = 0.0
+    root.grad = seed
+
+
+def _chain_rule(nodes: Iterable[Value], rules=None) -> None:
+    """The chain rule: each node passes ``local derivative * its own gradient`` to each
+    parent, and ``+=`` adds up what a parent receives from all its uses.
+
+    ``nodes`` come outputs first, so that each node has received from every node that uses
+    it before it passes its gradient on. ``rules(node)`` gives local derivatives other than
+    the recorded floats: ``grad(create_graph=True)`` runs the rules on Values, and then this
+    same loop builds the derivatives as a graph. (The step-through calls it node by node.)
+    """
+    for node in nodes:
+        upstream = node.grad
+        local_grads = node._local_grads if rules is None else rules(node)
+        for parent, local in zip(node._parents, local_grads):
+            parent.grad += local * upstream  # the chain rule; += sums over all uses
+
+
+def _add_earlier_grads(leaves: list[Value], earlier: list[float], computed: list[Value]):
+    """The leaves add the gradients they had before (computing this call's from 0 makes
+    two calls give exactly twice the gradient). A non-finite gradient anywhere reaches
+    some leaf: then the leaves get their old gradients back and the error says where."""
+    for leaf, before in zip(leaves, earlier):
+        if not math.isfinite(leaf.grad):
+            for leaf_, before_ in zip(leaves, earlier):
+                leaf_.grad = before_
+            raise _gradient_error(leaves, computed)
+        leaf.grad += before
+
+
+def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> tuple:
+    """The derivatives of ``output`` with respect to each of ``inputs``, as a tuple.
+
+    Every ``.grad`` is left as it was. The derivatives are floats, or with
+    ``create_graph=True`` Values in a graph of their own, to differentiate again:
+
+    >>> x = Value(2.0)
+    >>> (dy,) = grad(x ** 3, [x], create_graph=True)   # 3x^2 = 12, as a Value
+    >>> grad(dy, [x])                                   # 6x = 12
+    (12.0,)
+
+    An input that ``output`` does not depend on gets 0. Non-finite derivatives raise as
+    in ``backward()``.
+    """
+    inputs = tuple(inputs)
+    _check_grad_arguments(output, inputs)
+    leaves, computed = _depth_first(output)
+    in_graph = {*leaves, *computed}
+    seed, zero, rules = (
+        (Value(1.0), Value, _rules_on_values) if create_graph else (1.0, float, None)
+    )
+    with _one_pass_at_a_time, gc_paused():
+        saved = [(node, node.grad) for node in in_graph]  # the same pass, on .grad, undone
+        try:
+            _start_pass(output, leaves, computed, seed)
+            _chain_rule(reversed(computed), rules)
+            if not create_graph and not all(math.isfinite(leaf.grad) for leaf in leaves):
+                raise _gradient_error(leaves, computed)
+            return tuple(x.grad if x in in_graph else zero(0.0) for x in inputs)
+        finally:
+            for node, before in saved:
+                node.grad = before
+
+
+def _rules_on_values(node: Value) -> tuple:
+    return node._rule.local_grads(*node._parents, node)  # the row's rule, run on Values
+
+
+# ======================================================================================
+# That is the whole lesson. Below: error messages and conveniences.
+# ======================================================================================
 
 __all__ = [
     "Op",
@@ -56,17 +391,76 @@ __all__ = [
     "topological_order",
 ]
 
+_one_pass_at_a_time = threading.RLock()  # backward() and grad() change .grad: one at a time
 
-# --------------------------------------------------------------------------------------
-# Plain numbers in, clear errors out
-# --------------------------------------------------------------------------------------
+
+def _no_root() -> None:
+    return None
+
+
+_last_backward_root: Callable[[], Value | None] = _no_root
+
+
+def last_backward_root() -> Value | None:
+    """The Value whose ``backward()`` ran last, while it is still alive (else None).
+
+    ``explain(x)`` uses it to find the output whose gradient ``x.grad`` holds.
+    """
+    return _last_backward_root()
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # how many gc_paused() blocks are open, in all threads
+_gc_was_enabled = False  # the collector's state when the first of them opened
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the ``with`` block.
+
+    Building and differentiating a graph makes many short-lived Values. Each allocation
+    counts towards the collector's next run, and each run walks over all of them looking
+    for reference cycles. The graph of Values has no cycles (a Value points only to its
+    parents, never back), so reference counting alone frees it and the collector's work
+    is wasted. ``backward()`` pauses it; ``micrograd.train.fit`` pauses it for each step.
+
+    The collector is one switch for the whole process, so pauses are counted (under a
+    lock): nested blocks and blocks open in several threads at once share one pause, and
+    when the last one closes (also when it raises) the collector is switched back on if it
+    was on before the first one opened. A ``gc.enable()`` made meanwhile is kept; a
+    ``gc.disable()`` made meanwhile cannot be told apart from the pause, so switch the
+    collector off before training if you want it off.
+
+    >>> import gc
+    >>> with gc_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+# -- numbers in, clear errors out --------------------------------------------------------
 
 
 def _as_float(x: object, where: str) -> float:
     """Convert a real number to float; anything else is a TypeError that names it."""
     if type(x) is float:
         result = x
-    elif isinstance(x, numbers.Real):
+    elif type(x) is int or isinstance(x, numbers.Real):  # int first: the quick check
         try:
             result = float(x)
         except OverflowError:
@@ -85,398 +479,8 @@ def _as_float(x: object, where: str) -> float:
     return result
 
 
-def _not_finite(op: Op, inputs: Sequence[float], out: float) -> ArithmeticError:
-    """The error for an op whose result is infinite or NaN."""
-    name = op.name
-    if name in ("+", "-", "*", "/") and len(inputs) == 2:
-        shown = f"{inputs[0]!r} {name} {inputs[1]!r}"
-    elif name.startswith("**"):
-        shown = f"{inputs[0]!r} ** {name[2:]}"
-    else:
-        shown = f"{name}({', '.join(repr(x) for x in inputs)})"
-    if out != out:  # NaN
-        return ValueError(f"{shown} is not a number (NaN). Check the inputs of this op.")
-    return OverflowError(
-        f"{shown} = {out!r}: the result is too large for a float (limit ~1.8e308). "
-        "Use smaller inputs, e.g. normalise the data or lower the learning rate."
-    )
-
-
-# The forward computations that can fail get a function of their own with a clear message.
-
-
-def _divide(a: float, b: float) -> float:
-    if b == 0.0:
-        raise ZeroDivisionError(
-            f"division by zero in {a!r} / {b!r}: the denominator Value is 0. "
-            "Add a small epsilon to the denominator or check why it is zero."
-        )
-    return a / b
-
-
-def _power(a: float, k: float) -> float:
-    if a == 0.0 and k < 0:
-        raise ZeroDivisionError(
-            f"0.0 ** {k!r} divides by zero: a negative power of zero is undefined."
-        )
-    if a < 0.0 and not float(k).is_integer():
-        raise ValueError(
-            f"({a!r}) ** {k!r} is not a real number: a negative base needs a whole-number exponent."
-        )
-    try:
-        return a**k
-    except OverflowError:
-        raise OverflowError(f"{a!r} ** {k!r} is too large for a float (limit ~1.8e308).") from None
-
-
-def _exp(a: float) -> float:
-    try:
-        return math.exp(a)
-    except OverflowError:
-        raise OverflowError(
-            f"exp({a!r}) is too large for a float (exp overflows above ~709.78). "
-            "Use smaller inputs, or a stable formula (e.g. subtract the maximum before exp)."
-        ) from None
-
-
-def _log(a: float) -> float:
-    if a <= 0.0:
-        raise ValueError(
-            f"log({a!r}) is undefined: log needs a positive number. "
-            "Clamp the input (e.g. max(x, 1e-12)) or use a loss computed from logits."
-        )
-    return math.log(a)
-
-
-def _sigmoid(a: float) -> float:
-    # Two forms, so that exp never sees a large positive number: stable at +-1000.
-    if a >= 0.0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
-
-
-def _sign(a: Operand) -> float:
-    return 1.0 if a > 0 else (-1.0 if a < 0 else 0.0)
-
-
-# --------------------------------------------------------------------------------------
-# 1. The op table: forward computation and local derivatives, side by side
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Op:
-    """One operation: its name, its forward computation and its local derivatives.
-
-    ``forward(*inputs) -> out`` works on floats. ``local_grads(*inputs, out)`` returns
-    ``(d out / d input_1, d out / d input_2, ...)``; it works on floats *and* on Values.
-    """
-
-    name: str
-    forward: Callable[..., float]
-    local_grads: Callable[..., tuple]
-
-    def __repr__(self) -> str:
-        return f"Op({self.name!r})"
-
-
-def _sum_grads(*inputs_and_out):  # d(x1 + ... + xn)/dxi = 1
-    return (1.0,) * (len(inputs_and_out) - 1)
-
-
-def _dot_grads(*args):  # args: w_1..w_n, x_1..x_n, [b,] out
-    n = (len(args) - 1) // 2  # d(w.x + b)/dw_i = x_i, d/dx_i = w_i, d/db = 1
-    bias = (1.0,) if len(args) % 2 == 0 else ()
-    return (*args[n : 2 * n], *args[:n], *bias)
-
-
-def _add_up(terms: Iterable[float], last: float = 0.0) -> float:
-    """Left to right, exactly as a chain of ``+`` adds: Python 3.12's builtin sum() rounds
-    differently (it compensates), and a fused node must equal its expanded graph everywhere."""
-    total = reduce(operator.add, terms, 0.0)
-    return total + last
-
-
-def _dot_forward(*inputs: float) -> float:
-    n = len(inputs) // 2
-    bias = inputs[2 * n] if len(inputs) % 2 else 0.0
-    return _add_up(map(operator.mul, inputs[:n], inputs[n : 2 * n]), bias)
-
-
-#        name       forward (on floats)               local derivatives (inputs..., out)
-ADD = Op("+", operator.add,                   lambda a, b, out: (1.0, 1.0))  # fmt: skip
-SUB = Op("-", operator.sub,                   lambda a, b, out: (1.0, -1.0))  # fmt: skip
-MUL = Op("*", operator.mul,                   lambda a, b, out: (b, a))  # fmt: skip
-DIV = Op("/", _divide,                        lambda a, b, out: (1 / b, -out / b))  # fmt: skip
-NEG = Op("neg", operator.neg,                 lambda a, out: (-1.0,))  # fmt: skip
-EXP = Op("exp", _exp,                         lambda a, out: (out,))  # fmt: skip
-LOG = Op("log", _log,                         lambda a, out: (1 / a,))  # fmt: skip
-TANH = Op("tanh", math.tanh,                  lambda a, out: (1 - out * out,))  # fmt: skip
-SIGMOID = Op("sigmoid", _sigmoid,             lambda a, out: (out * (1 - out),))  # fmt: skip
-RELU = Op("relu", lambda a: a if a > 0 else 0.0, lambda a, out: (1.0 if a > 0 else 0.0,))  # fmt: skip
-SIN = Op("sin", math.sin,                     lambda a, out: (cos(a),))  # fmt: skip
-COS = Op("cos", math.cos,                     lambda a, out: (-sin(a),))  # fmt: skip
-ABS = Op("abs", abs,                          lambda a, out: (_sign(a),))  # fmt: skip
-SUM = Op("sum", lambda *xs: _add_up(xs),      _sum_grads)  # fmt: skip
-DOT = Op("dot", _dot_forward,                 _dot_grads)  # fmt: skip
-
-
-@lru_cache(maxsize=256)
-def _power_op(k: float) -> Op:
-    """``x ** k`` for a plain-number exponent k: one op per exponent, e.g. '**2'."""
-
-    def local_grads(a, out):  # d(a ** k)/da = k * a ** (k - 1)
-        if k == 0:
-            return (0.0,)
-        try:
-            return (k * power(a, k - 1),)
-        except ZeroDivisionError:  # 0 < k < 1 at a = 0: name the power the user wrote
-            raise ZeroDivisionError(
-                f"x ** {k!r} at x = 0.0: the value is 0 but the derivative {k!r} * x ** {k - 1!r} "
-                "is infinite there. Keep x away from 0 (e.g. add a small epsilon)."
-            ) from None
-
-    name = f"**{int(k) if k.is_integer() else k}"
-    return Op(name, lambda a: _power(a, k), local_grads)
-
-
-# --------------------------------------------------------------------------------------
-# 2. Tracing: Values and how an op makes a new one
-# --------------------------------------------------------------------------------------
-
-
-class Value:
-    """A scalar that remembers the op that made it, so gradients can flow back through it.
-
-    >>> x = Value(2.0, label="x")
-    >>> y = x * x + 3 * x        # y = x^2 + 3x, so dy/dx = 2x + 3 = 7
-    >>> y.backward()
-    >>> x.grad
-    7.0
-
-    Gradient semantics are PyTorch's: ``out.backward()`` seeds ``out.grad = 1``; every
-    node it reaches gets its gradient for *this* call, and leaf Values (made by you,
-    ``op == ""``) *accumulate* across calls until you zero them:
-
-    >>> y.backward()             # same graph again: the leaf's gradient doubles
-    >>> x.grad
-    14.0
-    >>> x.grad = 0.0             # what zero_grad() does
-
-    Values hash and compare (``==``) by identity, so they can be used in sets and dicts;
-    ``<``, ``<=``, ``>``, ``>=`` compare the data and return a plain bool.
-    """
-
-    # __weakref__ lets the engine remember the last backward() root without keeping it alive.
-    __slots__ = ("data", "grad", "label", "_op", "_parents", "_local_grads", "__weakref__")
-
-    data: float
-    grad: float
-    label: str
-
-    def __init__(self, data: Number, label: str = "") -> None:
-        self.data = (
-            data if type(data) is float and data - data == 0.0 else _as_float(data, "Value()")
-        )
-        self.grad = 0.0
-        if not isinstance(label, str):
-            raise TypeError(f"Value(label=...) needs a str, got {type(label).__name__}: {label!r}.")
-        self.label = label
-        self._op: Op | None = None
-        self._parents: tuple[Value, ...] = ()
-        self._local_grads: tuple = ()
-
-    # -- read-only graph inspection ----------------------------------------------------
-
-    @property
-    def op(self) -> str:
-        """Name of the op that made this Value ("" for a leaf)."""
-        return self._op.name if self._op is not None else ""
-
-    @property
-    def parents(self) -> tuple[Value, ...]:
-        """The Values this one was computed from, in operand order."""
-        return self._parents
-
-    @property
-    def local_grads(self) -> tuple[float, ...]:
-        """d self / d parent for each parent, computed in the forward pass."""
-        return self._local_grads
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for a Value made by the user (inputs, parameters, constants)."""
-        return not self._parents
-
-    def __repr__(self) -> str:
-        label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
-
-    # -- arithmetic: each dunder applies one op of the table ---------------------------
-
-    def __add__(self, other: Operand) -> Value:
-        return _apply2(ADD, self, other)
-
-    def __radd__(self, other: Number) -> Value:  # other + self
-        return _apply2(ADD, _lift(other, ADD), self)
-
-    def __sub__(self, other: Operand) -> Value:
-        return _apply2(SUB, self, other)
-
-    def __rsub__(self, other: Number) -> Value:  # other - self
-        return _apply2(SUB, _lift(other, SUB), self)
-
-    def __mul__(self, other: Operand) -> Value:
-        return _apply2(MUL, self, other)
-
-    def __rmul__(self, other: Number) -> Value:  # other * self
-        return _apply2(MUL, _lift(other, MUL), self)
-
-    def __truediv__(self, other: Operand) -> Value:
-        return _apply2(DIV, self, other)
-
-    def __rtruediv__(self, other: Number) -> Value:  # other / self
-        return _apply2(DIV, _lift(other, DIV), self)
-
-    def __neg__(self) -> Value:
-        return _apply1(NEG, self)
-
-    def __pos__(self) -> Value:
-        return self
-
-    def __pow__(self, exponent: Operand) -> Value:
-        if isinstance(exponent, Value):  # x ** y with y a Value: exp(y * log(x))
-            return _value_power(self, exponent)
-        finite_float = type(exponent) is float and exponent - exponent == 0.0
-        k = exponent if finite_float else _as_float(exponent, "the ** exponent")
-        return _apply1(_power_op(k), self)
-
-    def __rpow__(self, base: Number) -> Value:  # base ** self, e.g. 2 ** x
-        return _value_power(Value(_as_float(base, "base ** Value")), self)
-
-    def __abs__(self) -> Value:
-        return _apply1(ABS, self)
-
-    # -- functions -----------------------------------------------------------------------
-
-    def exp(self) -> Value:
-        return _apply1(EXP, self)
-
-    def log(self) -> Value:
-        return _apply1(LOG, self)
-
-    def tanh(self) -> Value:
-        return _apply1(TANH, self)
-
-    def sigmoid(self) -> Value:
-        return _apply1(SIGMOID, self)
-
-    def relu(self) -> Value:
-        return _apply1(RELU, self)
-
-    def sin(self) -> Value:
-        return _apply1(SIN, self)
-
-    def cos(self) -> Value:
-        return _apply1(COS, self)
-
-    # -- comparisons on data (== stays identity) -----------------------------------------
-
-    def __lt__(self, other: Operand) -> bool:
-        return self.data < _data(other)
-
-    def __le__(self, other: Operand) -> bool:
-        return self.data <= _data(other)
-
-    def __gt__(self, other: Operand) -> bool:
-        return self.data > _data(other)
-
-    def __ge__(self, other: Operand) -> bool:
-        return self.data >= _data(other)
-
-    def __float__(self) -> float:
-        return self.data
-
-    def detach(self) -> Value:
-        """A new leaf with the same data and no history (like ``tensor.detach()``)."""
-        return Value(self.data, self.label)
-
-    # -- 3. the backward pass ------------------------------------------------------------
-
-    def backward(self) -> None:
-        """Fill ``.grad`` of every Value this one depends on with d self / d that Value.
-
-        Interior nodes get this call's gradient; leaves add it to what they had.
-        """
-        global _last_backward_root
-        _last_backward_root = weakref.ref(self)  # for explain(x), which needs the output
-        if not self._parents:  # a leaf: d self / d self = 1, accumulated like any leaf
-            self.grad += 1.0
-            return
-        with gc_paused():
-            leaves, computed = _depth_first(self)
-            earlier = [leaf.grad for leaf in leaves]  # what the leaves accumulated before
-            for node in leaves:
-                node.grad = 0.0
-            for node in computed:
-                node.grad = 0.0
-            self.grad = 1.0
-            for node in reversed(computed):  # outputs before inputs
-                upstream = node.grad
-                for parent, local in zip(node._parents, node._local_grads):
-                    parent.grad += local * upstream  # chain rule; += sums over all uses
-            # Add this call's gradient to the leaves' earlier ones in one step, so that two
-            # calls give exactly twice the gradient (g + g), whatever the order of the paths.
-            for leaf, before in zip(leaves, earlier):
-                leaf.grad += before
-
-
-def _no_root() -> None:
-    return None
-
-
-_last_backward_root: Callable[[], Value | None] = _no_root
-
-
-def last_backward_root() -> Value | None:
-    """The Value whose ``backward()`` ran last, while it is still alive (else None).
-
-    ``explain(x)`` uses it to find the output whose gradient ``x.grad`` holds.
-    """
-    return _last_backward_root()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector inside the ``with`` block.
-
-    Building and differentiating a graph makes many short-lived Values. Each allocation
-    counts towards the collector's next run, and each run walks over all of them looking
-    for reference cycles. The graph of Values has no cycles (a Value points only to its
-    parents, never back), so reference counting alone frees it and the collector's work
-    is wasted. ``backward()`` pauses it; ``micrograd.train.fit`` pauses it for each step.
-
-    The collector's previous state is restored on the way out, also when the block raises.
-
-    >>> import gc
-    >>> with gc_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _lift(x: Operand, op: Op) -> Value:
-    """Wrap a plain number as a constant leaf Value."""
+def _as_value(x: Operand, op: Op) -> Value:
+    """A plain-number operand as a constant leaf Value; anything else names the op."""
     if isinstance(x, Value):
         return x
     try:
@@ -492,101 +496,156 @@ def _operand_error(op: Op, x: object) -> TypeError:
     )
 
 
+def _check_grad_arguments(output: object, inputs: tuple) -> None:
+    if not isinstance(output, Value):
+        raise TypeError(f"grad() needs a Value as output, got {type(output).__name__}.")
+    for x in inputs:
+        if not isinstance(x, Value):
+            raise TypeError(f"grad() needs Values as inputs, got {type(x).__name__}: {x!r}.")
+
+
 def _data(x: Operand) -> float:
     return x.data if isinstance(x, Value) else _as_float(x, "comparison with a Value")
 
 
-def _apply1(op: Op, a: Value) -> Value:
-    """Apply a one-input op: compute the result and its local derivative, record the parent."""
-    x = a.data
-    out = op.forward(x)
-    if out - out != 0.0:  # inf or nan
-        raise _not_finite(op, (x,), out)
-    v = _new_value(Value)  # a new node (Value.__init__'s checks are not needed here)
-    v.data, v.grad, v.label = out, 0.0, ""
-    v._op, v._parents, v._local_grads = op, (a,), op.local_grads(x, out)
-    return v
+def _shown(op: Op, xs: Sequence[float]) -> str:
+    """The op applied to its inputs, as the user wrote it: '1.0 / 0.0', 'log(-1.0)'."""
+    name = op.name
+    if name in ("+", "-", "*", "/") and len(xs) == 2:
+        return f"{xs[0]!r} {name} {xs[1]!r}"
+    if name.startswith("**"):
+        return f"{xs[0]!r} ** {name[2:]}"
+    return f"{name}({', '.join(repr(x) for x in xs)})"
 
 
-def _apply2(op: Op, a: Value, b: Operand) -> Value:
-    """Apply a two-input op (``b`` may be a plain number, made into a constant Value)."""
-    if not isinstance(b, Value):
-        try:
-            b = Value(b)
-        except TypeError:
-            raise _operand_error(op, b) from None
-    x, y = a.data, b.data
-    out = op.forward(x, y)
-    if out - out != 0.0:  # inf or nan
-        raise _not_finite(op, (x, y), out)
-    v = _new_value(Value)
-    v.data, v.grad, v.label = out, 0.0, ""
-    v._op, v._parents, v._local_grads = op, (a, b), op.local_grads(x, y, out)
-    return v
+def _op_error(op: Op, xs: Sequence[float], problem: Exception | float) -> ArithmeticError:
+    """The error for an op that failed on these inputs, or whose result is not finite."""
+    name, shown = op.name, _shown(op, xs)
+    a = xs[0] if xs else 0.0
+    if name == "/" and xs[1] == 0.0:
+        return ZeroDivisionError(
+            f"division by zero in {shown}: the denominator Value is 0. "
+            "Add a small epsilon to the denominator or check why it is zero."
+        )
+    if name == "log" and a <= 0.0:
+        return ValueError(
+            f"log({a!r}) is undefined: log needs a positive number. "
+            "Clamp the input (e.g. max(x, 1e-12)) or use a loss computed from logits."
+        )
+    if name == "exp" and isinstance(problem, OverflowError):
+        return OverflowError(
+            f"exp({a!r}) is too large for a float (exp overflows above ~709.78). "
+            "Use smaller inputs, or a stable formula (e.g. subtract the maximum before exp)."
+        )
+    if name.startswith("**"):
+        k = float(name[2:])
+        if a == 0.0 and k < 0:
+            return ZeroDivisionError(
+                f"0.0 ** {k!r} divides by zero: a negative power of zero is undefined."
+            )
+        if a < 0.0 and not k.is_integer():
+            return ValueError(
+                f"({a!r}) ** {k!r} is not a real number: a negative base needs a "
+                "whole-number exponent."
+            )
+        if a == 0.0 and isinstance(problem, ZeroDivisionError):  # 0 < k < 1: d/da infinite
+            return ZeroDivisionError(
+                f"x ** {k!r} at x = 0.0: the value is 0 but the derivative "
+                f"{k!r} * x ** {k - 1!r} is infinite there. Keep x away from 0 "
+                "(e.g. add a small epsilon)."
+            )
+    if isinstance(problem, Exception) and not isinstance(problem, OverflowError):
+        return type(problem)(f"{shown} failed: {problem}. Check the inputs of this op.")
+    if problem != problem:  # NaN
+        return ValueError(f"{shown} is not a number (NaN). Check the inputs of this op.")
+    return OverflowError(
+        f"{shown} is too large for a float (limit ~1.8e308). "
+        "Use smaller inputs, e.g. normalise the data or lower the learning rate."
+    )
+
+
+def _value_exponent_error(base: Value, exponent: Value) -> ValueError:
+    return ValueError(
+        f"{base.data!r} ** Value({exponent.data!r}): a Value exponent needs a positive base, "
+        "because it is computed as exp(exponent * log(base)). Use a plain-number exponent "
+        "for a zero or negative base."
+    )
+
+
+def _describe(node: Value) -> str:
+    """A node as an error message names it: its label, else its op and data."""
+    if node.label:
+        return f"{node.label!r} (data {node.data!r})"
+    if not node._parents:
+        return f"the leaf with data {node.data!r}"
+    return f"the {node.op!r} node with data {node.data!r}"
+
+
+def _gradient_error(leaves: list[Value], computed: list[Value]) -> ArithmeticError:
+    """Where did a gradient stop being a finite number? Called only when one did.
+
+    The pass is replayed in the same order, edge by edge, on the side: the first edge
+    whose contribution (local derivative * upstream gradient) is infinite or NaN, or the
+    first node whose finite contributions add up to infinity, is where it began.
+    """
+    received: dict[Value, float] = {computed[-1]: 1.0}
+    for node in reversed(computed):
+        upstream = received.get(node, 0.0)
+        if not math.isfinite(upstream):
+            return _non_finite(upstream, node, "the finite gradients its uses pass back add up")
+        for parent, local in zip(node._parents, node._local_grads):
+            contribution = local * upstream
+            if not math.isfinite(contribution):
+                how = (
+                    f"{_describe(node)} passes back to it its local derivative {local!r} "
+                    f"times its own gradient {upstream!r}"
+                )
+                return _non_finite(contribution, parent, how)
+            received[parent] = received.get(parent, 0.0) + contribution
+    leaf = next(leaf for leaf in leaves if not math.isfinite(received.get(leaf, 0.0)))
+    return _non_finite(received[leaf], leaf, "the finite gradients its uses pass back add up")
+
+
+def _non_finite(g: float, node: Value, how: str) -> ArithmeticError:
+    """OverflowError for an infinite gradient, FloatingPointError for NaN."""
+    if g != g:
+        return FloatingPointError(
+            f"backward pass: the gradient of {_describe(node)} is NaN (not a number): {how}. "
+            "NaN comes from an infinite local derivative (e.g. of 1/x with x near 0) times a "
+            "zero gradient: keep the inputs away from where a derivative is infinite."
+        )
+    return OverflowError(
+        f"backward pass: the gradient of {_describe(node)} is {g!r}: {how}, and that is too "
+        "large for a float (limit ~1.8e308). Keep the inputs away from where a derivative "
+        "blows up (e.g. add a small epsilon to a denominator), or lower the learning rate."
+    )
 
 
 def apply(op: Op, inputs: Sequence[Operand], data: Sequence[float] | None = None) -> Value:
-    """Apply any op of the table to its inputs: the forward value, its local derivatives
-    and the record of its parents, in one new Value.
-
-    Every op of this module goes through this (or its one- and two-input shortcuts), and
-    so can an op of your own:
+    """Apply any row of the table, or an op of your own, to any number of inputs.
 
     >>> CUBE = Op("cube", lambda a: a**3, lambda a, out: (3 * a**2,))
-    >>> x = Value(2.0)
-    >>> y = apply(CUBE, [x])
-    >>> y.backward()
-    >>> (y.data, x.grad)
-    (8.0, 12.0)
+    >>> y = apply(CUBE, [Value(2.0)])
+    >>> y.data, y.local_grads
+    (8.0, (12.0,))
 
-    ``data``, if given, is ``[x.data for x in inputs]`` already computed by the caller
-    (a layer shares one such list among all its neurons).
+    Plain numbers become constant leaves. ``data``, if given, is ``[x.data for x in
+    inputs]`` already computed by the caller (a layer shares one among its neurons).
     """
     parents = tuple(inputs)
     if not all(map(isinstance, parents, repeat(Value))):
-        parents = tuple(_lift(v, op) for v in parents)
-    xs = [p.data for p in parents] if data is None else data
-    out = op.forward(*xs)
-    if out - out != 0.0:  # inf or nan
-        raise _not_finite(op, xs, out)
-    return _node(out, op, parents, op.local_grads(*xs, out))
+        parents = tuple(_as_value(x, op) for x in parents)
+    return _node(op, parents, [p.data for p in parents] if data is None else data)
 
 
-def _node(data: float, op: Op, parents: tuple, local_grads: tuple) -> Value:
-    """Make a Value that records its op (skips __init__'s checks: data is already a float)."""
-    v = _new_value(Value)
-    v.data = data
-    v.grad = 0.0
-    v.label = ""
-    v._op = op
-    v._parents = parents
-    v._local_grads = local_grads
-    return v
-
-
-_new_value = object.__new__
-
-
-def _value_power(base: Value, exponent: Value) -> Value:
-    """``base ** exponent`` with a Value exponent, as exp(exponent * log(base))."""
-    if base.data <= 0.0:
-        raise ValueError(
-            f"{base.data!r} ** Value({exponent.data!r}): a Value exponent needs a positive base, "
-            "because it is computed as exp(exponent * log(base)). Use a plain-number exponent "
-            "for a zero or negative base."
-        )
-    return (exponent * base.log()).exp()
-
-
-# Functions that work on Values and on plain numbers alike (the derivative rules use them).
+# -- functions that work on Values and on plain numbers alike ----------------------------
 
 
 def _unary(op: Op, method: str, doc: str) -> Callable[[Operand], Operand]:
     def function(x: Operand) -> Operand:
         if isinstance(x, Value):
             return getattr(x, method)()
-        out = op.forward(_as_float(x, op.name + "()"))
-        return out
+        return apply(op, (_as_float(x, op.name + "()"),)).data
 
     function.__name__ = function.__qualname__ = method
     function.__doc__ = doc
@@ -604,7 +663,9 @@ cos = _unary(COS, "cos", "Cosine, for a Value (recorded) or a plain number.")
 
 def power(x: Operand, k: Number) -> Operand:
     """x ** k for a plain-number exponent k, for a Value (recorded) or a plain number."""
-    return x**k if isinstance(x, Value) else _power(_as_float(x, "power()"), k)
+    if isinstance(x, Value):
+        return x**k
+    return (Value(_as_float(x, "power()")) ** k).data
 
 
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - mirrors the builtin on purpose
@@ -634,94 +695,3 @@ def dot(
     if bias is None:
         return apply(DOT, (*weights, *inputs))
     return apply(DOT, (*weights, *inputs, bias))
-
-
-# --------------------------------------------------------------------------------------
-# 3. Graph order and the chain rule
-# --------------------------------------------------------------------------------------
-
-
-def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
-    """Every Value that ``root`` depends on, each listed after all of its parents.
-
-    The leaves come first (they have no parents), then the computed Values, ``root`` last.
-    """
-    leaves, computed = _depth_first(root)
-    return leaves + computed if include_leaves else computed
-
-
-def _depth_first(root: Value) -> tuple[list[Value], list[Value]]:
-    """The leaves under ``root``, and its computed Values in topological order.
-
-    A depth-first search with an explicit stack instead of recursion, so a chain of a
-    million ops cannot overflow Python's call stack. A node is pushed again under a
-    marker before its parents; popping the marker means its parents are all done.
-    """
-    if not root._parents:
-        return [root], []
-    leaves: list[Value] = []
-    computed: list[Value] = []
-    visited = {root}
-    stack: list = [root, _PARENTS_DONE]
-    stack.extend(root._parents)
-    while stack:
-        node = stack.pop()
-        if node is _PARENTS_DONE:
-            computed.append(stack.pop())  # the node under the marker
-        elif node not in visited:
-            visited.add(node)
-            if node._parents:
-                stack += (node, _PARENTS_DONE, *node._parents)
-            else:
-                leaves.append(node)  # nothing to wait for
-    return leaves, computed
-
-
-_PARENTS_DONE = object()
-
-
-def grad(
-    output: Value, inputs: Iterable[Value], create_graph: bool = False
-) -> tuple[float, ...] | tuple[Value, ...]:
-    """The derivatives of ``output`` with respect to each of ``inputs``, as a tuple.
-
-    Does not touch ``.grad``. With ``create_graph=False`` the derivatives are floats.
-    With ``create_graph=True`` they are Values recorded in a graph of their own, so they
-    can be differentiated again: the derivative of a derivative is the second derivative.
-
-    >>> x = Value(2.0)
-    >>> y = x ** 3
-    >>> (dy,) = grad(y, [x], create_graph=True)   # 3x^2 = 12, as a Value
-    >>> grad(dy, [x])                              # 6x = 12
-    (12.0,)
-
-    An input that ``output`` does not depend on gets the derivative 0.
-    """
-    if not isinstance(output, Value):
-        raise TypeError(f"grad() needs a Value as output, got {type(output).__name__}.")
-    inputs = tuple(inputs)
-    for x in inputs:
-        if not isinstance(x, Value):
-            raise TypeError(f"grad() needs Values as inputs, got {type(x).__name__}: {x!r}.")
-    order = topological_order(output)
-    if not create_graph:
-        adjoint: dict[Value, float] = {output: 1.0}
-        for node in reversed(order):
-            upstream = adjoint.get(node, 0.0)
-            for parent, local in zip(node._parents, node._local_grads):
-                adjoint[parent] = adjoint.get(parent, 0.0) + local * upstream
-        return tuple(adjoint.get(x, 0.0) for x in inputs)
-
-    # Higher order: run each op's rule on Values (not floats), so that the local
-    # derivatives, and hence the gradients, are themselves recorded graphs.
-    value_adjoint: dict[Value, Value] = {output: Value(1.0)}
-    for node in reversed(order):
-        if node not in value_adjoint or not node._parents:
-            continue
-        upstream = value_adjoint[node]
-        for parent, local in zip(node._parents, node._op.local_grads(*node._parents, node)):
-            term = local * upstream if isinstance(local, Value) else upstream * local
-            value_adjoint[parent] = (
-                value_adjoint[parent] + term if parent in value_adjoint else term
-            )
-    return tuple(value_adjoint.get(x, Value(0.0)) for x in inputs)

@@ -20,10 +20,12 @@ d((a * a) + a)/da: 3 paths from the output to a
 
 ``a * a`` reaches ``a`` twice (as its left and its right operand), so it gives two paths.
 
-Why ``explain(x, output)`` and not ``explain(x)``: a Value knows its parents but not its
-children, so from ``x`` alone the output cannot be found. Pass the Value you called
-``backward()`` on. (If the engine one day remembers the last root of ``backward()``,
-``explain(x)`` uses it; see :func:`_last_backward_root`.)
+``explain(x)`` alone explains ``x.grad`` from the last ``backward()``: the engine remembers
+the Value that ``backward()`` was last called on (while it is alive) and uses it as the
+output. A Value knows its parents but not its children, so ``x`` alone cannot lead to the
+output; if there was no ``backward()`` yet, or ``x`` is not in the graph of the last one
+(you called ``backward()`` on something else since), explain asks for the output
+explicitly with :class:`OutputNeededError`: pass it as ``explain(x, output)``.
 
 The number of paths can grow exponentially with depth (each diamond doubles it), so the
 paths are *counted* first (dynamic programming, linear time) and a ledger with more than
@@ -40,11 +42,28 @@ from dataclasses import dataclass
 from micrograd import engine
 from micrograd.engine import Value, topological_order
 
-__all__ = ["ChainEdge", "ChainPath", "Explanation", "explain", "node_names", "format_number"]
+__all__ = [
+    "ChainEdge",
+    "ChainPath",
+    "Explanation",
+    "OutputNeededError",
+    "count_paths",
+    "explain",
+    "format_number",
+    "node_names",
+]
 
 DEFAULT_MAX_PATHS = 200
 _INFIX = {"+": "+", "-": "-", "*": "*", "/": "/"}
 _MAX_NAME = 28  # longer made-up expression names fall back to "tanh_3"
+
+
+class OutputNeededError(TypeError, ValueError):
+    """``explain(x)`` cannot tell which output to explain: pass it, ``explain(x, output)``.
+
+    A TypeError (an argument is missing) and a ValueError (``x`` is not in the graph of the
+    last ``backward()``), so ``except`` either one catches it.
+    """
 
 
 def format_number(x: float, precision: int = 4) -> str:
@@ -312,18 +331,21 @@ def explain(
     (1, True)
 
     ``x`` is usually a leaf (an input or a parameter) but may be any Value of the graph.
-    ``output`` is the Value ``backward()`` was called on; it is required (see the module
-    docstring for why). More than ``max_paths`` paths raise a ValueError that says how
-    many there are (the derivative itself is still ``x.grad``).
+    ``output`` is the Value ``backward()`` was called on. Left out, it is the Value of the
+    last ``backward()`` call, if ``x`` is in its graph; else :class:`OutputNeededError`
+    asks for it (see the module docstring). More than ``max_paths`` paths raise a
+    ValueError that says how many there are (the derivative itself is still ``x.grad``).
     """
     if not isinstance(x, Value):
         raise TypeError(f"explain(x, output) needs a Value as x, got {type(x).__name__}: {x!r}.")
-    if output is None:
-        output = _last_backward_root()
+    implicit = output is None
+    if implicit:
+        output = engine.last_backward_root()
         if output is None:
-            raise TypeError(
+            raise OutputNeededError(
                 "explain(x) needs to know the output: a Value knows its parents but not its "
-                "children. Call explain(x, output) with the Value you called backward() on, "
+                "children, and no backward() has run (or its output is gone). Call "
+                "explain(x, output) with the Value you called backward() on, "
                 "e.g. explain(x, loss)."
             )
     if not isinstance(output, Value):
@@ -344,8 +366,16 @@ def explain(
             "(e.g. one neuron), or pass a larger max_paths if you really want them all. "
             f"The derivative itself is x.grad after backward()."
         )
+    in_graph = x in paths_to_x  # every node of the graph has a path to itself
+    if implicit and not in_graph:
+        raise OutputNeededError(
+            f"explain(x): x ({x.label or format_number(x.data)!r}) is not in the graph of the "
+            f"last backward(), which was called on {node_names(output, order)[output]!r}, so "
+            "x.grad does not come from that output. Pass the output explicitly: "
+            "explain(x, output), with the Value whose backward() gave x its gradient."
+        )
     paths = tuple(_enumerate_paths(x, output, paths_to_x))
-    if x not in paths_to_x and x not in set(order):
+    if not in_graph:
         order.append(x)  # x is not in the graph at all: it still needs a name
     return Explanation(
         x=x,
@@ -386,13 +416,3 @@ def _enumerate_paths(x: Value, output: Value, paths_to_x: dict[Value, int]):
         if parent in paths_to_x:
             edges.append(ChainEdge(node, parent, i, node.local_grads[i]))
             stack.append([parent, 0])
-
-
-def _last_backward_root() -> Value | None:
-    """The Value ``backward()`` was last called on, if the engine records it (else None).
-
-    The engine does not record it at the time of writing; ``explain(x)`` with no output
-    then asks for the output explicitly.
-    """
-    getter = getattr(engine, "last_backward_root", None)
-    return getter() if callable(getter) else None

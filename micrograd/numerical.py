@@ -84,7 +84,7 @@ def check_local_grads(
     """
     mismatches = []
     for node in topological_order(root):
-        op = node._op
+        op = node._rule
         if op is None:
             continue
         xs = [p.data for p in node.parents]

@@ -43,6 +43,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from micrograd import engine
 from micrograd._files import atomic_write, check_file_path
 from micrograd.engine import Value, topological_order
 from micrograd.ledger import format_number, node_names
@@ -184,33 +185,25 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
 
 
 def _steps(root: Value) -> Iterator[BackwardStep]:
-    # The engine's Value.backward, with a yield in the loop. Keep the two in step: the
-    # tests compare the gradients they leave bit for bit.
-    if root.is_leaf:
-        root.grad += 1.0
-        return
-    order = topological_order(root)
-    earlier = [(node, node.grad) for node in order if node.is_leaf]
-    for node in order:  # every node starts this call from 0 ...
-        node.grad = 0.0
-    root.grad = 1.0
-    index = 0
-    for node in reversed(order):  # outputs before inputs
-        if node.is_leaf:
-            continue  # a leaf has nobody to pass its gradient to
+    # Value.backward(), one node at a time: the engine's own start, chain rule and end, so
+    # stepping leaves exactly what backward() leaves. This only describes each step.
+    leaves, computed = engine._depth_first(root)
+    earlier = [leaf.grad for leaf in leaves]  # leaves accumulate across calls
+    engine._start_pass(root, leaves, computed)
+    for index, node in enumerate(reversed(computed)):  # outputs before inputs
         upstream = node.grad
         contributions = []
+        running: dict[Value, float] = {}  # a parent's grad as this node's edges add to it
         for operand, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            before = parent.grad
+            before = running.get(parent, parent.grad)
             contribution = local * upstream
-            parent.grad = before + contribution  # the engine's `parent.grad += local * upstream`
+            running[parent] = before + contribution
             contributions.append(
-                GradContribution(parent, operand, local, contribution, before, parent.grad)
+                GradContribution(parent, operand, local, contribution, before, running[parent])
             )
+        engine._chain_rule((node,))  # the engine passes this node's gradient back
         yield BackwardStep(index, node, upstream, tuple(contributions))
-        index += 1
-    for leaf, before in earlier:  # ... and leaves then add what they had from earlier calls
-        leaf.grad += before
+    engine._add_earlier_grads(leaves, earlier, computed)
 
 
 # --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from strategies import cases, evaluate_micrograd, finite_difference
 
 import micrograd
 from micrograd import Value
-from micrograd.ledger import count_paths, explain, format_number, node_names
+from micrograd.ledger import OutputNeededError, count_paths, explain, format_number, node_names
 
 # --------------------------------------------------------------------------------------
 # Random graphs with reuse: every op picks its operands from all nodes made so far, so
@@ -124,7 +124,7 @@ def test_ledger_sum_matches_finite_differences(graph):
             elif node.is_leaf:
                 vals[node] = node.data
             else:
-                vals[node] = node._op.forward(*(vals[p] for p in node.parents))
+                vals[node] = node._rule.forward(*(vals[p] for p in node.parents))
         return vals[out]
 
     h = 1e-6
@@ -280,11 +280,7 @@ def test_output_is_required_and_errors_are_clear():
     a = Value(1.0, label="a")
     out = a * 2
     out.backward()
-    if callable(getattr(micrograd.engine, "last_backward_root", None)):
-        assert explain(a).output is out  # the engine remembers the root of backward()
-    else:
-        with pytest.raises(TypeError, match=r"explain\(x, output\)"):
-            explain(a)
+    assert explain(a).output is out  # the engine remembers the root of backward()
     with pytest.raises(TypeError, match=r"needs a Value as x, got float"):
         explain(1.0, out)
     with pytest.raises(TypeError, match=r"needs a Value as output, got int"):
@@ -304,6 +300,39 @@ def test_explain_x_alone_uses_the_root_the_engine_remembers(monkeypatch):
     monkeypatch.setattr(micrograd.engine, "last_backward_root", lambda: None)
     with pytest.raises(TypeError, match=r"explain\(x, output\)"):
         explain(a)
+
+
+def test_explain_x_alone_after_another_backward_asks_for_the_output():
+    # The reproduction: the last backward() root does not depend on a.
+    a, b = Value(3.0, label="a"), Value(2.0, label="b")
+    square = a * a
+    square.backward()
+    shifted = b + 1
+    shifted.backward()
+    with pytest.raises(OutputNeededError) as info:
+        explain(a)
+    message = str(info.value)
+    assert "'a'" in message and "'b + 1'" in message and "not in the graph" in message
+    assert "explain(x, output)" in message
+    assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
+    ledger = explain(a, square)  # with the output, as asked
+    assert ledger.total == a.grad == 6.0
+    assert explain(b).output is shifted  # b is in the last root's graph: no output needed
+
+
+def test_explain_x_alone_before_any_backward_asks_for_the_output(monkeypatch):
+    monkeypatch.setattr(micrograd.engine, "_last_backward_root", lambda: None)
+    with pytest.raises(OutputNeededError, match=r"explain\(x, output\)"):
+        explain(Value(1.0))
+
+
+def test_explain_of_a_value_outside_an_explicit_output_is_still_a_zero_ledger():
+    a, b = Value(3.0, label="a"), Value(2.0, label="b")
+    out = b * 2
+    out.backward()
+    ledger = explain(a, out)  # explicit: "the output does not depend on a", as before
+    assert ledger.paths == () and ledger.total == 0.0
+    assert "does not depend on a" in str(ledger)
 
 
 def test_ipython_text_display_is_the_ledger():
