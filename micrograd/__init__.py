@@ -45,6 +45,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "nn", "optim", "losses", "data", "train", "plots", "draw", "stepper",
     "expression", "exercises", "numerical", "engine", "cli", "ledger",
+    "renderer", "model_file", "digits", "i18n", "playground",
 }  # fmt: skip
 
 # name -> module it lives in, imported on first use
