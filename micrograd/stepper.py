@@ -404,8 +404,9 @@ def frame_graph(trace: BackwardTrace, frame: int, **draw_options: Any):
 
     current, receiving = _frame_roles(trace, frame)
     graph = draw_dot(trace.root, highlight={current}, grads=trace.snapshots[frame], **draw_options)
-    for v in receiving - {current}:
-        graph.node(graph.node_ids[v], **{"class": _RECEIVING})  # a 2nd statement adds to it
+    for v in trace.nodes:  # in graph order, not set order: the same DOT text every time
+        if v in receiving and v is not current:
+            graph.node(graph.node_ids[v], **{"class": _RECEIVING})  # a 2nd statement adds to it
     graph.node(graph.node_ids[current], **{"class": _CURRENT})
     return graph
 

@@ -304,7 +304,7 @@ def test_digits_are_package_data_in_pyproject():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8")
-    line = re.search(r"^micrograd = \[(.*)\]$", text, re.MULTILINE)
+    line = re.search(r"^micrograd = \[(.*?)\]", text, re.MULTILINE | re.DOTALL)
     assert line is not None, "pyproject.toml lists no package-data for micrograd"
     patterns = re.findall(r'"([^"]+)"', line.group(1))
     assert any(fnmatch.fnmatch("datasets/digits.csv.gz", p) for p in patterns), patterns
