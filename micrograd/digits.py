@@ -308,6 +308,7 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
 
     from micrograd import plots
     from micrograd._files import atomic_path, atomic_write
+    from micrograd.cli import EpochReport
 
     settings = _settings_from(args, parser_defaults, fail)
     n_images = settings["samples"] or 1797
@@ -344,18 +345,8 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
             seconds=max(1, round(estimate)),
         )
     )
-    from tqdm import tqdm
-
-    report_every = max(1, settings["epochs"] // 10)
-    current_epoch = [1]  # the epoch (from 1) of the step under way, to name it if it fails
-
-    def report(info: Any) -> None:  # one line per reported epoch, above the progress bar
-        epoch = info.epoch + 1
-        current_epoch[0] = epoch + 1 if info.end_of_epoch else epoch
-        if info.end_of_epoch and (epoch % report_every == 0 or epoch in (1, settings["epochs"])):
-            loss, acc = info.history.epoch_loss[-1], info.history.epoch_accuracy[-1]
-            line = _("epoch {epoch:4d}  loss {loss:.4f}  training accuracy {accuracy:6.1%}")
-            tqdm.write(line.format(epoch=epoch, loss=loss, accuracy=acc))
+    line = _("epoch {epoch:4d}  loss {loss:.4f}  training accuracy {accuracy:6.1%}")
+    report = EpochReport(settings["epochs"], line)
 
     started = time.perf_counter()
     try:
@@ -367,7 +358,7 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
         )
     except ArithmeticError as error:
         raise fail(
-            f"training diverged at epoch {current_epoch[0]} ({type(error).__name__}: "
+            f"training diverged at epoch {report.under_way} ({type(error).__name__}: "
             f"{str(error).splitlines()[0] if str(error) else 'a number overflowed'}); "
             "try a smaller --lr"
         ) from None

@@ -174,12 +174,12 @@ class Optimizer:
             return [p.grad + weight_decay * p.data for p in self.params]
         return [p.grad for p in self.params]
 
-    def __repr__(self) -> str:
-        settings = ", ".join(f"{k}={v!r}" for k, v in self._settings().items())
-        return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
+    #: the settings that ``repr`` shows, in order (each subclass names its own)
+    _SETTINGS: tuple[str, ...] = ("lr",)
 
-    def _settings(self) -> dict[str, Any]:
-        return {"lr": self.lr}
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._SETTINGS)
+        return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
 
 
 class SGD(Optimizer):
@@ -225,6 +225,8 @@ class SGD(Optimizer):
     0.855
     """
 
+    _SETTINGS = ("lr", "momentum", "nesterov", "weight_decay")
+
     def __init__(
         self,
         params: Iterable[Value],
@@ -255,14 +257,6 @@ class SGD(Optimizer):
             new_data = [p.data - lr * b for p, b in zip(params, buffers)]
         return new_data, {"buffers": buffers}
 
-    def _settings(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "momentum": self.momentum,
-            "nesterov": self.nesterov,
-            "weight_decay": self.weight_decay,
-        }
-
 
 class Adagrad(Optimizer):
     """Adagrad: each parameter's step is divided by the root of its summed squared gradients.
@@ -270,6 +264,8 @@ class Adagrad(Optimizer):
     ``s <- s + g * g``;  ``p <- p - lr * g / (sqrt(s) + eps)``. Parameters that have seen large
     gradients take smaller steps from then on (PyTorch's rule with ``lr_decay=0``).
     """
+
+    _SETTINGS = ("lr", "eps", "weight_decay")
 
     def __init__(
         self,
@@ -291,9 +287,6 @@ class Adagrad(Optimizer):
         ]
         return new_data, {"sums": sums}
 
-    def _settings(self) -> dict[str, Any]:
-        return {"lr": self.lr, "eps": self.eps, "weight_decay": self.weight_decay}
-
 
 class RMSprop(Optimizer):
     """RMSprop: like Adagrad, but with a moving average of the squared gradients.
@@ -302,6 +295,8 @@ class RMSprop(Optimizer):
     ``p <- p - lr * m``, or with momentum ``b <- momentum * b + m``, ``p <- p - lr * b``
     (PyTorch's rule with ``centered=False``).
     """
+
+    _SETTINGS = ("lr", "alpha", "eps", "momentum", "weight_decay")
 
     def __init__(
         self,
@@ -329,15 +324,6 @@ class RMSprop(Optimizer):
             scaled = state["buffers"] = [mu * b + m for b, m in zip(self.buffers, scaled)]
         return [p.data - lr * m for p, m in zip(self.params, scaled)], state
 
-    def _settings(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "alpha": self.alpha,
-            "eps": self.eps,
-            "momentum": self.momentum,
-            "weight_decay": self.weight_decay,
-        }
-
 
 class Adam(Optimizer):
     """Adam: momentum (a moving average of gradients) over RMSprop's scaling, bias-corrected.
@@ -347,6 +333,8 @@ class Adam(Optimizer):
     The corrections ``1 - b**t`` undo the pull towards 0 of averages that start at 0
     (PyTorch's rule with ``amsgrad=False``; weight decay added to the gradient, not AdamW).
     """
+
+    _SETTINGS = ("lr", "betas", "eps", "weight_decay")
 
     def __init__(
         self,
@@ -381,14 +369,6 @@ class Adam(Optimizer):
             for p, mi, vi in zip(self.params, m, v)
         ]
         return new_data, {"first_moments": m, "second_moments": v}
-
-    def _settings(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "betas": self.betas,
-            "eps": self.eps,
-            "weight_decay": self.weight_decay,
-        }
 
 
 # --------------------------------------------------------------------------------------

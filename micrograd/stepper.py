@@ -381,14 +381,16 @@ def _check_size(root: Value, max_steps: int, where: str) -> None:
 _CURRENT, _RECEIVING = "mg_current", "mg_receiving"
 
 
-def _frame_roles(trace: BackwardTrace, frame: int) -> tuple[Value, set[Value]]:
-    """The current node of a frame (the root at frame 0) and the parents receiving a share."""
+def _frame_roles(trace: BackwardTrace, frame: int) -> tuple[Value, list[Value]]:
+    """The current node of a frame (the root at frame 0) and the parents receiving a share,
+    each once, in the order of the step's contributions (a set's order would change from
+    run to run, and with it the drawing's text)."""
     if not 0 <= frame <= len(trace.steps):
         raise IndexError(f"frame {frame} is out of range: this trace has frames 0..{len(trace)}.")
     if frame == 0:
-        return trace.root, set()
+        return trace.root, []
     step = trace.steps[frame - 1]
-    return step.node, {c.parent for c in step.contributions}
+    return step.node, list(dict.fromkeys(c.parent for c in step.contributions))
 
 
 def frame_graph(trace: BackwardTrace, frame: int, **draw_options: Any):
@@ -404,8 +406,8 @@ def frame_graph(trace: BackwardTrace, frame: int, **draw_options: Any):
 
     current, receiving = _frame_roles(trace, frame)
     graph = draw_dot(trace.root, highlight={current}, grads=trace.snapshots[frame], **draw_options)
-    for v in trace.nodes:  # in graph order, not set order: the same DOT text every time
-        if v in receiving and v is not current:
+    for v in receiving:
+        if v is not current:
             graph.node(graph.node_ids[v], **{"class": _RECEIVING})  # a 2nd statement adds to it
     graph.node(graph.node_ids[current], **{"class": _CURRENT})
     return graph

@@ -11,6 +11,7 @@ Choose a profile with the environment variable ``HYPOTHESIS_PROFILE``:
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
@@ -51,3 +52,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in ENGINE_TEST_FILES and item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(120))
+
+
+@pytest.fixture
+def gc_enabled():
+    """The garbage collector on for the test, as it was afterwards (for the tests of the
+    pauses that backward and fit make in it)."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:  # pragma: no cover - pytest runs with the collector on
+        gc.disable()

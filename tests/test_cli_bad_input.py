@@ -7,12 +7,11 @@ a sample of them also runs as a real command in a fresh interpreter.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from installed import run_micrograd
 
 from micrograd.cli import main
 
@@ -179,15 +178,7 @@ SUBPROCESS_CASES = [
 
 @pytest.mark.parametrize("argv", SUBPROCESS_CASES, ids=[" ".join(a)[:40] for a in SUBPROCESS_CASES])
 def test_as_a_real_command(argv, tmp_path):
-    script = Path(sys.executable).with_name("micrograd")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "micrograd"]
-    result = subprocess.run(
-        [*command, *_fill(argv, tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    result = run_micrograd(*_fill(argv, tmp_path), timeout=120, cwd=tmp_path)
     assert_one_clear_line(result.returncode, result.stdout, result.stderr)
     assert not (tmp_path / "out").exists()
 

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from installed import run_micrograd
 
 from micrograd.cli import main
 from micrograd.train import OPTIMIZERS
@@ -17,16 +18,9 @@ from micrograd.train import OPTIMIZERS
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the installed command line in a fresh interpreter, as a user would."""
-    script = Path(sys.executable).with_name("micrograd")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "micrograd"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout)
-
-
 def test_demo_writes_its_files(tmp_path):
     out = tmp_path / "results"
-    result = _run("demo", "--epochs", "3", "--out", str(out))
+    result = run_micrograd("demo", "--epochs", "3", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert (out / "decision_boundary.png").read_bytes()[:8] == PNG
     assert (out / "loss_curve.png").read_bytes()[:8] == PNG
@@ -115,7 +109,7 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
 
 
 def test_bad_option_in_a_subprocess_has_no_traceback():
-    result = _run("demo", "--batch-size", "0")
+    result = run_micrograd("demo", "--batch-size", "0")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "--batch-size" in result.stderr and "must be at least 1" in result.stderr

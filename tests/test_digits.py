@@ -5,11 +5,9 @@ from __future__ import annotations
 import doctest
 import json
 import math
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from installed import run_micrograd
 
 import micrograd.digits
 from micrograd.digits import (
@@ -96,15 +94,9 @@ def test_estimate_grows_with_the_work():
 # -- the command line -------------------------------------------------------------------
 
 
-def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    script = Path(sys.executable).with_name("micrograd")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "micrograd"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout)
-
-
 def test_demo_digits_reports_test_accuracy_and_writes_its_files(tmp_path):
     out = tmp_path / "digits"
-    result = _run(
+    result = run_micrograd(
         "demo", "--dataset", "digits", "--epochs", "2", "--hidden", "8", "--samples", "200",
         "--out", str(out),
     )  # fmt: skip
@@ -150,7 +142,7 @@ def test_demo_digits_reports_test_accuracy_and_writes_its_files(tmp_path):
 )
 def test_demo_digits_bad_options_are_one_line(tmp_path, args, words):
     out = tmp_path / "never"
-    result = _run("demo", "--dataset", "digits", *args, "--out", str(out))
+    result = run_micrograd("demo", "--dataset", "digits", *args, "--out", str(out))
     assert result.returncode != 0
     assert words in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0

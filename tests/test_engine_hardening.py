@@ -177,17 +177,8 @@ def test_grad_in_threads_leaves_dot_grad_alone(fast_thread_switching):
     assert x.grad == 0.0 and y.grad == 0.0
 
 
-@pytest.fixture
-def collector_on():
-    was = gc.isenabled()
-    gc.enable()
-    yield
-    if not was:  # pragma: no cover - pytest runs with the collector on
-        gc.disable()
-
-
 def test_overlapping_pauses_in_two_threads_keep_the_collector_off_until_the_last_ends(
-    collector_on,
+    gc_enabled,
 ):
     first_inside, second_inside, first_done = (
         threading.Event(),
@@ -218,7 +209,7 @@ def test_overlapping_pauses_in_two_threads_keep_the_collector_off_until_the_last
     assert gc.isenabled()  # both ended: back on, as the user left it
 
 
-def test_a_collector_the_user_switched_off_stays_off(collector_on):
+def test_a_collector_the_user_switched_off_stays_off(gc_enabled):
     gc.disable()
     try:
         _run_in_threads(lambda i: [(Value(1.0) * 2.0).backward() for _ in range(50)])
@@ -227,7 +218,7 @@ def test_a_collector_the_user_switched_off_stays_off(collector_on):
         gc.enable()
 
 
-def test_a_collector_the_user_switches_on_during_a_pause_stays_on(collector_on):
+def test_a_collector_the_user_switches_on_during_a_pause_stays_on(gc_enabled):
     gc.disable()
     try:
         with micrograd.gc_paused():
@@ -237,7 +228,7 @@ def test_a_collector_the_user_switches_on_during_a_pause_stays_on(collector_on):
         gc.enable()
 
 
-def test_many_threads_in_backward_leave_the_collector_on(collector_on, fast_thread_switching):
+def test_many_threads_in_backward_leave_the_gc_enabled(gc_enabled, fast_thread_switching):
     _run_in_threads(lambda i: [(Value(float(i)) * 2.0).backward() for _ in range(200)], 8)
     assert gc.isenabled()
 

@@ -6,43 +6,21 @@ playwright; the browser Playwright would download is not used.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from chromium import NEEDS_CHROMIUM, launch
 
 import micrograd
 from micrograd import Value
 from micrograd.draw import format_number
 from micrograd.stepper import export_html, record_backward
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _neuron():

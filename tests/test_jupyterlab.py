@@ -27,35 +27,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from chromium import NEEDS_CHROMIUM, launch
 
 from micrograd.draw import HIGHLIGHT
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "05_chain_rule.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Names other than 127.0.0.1 do not resolve: nothing leaves the machine.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+# Names other than 127.0.0.1 do not resolve: nothing leaves the machine.
+LOCAL_ONLY = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 VIEWPORT = {"width": 1280, "height": 800}  # a laptop screen
 SERVER_START = 60  # seconds
 RUN_ALL = 120  # seconds for the whole notebook
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 def _free_port() -> int:
@@ -141,7 +125,6 @@ def jupyterlab(tmp_path_factory):
 @pytest.fixture
 def page(jupyterlab):
     """A Chromium page that may only talk to 127.0.0.1."""
-    sync_api = pytest.importorskip("playwright.sync_api")
 
     def only_localhost(route):
         if urlsplit(route.request.url).hostname == "127.0.0.1":
@@ -149,14 +132,10 @@ def page(jupyterlab):
         else:
             route.abort()
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = browser.new_context(viewport=VIEWPORT)
-            context.route("**/*", only_localhost)
-            yield context.new_page()
-        finally:
-            browser.close()
+    with launch(LOCAL_ONLY) as browser:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.route("**/*", only_localhost)
+        yield context.new_page()
 
 
 # The step-through widget: the output area holding a widget with a "Next" button.

@@ -490,3 +490,17 @@ def test_a_growing_schedule_that_overflows_says_so():
     with pytest.raises(OverflowError, match="exponential_decay: at step 5000"):
         exponential_decay(1.0, gamma=1.5)(5000)
     assert exponential_decay(1.0, gamma=0.5)(5000) == 0.0  # decaying to 0 is fine
+
+
+@pytest.mark.parametrize(
+    "cls, settings",
+    [
+        (SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+        (Adagrad, {"lr": 0.2, "eps": 1e-6, "weight_decay": 0.01}),
+        (RMSprop, {"lr": 0.2, "alpha": 0.9, "eps": 1e-6, "momentum": 0.5, "weight_decay": 0.01}),
+        (Adam, {"lr": 0.2, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.01}),
+    ],
+)
+def test_repr_shows_every_setting_in_order(cls, settings):
+    shown = ", ".join(f"{name}={value!r}" for name, value in settings.items())
+    assert repr(cls([Value(1.0)], **settings)) == f"{cls.__name__}(1 parameters, {shown})"

@@ -100,9 +100,7 @@ def test_frames_are_the_step_through_pages_frames():
         assert frame["text"] == trace.frame_text(k)
         assert frame["dot"] == frame_graph(trace, k).source
         assert "class=mg_current" in frame["dot"]
-    assert session.frame(3)["text"].endswith(
-        "done: every grad is now dtanh(x*w + b)/d(that node)."
-    )
+    assert session.frame(3)["text"].endswith("done: every grad is now dtanh(x*w + b)/d(that node).")
     with pytest.raises(PlaygroundError, match=r"out of range 0\.\.3"):
         session.frame(4)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+from chromium import NEEDS_CHROMIUM, launch
 
 from micrograd import Value, explain
 from micrograd.ledger import format_number
@@ -25,25 +26,9 @@ from micrograd.ledger import format_number
 ROOT = Path(__file__).resolve().parent.parent
 PLAYGROUND = ROOT / "playground"
 DIST = PLAYGROUND / "dist"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOAD_TIMEOUT = 120_000  # ms: Pyodide loads in about 3 s, far slower on a busy machine
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = [*NEEDS_CHROMIUM, pytest.mark.slow]
 
 
 def _stale() -> bool:
@@ -84,11 +69,8 @@ def site():
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -434,6 +434,15 @@ def test_ball_rolling_frames_show_each_ball_at_that_step():
         plot_ball_rolling(frames=[0, 99], steps=50)
 
 
+def _in_a_fresh_interpreter(code: str) -> str:
+    """Run ``code`` with this Python in a new process; its printed output, stripped."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 def test_plots_never_touch_pyplot():
     """Importing and using the module picks no backend, so it cannot break Jupyter's."""
     code = (
@@ -442,11 +451,7 @@ def test_plots_never_touch_pyplot():
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
         "print(type(fig).__name__)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Figure"
+    assert _in_a_fresh_interpreter(code) == "Figure"
 
 
 def test_figures_save_as_png(tmp_path):
@@ -485,11 +490,7 @@ def test_ipython_shows_the_figures_as_png_without_pyplot():
         "assert 'matplotlib.pyplot' not in sys.modules\n"
         "print('ok')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    assert _in_a_fresh_interpreter(code) == "ok"
 
 
 @pytest.mark.notebook

@@ -275,6 +275,20 @@ def test_frames_mark_the_current_node_and_the_parents_it_hands_back_to():
         frame_graph(trace, 4)
 
 
+def test_a_frames_drawing_is_the_same_text_for_the_same_graph_built_twice():
+    """The receiving parents are marked in the order of the step's contributions, not in a
+    set's order (which follows memory addresses): two copies of one graph draw the same."""
+    from micrograd.stepper import frame_graph
+
+    first, second = record_backward(_labelled_neuron()), record_backward(_labelled_neuron())
+    for k, step in enumerate(first.steps, start=1):
+        source = frame_graph(first, k).source
+        assert source == frame_graph(second, k).source
+        marked = re.findall(r"(\w+) \[class=mg_receiving\]", source)
+        ids = frame_graph(first, k).node_ids
+        assert marked == [ids[c.parent] for c in step.contributions]
+
+
 def test_frames_show_the_snapshot_not_the_current_grads():
     from micrograd.stepper import frame_graph
 

@@ -46,15 +46,6 @@ def test_docstring_examples():
 # -- gc_paused ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def gc_enabled():
-    was = gc.isenabled()
-    gc.enable()
-    yield
-    if not was:  # pragma: no cover - pytest runs with the collector on
-        gc.disable()
-
-
 def test_gc_paused_pauses_and_restores(gc_enabled):
     with gc_paused():
         assert not gc.isenabled()

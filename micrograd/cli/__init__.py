@@ -37,6 +37,32 @@ def one_line(message: object, limit: int = 500) -> str:
     return shorten(" ".join(str(message).split()), limit)
 
 
+class EpochReport:
+    """The demo's ``fit`` callback: a line for the first, the last and every tenth epoch,
+    printed above the progress bar; and the epoch under way, to name it if training fails."""
+
+    def __init__(self, epochs: int, line: str) -> None:
+        self.epochs = epochs
+        self.line = line  # the translated line, with {epoch}, {loss} and {accuracy}
+        self.every = max(1, epochs // 10)
+        self.done = 0  # epochs finished
+
+    @property
+    def under_way(self) -> int:
+        """The epoch (from 1) of the step running now (the last one once all are done)."""
+        return min(self.done + 1, self.epochs)
+
+    def __call__(self, info) -> None:
+        if not info.end_of_epoch:
+            return
+        from tqdm import tqdm  # only when training: ``micrograd --help`` stays fast
+
+        self.done = epoch = info.epoch + 1
+        if epoch % self.every == 0 or epoch in (1, self.epochs):
+            loss, accuracy = info.history.epoch_loss[-1], info.history.epoch_accuracy[-1]
+            tqdm.write(self.line.format(epoch=epoch, loss=loss, accuracy=accuracy))
+
+
 class _Parser(argparse.ArgumentParser):
     commands: dict[str, argparse.ArgumentParser]  # the subcommands' parsers, by name
 

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from micrograd.cli import CLIError, budget, one_line, shorten
+from micrograd.cli import CLIError, EpochReport, budget, one_line, shorten
 from micrograd.i18n import LANGUAGES, _, figure_language, override
 from micrograd.train import LOSSES, OPTIMIZERS  # the library's names and default rates
 
@@ -217,8 +217,6 @@ def _run(args: argparse.Namespace) -> int:
         add_arguments(defaults)
         return run_demo(args, vars(defaults.parse_args([])), CLIError)
 
-    from tqdm import tqdm
-
     from micrograd import optim
     from micrograd.nn import MLP
     from micrograd.train import fit, make_optimizer
@@ -275,18 +273,9 @@ def _run(args: argparse.Namespace) -> int:
             estimate=budget.readable_time(seconds_estimate),
         )
     )
-    report_every = max(1, args.epochs // 10)
-    epochs_done = 0
-
-    def report(info) -> None:  # a line every tenth of the run, above the progress bar
-        nonlocal epochs_done
-        epoch = info.epoch + 1
-        if info.end_of_epoch:
-            epochs_done = epoch
-        if info.end_of_epoch and (epoch % report_every == 0 or epoch in (1, args.epochs)):
-            loss_, acc = info.history.epoch_loss[-1], info.history.epoch_accuracy[-1]
-            line = _("epoch {epoch:4d}  loss {loss:.4g}  accuracy {accuracy:6.1%}")
-            tqdm.write(line.format(epoch=epoch, loss=loss_, accuracy=acc))
+    report = EpochReport(
+        args.epochs, _("epoch {epoch:4d}  loss {loss:.4g}  accuracy {accuracy:6.1%}")
+    )
 
     started = time.perf_counter()
     try:
@@ -310,7 +299,7 @@ def _run(args: argparse.Namespace) -> int:
         # The numbers grew past what a float holds (the engine refuses inf and NaN).
         if isinstance(error, ValueError) and "NaN" not in str(error):
             raise CLIError(one_line(error)) from None
-        raise CLIError(_diverged(args, lr, min(epochs_done + 1, args.epochs), error)) from None
+        raise CLIError(_diverged(args, lr, report.under_way, error)) from None
     print(
         _(
             "done in {seconds:.2f} s ({ms:.1f} ms per step): training accuracy {accuracy:.1%}"
