@@ -1,0 +1,93 @@
+"""MkDocs hooks for the site in two languages (mkdocs.yml: ``hooks``; issue 11).
+
+mkdocs-static-i18n builds the English site at ``/`` and the Chinese one at ``/zh/``. It finds a
+page's translation by its name (``engine.zh.md`` beside ``engine.md``). Two things it cannot do
+on its own, done here:
+
+* **The course notebooks.** The Chinese edition is generated into ``notebooks/zh/NN_name.ipynb``
+  (tools/regenerate_notebooks.py), not beside the English one as ``NN_name.zh.ipynb``; and the
+  plugin treats ``.ipynb`` files (pages only through mkdocs-jupyter) as plain files, which it
+  neither moves under ``zh/`` nor links with the language switcher. So in each build, every
+  course notebook page gets its place (``notebooks/NN_name/`` or ``zh/notebooks/NN_name/``) and
+  its switcher links, and the Chinese page is read from ``notebooks/zh/`` when that edition exists
+  (otherwise the Chinese site shows the English notebook, as it does for untranslated pages).
+* **The glossary's table** is written once, in ``docs/glossary.md``; ``docs/glossary.zh.md`` has
+  its own prose and the line ``<!-- glossary-table -->``, replaced here by that table, so the
+  terms added to the English page appear in both languages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+COURSE_NOTEBOOK = re.compile(r"^notebooks/([0-9][0-9]_[^/]+)\.ipynb$")
+GLOSSARY_TABLE_MARKER = "<!-- glossary-table -->"
+
+
+class NotebookPage(File):
+    """A course notebook as a page: mkdocs-jupyter renders it (as its own ``NotebookFile``
+    does, which the i18n plugin replaces by a plain file)."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+def _i18n(config):
+    return config.plugins["i18n"]
+
+
+def _page_file(file: File, lang: str, config, source: str | None = None) -> NotebookPage:
+    """A copy of ``file`` that builds to ``lang``'s copy of its page (``zh/…`` for Chinese)."""
+    i18n = _i18n(config)
+    prefix = "" if lang == i18n.default_language else f"{lang}/"
+    dest_uri = prefix + COURSE_NOTEBOOK.sub(r"notebooks/\1/index.html", file.src_uri)
+    page = NotebookPage(
+        file.src_uri,
+        config.docs_dir,
+        config.site_dir,
+        config.use_directory_urls,
+        dest_uri=dest_uri,
+        inclusion=file.inclusion,
+    )
+    if source is not None:
+        page.abs_src_path = source
+    page.locale = lang
+    page.locale_alternate_of = lang
+    page.localization = None if lang == i18n.default_language else lang
+    page.norm_src_uri = file.src_uri
+    return page
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen each language's files
+def on_files(files: Files, config) -> Files:
+    i18n = _i18n(config)
+    lang = i18n.current_language
+    languages = i18n.build_languages
+    for file in list(files):
+        match = COURSE_NOTEBOOK.match(file.src_uri)
+        if not match:
+            continue
+        translations = {
+            other: Path(config.docs_dir, "notebooks", other, f"{match.group(1)}.ipynb")
+            for other in languages
+            if other != i18n.default_language
+        }
+        source = translations.get(lang)
+        page = _page_file(file, lang, config, str(source) if source and source.is_file() else None)
+        page.alternates = {other: _page_file(file, other, config) for other in languages}
+        page.alternates[lang] = page
+        files.remove(file)
+        files.append(page)
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.file.src_uri == "glossary.zh.md" and GLOSSARY_TABLE_MARKER in markdown:
+        english = Path(config.docs_dir, "glossary.md").read_text(encoding="utf-8")
+        table = "\n".join(line for line in english.splitlines() if line.startswith("|"))
+        markdown = markdown.replace(GLOSSARY_TABLE_MARKER, table)
+    return markdown
