@@ -12,8 +12,8 @@ on its own, done here:
   its switcher links, and the Chinese page is read from ``notebooks/zh/`` when that edition exists
   (otherwise the Chinese site shows the English notebook, as it does for untranslated pages).
 * **The glossary's table** is written once, in ``docs/glossary.md``; ``docs/glossary.zh.md`` has
-  its own prose and the line ``<!-- glossary-table -->``, replaced here by that table, so the
-  terms added to the English page appear in both languages.
+  its own prose and table header, then the line ``<!-- glossary-table -->``, replaced here by
+  the rows of that table, so a term added to the English page appears in both languages.
 """
 
 from __future__ import annotations
@@ -85,9 +85,32 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+def glossary_rows(config) -> list[str]:
+    """The term rows of docs/glossary.md's tables, without their headers and separators."""
+    english = Path(config.docs_dir, "glossary.md").read_text(encoding="utf-8")
+    rows, line_in_table = [], 0
+    for line in english.splitlines():
+        line_in_table = line_in_table + 1 if line.startswith("|") else 0
+        if line_in_table > 2:  # the first two lines of a table are its header and |---|
+            rows.append(line)
+    return rows
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri == "glossary.zh.md" and GLOSSARY_TABLE_MARKER in markdown:
-        english = Path(config.docs_dir, "glossary.md").read_text(encoding="utf-8")
-        table = "\n".join(line for line in english.splitlines() if line.startswith("|"))
-        markdown = markdown.replace(GLOSSARY_TABLE_MARKER, table)
+        markdown = markdown.replace(GLOSSARY_TABLE_MARKER, "\n".join(glossary_rows(config)))
     return markdown
+
+
+def on_page_context(context, page, config, nav):
+    """On the two home pages the plugin links the switcher to the absolute ``/`` and ``/zh/``,
+    which leave the site when it is served from a sub-path (a project's GitHub Pages, a
+    folder opened from disk): link them relative to the page instead, as on every other page."""
+    if page.is_homepage or page.file.src_uri == "index.zh.md":
+        i18n = _i18n(config)
+        # The plugin sets the switcher as an attribute (``config.extra.alternate``), which is
+        # what the theme's template reads.
+        for alternate in getattr(config.extra, "alternate", None) or []:
+            is_default = alternate["lang"] == i18n.default_language
+            alternate["link"] = "." if is_default else f"{alternate['lang']}/"
+    return context
