@@ -200,9 +200,15 @@ def test_every_zh_course_notebook_is_a_page_of_the_chinese_site(site):
         assert "What you will learn" not in chinese, f"zh/notebooks/{stem} shows the English"
         assert "What you will learn" in english and "本讲内容" not in english, stem
         assert "data:image/png" in chinese, f"zh/notebooks/{stem}: the outputs are shown"
+        # Links written for Jupyter (../../docs/glossary.md, 05_chain_rule.ipynb) lead to pages.
+        assert not re.search(r'href="(?![a-z]+:)[^"]*\.(md|ipynb)[#"]', chinese), stem
         both = {"en": f"notebooks/{stem}", "zh": f"zh/notebooks/{stem}"}
         assert _switcher(site, f"notebooks/{stem}") == both
         assert _switcher(site, f"zh/notebooks/{stem}") == both
+    if "01_derivatives" in ZH_NOTEBOOKS:
+        chinese = _html(site, "zh/notebooks/01_derivatives")
+        assert 'href="../../glossary/"' in chinese  # zh/glossary/, from docs/glossary.md
+        assert "blob/main/notebooks/exercises/01_local_derivatives.ipynb" in chinese
     # The generated folder itself is not a second set of pages.
     assert (
         not (site / "notebooks" / "zh").exists() and not (site / "zh" / "notebooks" / "zh").exists()

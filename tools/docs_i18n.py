@@ -11,6 +11,10 @@ on its own, done here:
   course notebook page gets its place (``notebooks/NN_name/`` or ``zh/notebooks/NN_name/``) and
   its switcher links, and the Chinese page is read from ``notebooks/zh/`` when that edition exists
   (otherwise the Chinese site shows the English notebook, as it does for untranslated pages).
+* **Links in the notebooks** are written for Jupyter and GitHub (``../../docs/glossary.md``,
+  ``05_chain_rule.ipynb``, ``../exercises/01_local_derivatives.ipynb``, relative to the notebook's
+  folder); on the site they point at the page in the same language, or, for a file that is not a
+  page (an exercise notebook), at the file in the repository.
 * **The glossary's table** is written once, in ``docs/glossary.md``; ``docs/glossary.zh.md`` has
   its own prose and table header, then the line ``<!-- glossary-table -->``, replaced here by
   the rows of that table, so a term added to the English page appears in both languages.
@@ -18,6 +22,7 @@ on its own, done here:
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -26,6 +31,8 @@ from mkdocs.structure.files import File, Files
 
 COURSE_NOTEBOOK = re.compile(r"^notebooks/([0-9][0-9]_[^/]+)\.ipynb$")
 GLOSSARY_TABLE_MARKER = "<!-- glossary-table -->"
+# A relative link to a Markdown file or a notebook in the HTML of a rendered notebook.
+NOTEBOOK_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#]+\.(?:md|ipynb))(#[^"]*)?"')
 
 
 class NotebookPage(File):
@@ -83,6 +90,45 @@ def on_files(files: Files, config) -> Files:
         files.remove(file)
         files.append(page)
     return files
+
+
+def _site_path(repo_path: str, lang_prefix: str, config) -> str | None:
+    """The site path of the page made from ``repo_path`` (a path in the repository), or None."""
+    docs = posixpath.relpath(Path(config.docs_dir).resolve().as_posix(), _repo(config))
+    if repo_path.startswith(docs + "/") and repo_path.endswith(".md"):
+        page = repo_path[len(docs) + 1 : -len(".md")]
+        return lang_prefix + ("" if page == "index" else page + "/")
+    match = re.fullmatch(r"notebooks/(?:[a-z]{2}/)?([0-9][0-9]_[^/]+)\.ipynb", repo_path)
+    if match:
+        return f"{lang_prefix}notebooks/{match.group(1)}/"
+    return None
+
+
+def _repo(config) -> str:
+    return Path(config.config_file_path).resolve().parent.as_posix()
+
+
+def on_post_page(output: str, page, config) -> str:
+    if not isinstance(page.file, NotebookPage):
+        return output
+    i18n = _i18n(config)
+    lang = i18n.current_language
+    lang_prefix = "" if lang == i18n.default_language else f"{lang}/"
+    source = Path(page.file.abs_src_path).resolve().as_posix()
+    folder = posixpath.dirname(posixpath.relpath(source, _repo(config)))
+    page_dir = posixpath.dirname(page.file.dest_uri)
+
+    def relink(match: re.Match) -> str:
+        href, anchor = match.group(1), match.group(2) or ""
+        target = posixpath.normpath(posixpath.join(folder, href))
+        site_path = _site_path(target, lang_prefix, config)
+        if site_path is not None:
+            return f'href="{posixpath.relpath(site_path or ".", page_dir)}/{anchor}"'
+        if config.repo_url and Path(_repo(config), target).is_file():
+            return f'href="{config.repo_url.rstrip("/")}/blob/main/{target}{anchor}"'
+        return match.group(0)
+
+    return NOTEBOOK_LINK.sub(relink, output)
 
 
 def glossary_rows(config) -> list[str]:
