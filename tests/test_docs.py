@@ -194,6 +194,10 @@ def test_the_chinese_nav_lists_the_same_pages_as_the_english_one():
 @pytest.mark.slow
 def test_every_zh_course_notebook_is_a_page_of_the_chinese_site(site):
     assert ZH_NOTEBOOKS, "no notebooks/zh/*.ipynb: run tools/regenerate_notebooks.py --lang zh"
+    # The course's index: notebooks/README.zh.md beside notebooks/README.md.
+    assert "第 1 讲" in _html(site, "zh/notebooks") and "第 1 讲" not in _html(site, "notebooks")
+    index = {"en": "notebooks", "zh": "zh/notebooks"}
+    assert _switcher(site, "notebooks") == _switcher(site, "zh/notebooks") == index
     for stem in ZH_NOTEBOOKS:
         chinese, english = _html(site, f"zh/notebooks/{stem}"), _html(site, f"notebooks/{stem}")
         assert "本讲内容" in chinese and "小结" in chinese, stem
