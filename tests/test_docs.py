@@ -8,6 +8,7 @@ out. The examples of "Coming from the lecture" (docs/lecture.md) run everywhere.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -172,6 +173,15 @@ def test_the_chinese_site_has_its_own_nav_and_keeps_the_api_reference(site):
     reference = _html(site, "zh/reference/engine")
     assert "A scalar that remembers the op that made it" in reference
     assert '<html lang="zh"' in reference
+
+
+@pytest.mark.slow
+def test_search_finds_chinese_words(site):
+    """Chinese has no spaces: the index splits it into words (jieba), and search splits there."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "\u200b" in index["config"]["separator"]
+    chinese = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("zh/"))
+    assert "\u200b梯度\u200b" in chinese, "the Chinese pages were not split into words"
 
 
 def test_the_chinese_nav_lists_the_same_pages_as_the_english_one():
