@@ -179,7 +179,7 @@ def test_the_chinese_site_has_its_own_nav_and_keeps_the_api_reference(site):
 def test_search_finds_chinese_words(site):
     """Chinese has no spaces: the index splits it into words (jieba), and search splits there."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert "\u200b" in index["config"]["separator"]
+    assert r"\u200b" in index["config"]["separator"]  # a JavaScript regular expression
     chinese = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("zh/"))
     assert "\u200b梯度\u200b" in chinese, "the Chinese pages were not split into words"
 
