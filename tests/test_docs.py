@@ -1,9 +1,10 @@
 """The docs site builds with no warnings, and holds what it promises.
 
 The tests of the built site need the ``docs`` extra (mkdocs, mkdocs-material, mkdocstrings,
-mkdocs-jupyter), which ``make test`` installs; they are marked ``slow`` (a build takes several
-seconds), so the quick runs on other Python versions, which install only ``dev``, leave them
-out. The examples of "Coming from the lecture" (docs/lecture.md) run everywhere.
+mkdocs-jupyter, mkdocs-static-i18n for the 简体中文 site at /zh/, jieba to index it), which
+``make test`` installs; they are marked ``slow`` (a build takes several seconds), so the quick
+runs on other Python versions, which install only ``dev``, leave them out. The examples of
+"Coming from the lecture" (docs/lecture.md) run everywhere.
 """
 
 from __future__ import annotations
