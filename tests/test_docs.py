@@ -224,6 +224,10 @@ def test_every_zh_course_notebook_is_a_page_of_the_chinese_site(site):
         chinese = _html(site, "zh/notebooks/01_derivatives")
         assert 'href="../../glossary/"' in chinese  # zh/glossary/, from docs/glossary.md
         assert "blob/main/notebooks/exercises/01_local_derivatives.ipynb" in chinese
+    # A notebook with no zh edition yet is still a page of the Chinese site, in English.
+    for stem in sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        if stem not in ZH_NOTEBOOKS:
+            assert "What you will learn" in _html(site, f"zh/notebooks/{stem}"), stem
     # The generated folder itself is not a second set of pages.
     assert (
         not (site / "notebooks" / "zh").exists() and not (site / "zh" / "notebooks" / "zh").exists()
