@@ -147,8 +147,13 @@ def test_each_translated_page_has_its_chinese_source(page):
     english = ROOT / "docs" / f"{page or 'index'}.md"
     chinese = english.with_suffix(".zh.md")
     assert english.exists() and chinese.exists(), chinese
-    opening = chinese.read_text(encoding="utf-8").split("\n\n", 2)[:2]  # title, first paragraph
+    text = chinese.read_text(encoding="utf-8")
+    opening = text.split("\n\n", 2)[:2]  # the title and the first paragraph
     assert HAN.search("\n".join(opening)), f"{chinese.name} does not open in Chinese"
+    # A line break inside a Chinese sentence shows as a space between two characters.
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
+    broken = re.search(r"[\u4e00-\u9fff，。；：、）]\n[ \t]*[\u4e00-\u9fff]", prose)
+    assert not broken, f"{chinese.name}: join the lines at {broken.group()!r}"
 
 
 @pytest.mark.slow
