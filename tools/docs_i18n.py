@@ -72,19 +72,17 @@ def _page_file(file: File, lang: str, config, source: str | None = None) -> Note
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen each language's files
 def on_files(files: Files, config) -> Files:
     i18n = _i18n(config)
-    lang = i18n.current_language
-    languages = i18n.build_languages
+    lang, languages = i18n.current_language, i18n.build_languages
     for file in list(files):
         match = COURSE_NOTEBOOK.match(file.src_uri)
         if not match:
             continue
-        translations = {
-            other: Path(config.docs_dir, "notebooks", other, f"{match.group(1)}.ipynb")
-            for other in languages
-            if other != i18n.default_language
-        }
-        source = translations.get(lang)
-        page = _page_file(file, lang, config, str(source) if source and source.is_file() else None)
+        # This language's edition (notebooks/zh/NN_name.ipynb), if the build is not English and
+        # the edition exists; otherwise the English notebook, as for any untranslated page.
+        edition = Path(config.docs_dir, "notebooks", lang, f"{match.group(1)}.ipynb")
+        translated = lang != i18n.default_language and edition.is_file()
+        page = _page_file(file, lang, config, str(edition) if translated else None)
+        # The language switcher links to the same notebook's page in each language.
         page.alternates = {other: _page_file(file, other, config) for other in languages}
         page.alternates[lang] = page
         files.remove(file)
