@@ -1,14 +1,17 @@
 """The docs site builds with no warnings, and holds what it promises.
 
 The tests of the built site need the ``docs`` extra (mkdocs, mkdocs-material, mkdocstrings,
-mkdocs-jupyter), which ``make test`` installs; they are marked ``slow`` (a build takes several
-seconds), so the quick runs on other Python versions, which install only ``dev``, leave them
-out. The examples of "Coming from the lecture" (docs/lecture.md) run everywhere.
+mkdocs-jupyter, mkdocs-static-i18n for the 简体中文 site at /zh/, jieba to index it), which
+``make test`` installs; they are marked ``slow`` (a build takes several seconds), so the quick
+runs on other Python versions, which install only ``dev``, leave them out. The examples of
+"Coming from the lecture" (docs/lecture.md) run everywhere.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -110,6 +113,146 @@ def test_lecture_page_is_in_the_site(site):
 
 
 # --------------------------------------------------------------------------------------
+# The site in two languages (issue 11): English at /, 简体中文 at /zh/, with a switcher
+# --------------------------------------------------------------------------------------
+
+# The pages written in Chinese (docs/NAME.zh.md beside docs/NAME.md); the API reference stays
+# English (the Chinese site shows the English page).
+ZH_PAGES = ["", "installation", "teachers", "concepts/engine", "concepts/simplifications",
+            "glossary", "lecture"]  # fmt: skip
+ZH_NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _html(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def _switcher(site: Path, page: str) -> dict[str, str]:
+    """``{language: page}`` the language switcher of ``page`` links to, as site paths."""
+    links = re.findall(r'<a href="([^"]*)" hreflang="([a-z]+)" class="md-select__link"',
+                       _html(site, page))  # fmt: skip
+    assert links, f"{page or 'home'} has no language switcher"
+    return {lang: posixpath.normpath(posixpath.join(page, href)) for href, lang in links}
+
+
+def _h1(html: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, flags=re.DOTALL)
+    assert match, "the page has no title"
+    return re.sub(r"<[^>]+>", "", match.group(1))
+
+
+@pytest.mark.parametrize("page", ZH_PAGES)
+def test_each_translated_page_has_its_chinese_source(page):
+    english = ROOT / "docs" / f"{page or 'index'}.md"
+    chinese = english.with_suffix(".zh.md")
+    assert english.exists() and chinese.exists(), chinese
+    text = chinese.read_text(encoding="utf-8")
+    opening = text.split("\n\n", 2)[:2]  # the title and the first paragraph
+    assert HAN.search("\n".join(opening)), f"{chinese.name} does not open in Chinese"
+    # A line break inside a Chinese sentence shows as a space between two characters.
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
+    broken = re.search(r"[\u4e00-\u9fff，。；：、）]\n[ \t]*[\u4e00-\u9fff]", prose)
+    assert not broken, f"{chinese.name}: join the lines at {broken.group()!r}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ZH_PAGES)
+def test_chinese_pages_are_in_the_site_with_a_switcher_both_ways(site, page):
+    english_path, chinese_path = page or ".", posixpath.join("zh", page) if page else "zh"
+    english, chinese = _html(site, page), _html(site, f"zh/{page}")
+    assert '<html lang="en"' in english and '<html lang="zh"' in chinese
+    opening = _h1(chinese) + chinese.split("<p>", 1)[1].split("</p>", 1)[0]
+    assert HAN.search(opening), f"zh/{page}: does not open in Chinese"
+    assert not HAN.search(_h1(english).replace("中文", "")), f"{page}: the English title"
+    assert _switcher(site, page) == {"en": english_path, "zh": chinese_path}
+    assert _switcher(site, f"zh/{page}") == {"en": english_path, "zh": chinese_path}
+
+
+@pytest.mark.slow
+def test_the_chinese_site_has_its_own_nav_and_keeps_the_api_reference(site):
+    home = _html(site, "zh/")
+    for title in ["安装", "从视频课过来", "第 1 讲", "第 7 讲", "术语表", "给教师", "API 参考"]:
+        assert f"{title}" in home, title
+    # The reference is not translated: the Chinese site shows the English docstrings, and its
+    # cross-references stay in the Chinese site.
+    reference = _html(site, "zh/reference/engine")
+    assert "A scalar that remembers the op that made it" in reference
+    assert '<html lang="zh"' in reference
+
+
+@pytest.mark.slow
+def test_search_finds_chinese_words(site):
+    """Chinese has no spaces: the index splits it into words (jieba), and search splits there."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert r"\u200b" in index["config"]["separator"]  # a JavaScript regular expression
+    chinese = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("zh/"))
+    assert "\u200b梯度\u200b" in chinese, "the Chinese pages were not split into words"
+
+
+def test_the_chinese_nav_lists_the_same_pages_as_the_english_one():
+    """A page added to the English nav must be added to the zh one (plugins → i18n → zh)."""
+    import yaml
+
+    def files(nav) -> list[str]:
+        found = []
+        for item in nav:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            found += files(value) if isinstance(value, list) else [value]
+        return found
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    zh = next(lang for lang in i18n["languages"] if lang["locale"] == "zh")
+    assert files(zh["nav"]) == files(config["nav"])
+
+
+@pytest.mark.slow
+def test_every_zh_course_notebook_is_a_page_of_the_chinese_site(site):
+    assert ZH_NOTEBOOKS, "no notebooks/zh/*.ipynb: run tools/regenerate_notebooks.py --lang zh"
+    # The course's index: notebooks/README.zh.md beside notebooks/README.md.
+    assert "第 1 讲" in _html(site, "zh/notebooks") and "第 1 讲" not in _html(site, "notebooks")
+    index = {"en": "notebooks", "zh": "zh/notebooks"}
+    assert _switcher(site, "notebooks") == _switcher(site, "zh/notebooks") == index
+    for stem in ZH_NOTEBOOKS:
+        chinese, english = _html(site, f"zh/notebooks/{stem}"), _html(site, f"notebooks/{stem}")
+        assert "本讲内容" in chinese and "小结" in chinese, stem
+        assert "What you will learn" not in chinese, f"zh/notebooks/{stem} shows the English"
+        assert "What you will learn" in english and "本讲内容" not in english, stem
+        assert "data:image/png" in chinese, f"zh/notebooks/{stem}: the outputs are shown"
+        # Links written for Jupyter (../../docs/glossary.md, 05_chain_rule.ipynb) lead to pages.
+        assert not re.search(r'href="(?![a-z]+:)[^"]*\.(md|ipynb)[#"]', chinese), stem
+        both = {"en": f"notebooks/{stem}", "zh": f"zh/notebooks/{stem}"}
+        assert _switcher(site, f"notebooks/{stem}") == both
+        assert _switcher(site, f"zh/notebooks/{stem}") == both
+    if "01_derivatives" in ZH_NOTEBOOKS:
+        chinese = _html(site, "zh/notebooks/01_derivatives")
+        assert 'href="../../glossary/"' in chinese  # zh/glossary/, from docs/glossary.md
+        assert "blob/main/notebooks/exercises/01_local_derivatives.ipynb" in chinese
+    # A notebook with no zh edition yet is still a page of the Chinese site, in English.
+    for stem in sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        if stem not in ZH_NOTEBOOKS:
+            assert "What you will learn" in _html(site, f"zh/notebooks/{stem}"), stem
+    # The generated folder itself is not a second set of pages.
+    assert (
+        not (site / "notebooks" / "zh").exists() and not (site / "zh" / "notebooks" / "zh").exists()
+    )
+
+
+@pytest.mark.slow
+def test_the_chinese_glossary_shows_every_term_of_the_english_table(site):
+    english, chinese = _html(site, "glossary"), _html(site, "zh/glossary")
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>", english, flags=re.DOTALL)
+    assert len(rows) > 40
+    assert rows == re.findall(r"<tr>\s*<td>(.*?)</td>", chinese, flags=re.DOTALL)
+    assert "在代码里" in chinese and "In code / where" not in chinese
+    # The notes' own sentence on 曲率 is quoted (as a quote) before it is answered.
+    source = (ROOT / "docs" / "glossary.zh.md").read_text(encoding="utf-8")
+    assert "> 前面已经看到，单变量函数 $f(x)$ 的导数可以看作函数 $f$ 曲线的斜率。" in source
+    assert "曲率" in chinese.split("<blockquote>", 1)[1].split("</blockquote>", 1)[0]
+
+
+# --------------------------------------------------------------------------------------
 # "Coming from the lecture": every ```python block runs (```py blocks are the lecture's code)
 # --------------------------------------------------------------------------------------
 
@@ -141,6 +284,16 @@ def test_lecture_page_example_runs(block, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     # Padding with blank lines makes a traceback point at the line of docs/lecture.md.
     exec(compile("\n" * (line - 1) + code, str(LECTURE), "exec"), {"__name__": "__lecture__"})
+
+
+def test_the_chinese_lecture_page_has_the_same_examples():
+    """docs/lecture.zh.md shows exactly the code of docs/lecture.md, which the tests run."""
+    fences = r"^```(?:py|python)\n.*?^```"
+
+    def code(path: Path) -> list[str]:
+        return re.findall(fences, path.read_text(encoding="utf-8"), flags=re.DOTALL | re.M)
+
+    assert code(LECTURE) and code(LECTURE.with_suffix(".zh.md")) == code(LECTURE)
 
 
 def test_lecture_page_covers_each_idiom():
