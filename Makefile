@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP     := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench docs docs-serve notebooks clean
+.PHONY: demo test lint bench docs docs-serve notebooks messages clean
 
 # pip 21.3 is the first to install a pyproject-only package in editable mode; the pip that
 # Python 3.10.0 ships is older. The requirement is satisfied offline by any newer pip.
@@ -44,6 +44,16 @@ docs-serve: $(DEV_STAMP)
 
 notebooks: $(DEV_STAMP)  ## rebuild the course notebooks from notebooks/src/, run them, stamp them
 	$(BIN)/python tools/regenerate_notebooks.py
+
+# Translations (micrograd/i18n.py): gather the strings marked _("...") into the template, merge
+# them into each language's catalog (translate the new msgstr lines there), compile the .mo.
+LOCALE := micrograd/locale
+messages: $(STAMP)  ## extract, update and compile the gettext catalogs (Babel; babel.cfg)
+	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-by-file -w 100 \
+		--project=micrograd-edu --version=0.1.0 -o $(LOCALE)/micrograd.pot .
+	$(BIN)/pybabel -q update -i $(LOCALE)/micrograd.pot -d $(LOCALE) -D micrograd -w 100 \
+		--ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D micrograd --statistics
 
 clean:
 	rm -rf $(VENV) out site .pytest_cache .ruff_cache .hypothesis

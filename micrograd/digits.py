@@ -37,6 +37,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from micrograd.i18n import _, figure_language
+
 __all__ = [
     "DEFAULTS",
     "DigitsRun",
@@ -323,12 +325,24 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
 
     sizes = [*settings["hidden"], 10]
     print(
-        f"digits: 8x8 images, 10 classes, {n_images} images "
-        f"({n_train} to train on, the rest held out to test) | MLP(64, {sizes}), "
-        f"{settings['activation']} | softmax cross-entropy | {settings['optimizer']}, "
-        f"lr {settings['lr'] if settings['lr'] is not None else 'default'} "
-        f"({settings['schedule']}) | {settings['epochs']} epochs of batches of "
-        f"{settings['batch_size'] or 'all'} | about {max(1, round(estimate))} s"
+        _(
+            "digits: 8x8 images, 10 classes, {images} images "
+            "({train} to train on, the rest held out to test) | MLP(64, {sizes}), "
+            "{activation} | softmax cross-entropy | {optimizer}, "
+            "lr {lr} ({schedule}) | {epochs} epochs of batches of "
+            "{batch_size} | about {seconds} s"
+        ).format(
+            images=n_images,
+            train=n_train,
+            sizes=sizes,
+            activation=settings["activation"],
+            optimizer=settings["optimizer"],
+            lr=settings["lr"] if settings["lr"] is not None else _("default"),
+            schedule=settings["schedule"],
+            epochs=settings["epochs"],
+            batch_size=settings["batch_size"] or _("all"),
+            seconds=max(1, round(estimate)),
+        )
     )
     from tqdm import tqdm
 
@@ -340,7 +354,8 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
         current_epoch[0] = epoch + 1 if info.end_of_epoch else epoch
         if info.end_of_epoch and (epoch % report_every == 0 or epoch in (1, settings["epochs"])):
             loss, acc = info.history.epoch_loss[-1], info.history.epoch_accuracy[-1]
-            tqdm.write(f"epoch {epoch:4d}  loss {loss:.4f}  training accuracy {acc:6.1%}")
+            line = _("epoch {epoch:4d}  loss {loss:.4f}  training accuracy {accuracy:6.1%}")
+            tqdm.write(line.format(epoch=epoch, loss=loss, accuracy=acc))
 
     started = time.perf_counter()
     try:
@@ -360,11 +375,20 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
         raise fail(str(error)) from None
     n_test = len(run.y_test)
     print(
-        f"done in {run.seconds:.2f} s ({run.cpu_seconds:.2f} s of CPU time, "
-        f"{1000 * run.seconds / max(1, run.history.steps):.1f} ms per step): "
-        f"training accuracy {run.train_accuracy:.1%}, "
-        f"test accuracy {run.test_accuracy:.1%} ({n_test - run.test_mistakes} of {n_test} "
-        "test digits it never trained on)"
+        _(
+            "done in {seconds:.2f} s ({cpu_seconds:.2f} s of CPU time, "
+            "{ms:.1f} ms per step): training accuracy {train_accuracy:.1%}, "
+            "test accuracy {test_accuracy:.1%} ({right} of {total} "
+            "test digits it never trained on)"
+        ).format(
+            seconds=run.seconds,
+            cpu_seconds=run.cpu_seconds,
+            ms=1000 * run.seconds / max(1, run.history.steps),
+            train_accuracy=run.train_accuracy,
+            test_accuracy=run.test_accuracy,
+            right=n_test - run.test_mistakes,
+            total=n_test,
+        )
     )
 
     try:
@@ -378,17 +402,19 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
         "summary": os.path.join(out, "summary.json"),
         "model": os.path.join(out, "model.json"),
     }
-    figures = {
-        "confusion_matrix": plots.plot_confusion_matrix(
-            run.y_test,
-            run.test_predicted,
-            n_classes=10,
-            title=f"test set: {n_test - run.test_mistakes} of {n_test} right "
-            f"({run.test_accuracy:.1%})",
-        ),
-        "misclassified": plots.plot_misclassified(run.X_test, run.y_test, run.test_predicted),
-        "loss_curve": plots.plot_history(run.history, title=f"digits, MLP(64, {sizes})"),
-    }
+    with figure_language():  # the titles in the language the plots can draw
+        confusion_title = _("test set: {right} of {total} right ({accuracy:.1%})").format(
+            right=n_test - run.test_mistakes, total=n_test, accuracy=run.test_accuracy
+        )
+        figures = {
+            "confusion_matrix": plots.plot_confusion_matrix(
+                run.y_test, run.test_predicted, n_classes=10, title=confusion_title
+            ),
+            "misclassified": plots.plot_misclassified(run.X_test, run.y_test, run.test_predicted),
+            "loss_curve": plots.plot_history(
+                run.history, title=_("digits, MLP(64, {sizes})").format(sizes=sizes)
+            ),
+        }
     for name, figure in figures.items():
         with atomic_path(files[name]) as tmp:
             figure.savefig(tmp, dpi=110, format="png")
@@ -419,5 +445,5 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
     with atomic_path(files["model"]) as tmp:
         run.model.save(tmp)  # load it again with MLP.load(path)
     for name, path in files.items():
-        print(f"wrote {name}: {path}")
+        print(_("wrote {name}: {path}").format(name=name, path=path))
     return 0

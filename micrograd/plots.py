@@ -17,6 +17,7 @@ their gradients from the engine's backward pass) and numpy arrays (for the conto
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import sys
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
 from micrograd.engine import Value
+from micrograd.i18n import N_, _, figure_language
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -51,6 +53,22 @@ OptimizerSpec = Union[str, Callable[[list], Any]]  # noqa: UP007 - evaluated at 
 
 # One colour per optimizer (and per class), the same in every figure.
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"]
+
+
+def _in_figure_language(draw: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Draw the figure's titles, labels and legends in the learner's language.
+
+    That is ``MICROGRAD_LANG`` (or :func:`micrograd.i18n.override`) when an installed font can
+    draw it, else English: never boxes for missing characters (see
+    :func:`micrograd.i18n.figure_language`).
+    """
+
+    @functools.wraps(draw)
+    def in_language(*args: Any, **kwargs: Any) -> Figure:
+        with figure_language():
+            return draw(*args, **kwargs)
+
+    return in_language
 
 
 def _figure_png(fig: Figure) -> bytes:
@@ -199,12 +217,14 @@ def _draw_boundary(axes, xx, yy, grid_scores, X, y, predicted, title, small=Fals
             edgecolors="black",
             linewidths=1.0 if small else 1.2,
             zorder=4,
-            label=f"misclassified ({len(wrong)})",
+            label=_("misclassified ({count})").format(count=len(wrong)),
         )
         if not small:
             axes.legend(loc="lower right", fontsize="small")
     accuracy = 1 - len(wrong) / len(y)
-    axes.set_title(title if title is not None else f"decision boundary (accuracy {accuracy:.0%})")
+    if title is None:
+        title = _("decision boundary (accuracy {accuracy:.0%})").format(accuracy=accuracy)
+    axes.set_title(title)
     if small:
         axes.set_xticks([])
         axes.set_yticks([])
@@ -216,6 +236,7 @@ def _draw_boundary(axes, xx, yy, grid_scores, X, y, predicted, title, small=Fals
     return accuracy
 
 
+@_in_figure_language
 def plot_decision_boundary(
     model: Callable[[list[float]], Any],
     X: Sequence[Sequence[float]],
@@ -300,6 +321,7 @@ class BoundarySnapshots:
         return len(self.steps)
 
 
+@_in_figure_language
 def plot_boundary_snapshots(
     snapshots: BoundarySnapshots, y: Sequence[int], *, cols: int = 4
 ) -> Figure:
@@ -319,7 +341,7 @@ def plot_boundary_snapshots(
         grid_axes, snapshots.steps, snapshots.grid_scores, snapshots.predictions
     ):
         accuracy = sum(p == t for p, t in zip(predicted, y)) / len(y)
-        title = f"step {step}: {accuracy:.0%}"
+        title = _("step {step}: {accuracy:.0%}").format(step=step, accuracy=accuracy)
         _draw_boundary(
             axes,
             snapshots.xx,
@@ -347,6 +369,7 @@ def _series(history: Any, name: str) -> list[float]:
     return list(getattr(history, name, []))
 
 
+@_in_figure_language
 def plot_history(history: Any, *, title: str | None = None) -> Figure:
     """Loss (left) and accuracy (right) over the steps of a training run.
 
@@ -365,24 +388,27 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
     # the last step of each epoch, where the epoch averages are drawn
     ends = [i for i in steps if i == len(epoch) - 1 or (epoch and epoch[i] != epoch[i + 1])]
     per_epoch = bool(epoch) and len(ends) < len(steps)
-    panels = [(axes[0], loss, "epoch_loss", "loss")]
+    panels = [(axes[0], loss, "epoch_loss", N_("loss"))]
     if acc:
-        panels.append((axes[1], acc, "epoch_accuracy", "accuracy"))
+        panels.append((axes[1], acc, "epoch_accuracy", N_("accuracy")))
     for axes_, values, epoch_name, name in panels:
-        axes_.plot(steps, values, color=COLORS[0], lw=1.0 if per_epoch else 1.8, label="per step")
+        width = 1.0 if per_epoch else 1.8
+        axes_.plot(steps, values, color=COLORS[0], lw=width, label=_("per step"))
         epoch_values = _series(history, epoch_name)
         if per_epoch and len(epoch_values) == len(ends):
-            axes_.plot(ends, epoch_values, "o-", color=COLORS[1], ms=3, label="epoch average")
+            axes_.plot(ends, epoch_values, "o-", color=COLORS[1], ms=3, label=_("epoch average"))
             axes_.legend(fontsize="small")
-        axes_.set_xlabel("step")
-        axes_.set_ylabel(name)
+        axes_.set_xlabel(_("step"))
+        axes_.set_ylabel(_(name))
         axes_.grid(alpha=0.3)
     if acc:
         axes[1].set_ylim(-0.02, 1.02)
-        axes[1].yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    axes[0].set_title(f"loss: {loss[0]:.4g} \u2192 {loss[-1]:.4g}")
+        axes[1].yaxis.set_major_formatter(lambda v, _position: f"{v:.0%}")
+    axes[0].set_title(_("loss: {first:.4g} \u2192 {last:.4g}").format(first=loss[0], last=loss[-1]))
     if acc:
-        axes[1].set_title(f"accuracy: {acc[0]:.0%} \u2192 {acc[-1]:.0%}")
+        axes[1].set_title(
+            _("accuracy: {first:.0%} \u2192 {last:.0%}").format(first=acc[0], last=acc[-1])
+        )
     if title:
         fig.suptitle(title)
     return fig
@@ -538,7 +564,7 @@ def _descend(f: Callable, start: Sequence[float], optimizer: OptimizerSpec, lr, 
     params = [Value(float(s), label=f"p{i}") for i, s in enumerate(start)]
     opt = _make(optimizer, params, lr)
     path = [tuple(p.data for p in params)]
-    for _ in range(steps):
+    for _step in range(steps):
         try:
             loss = f(*params)
             opt.zero_grad()
@@ -605,11 +631,12 @@ def _named_specs(optimizers: Sequence[OptimizerSpec] | Mapping[str, OptimizerSpe
     if isinstance(optimizers, str):
         optimizers = [optimizers]
     return [
-        (spec if isinstance(spec, str) else f"optimizer {i}", spec)
+        (spec if isinstance(spec, str) else _("optimizer {number}").format(number=i), spec)
         for i, spec in enumerate(optimizers)
     ]
 
 
+@_in_figure_language
 def plot_optimizer_paths(
     surface: str | Surface = "ravine",
     optimizers: Sequence[OptimizerSpec] | Mapping[str, OptimizerSpec] = (
@@ -654,7 +681,7 @@ def plot_optimizer_paths(
         settings = _settings_label(spec, rate)
         shown = f"{label} ({settings})" if settings else label
         if len(path) < steps + 1:
-            shown += ", diverged"
+            shown += _(", diverged")
         runs.append((COLORS[i % len(COLORS)], shown, path))
     if separate:
         cols = min(3, len(runs))
@@ -666,11 +693,15 @@ def plot_optimizer_paths(
         for axes, run in zip(panels, runs):
             _paths_panel(axes, surface, [run], start, levels)
             axes.set_title(run[1], fontsize="medium")
-        fig.suptitle(f"{surface.name}: {steps} steps, one panel per optimizer")
+        fig.suptitle(
+            _("{surface}: {steps} steps, one panel per optimizer").format(
+                surface=surface.name, steps=steps
+            )
+        )
         return fig
     fig, (axes,) = _new_axes(ax, width=7.5, height=5.0)
     _paths_panel(axes, surface, runs, start, levels)
-    axes.set_title(f"{surface.name}: {steps} steps")
+    axes.set_title(_("{surface}: {steps} steps").format(surface=surface.name, steps=steps))
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return fig
 
@@ -695,8 +726,8 @@ def _paths_panel(axes, surface: Surface, runs, start, levels: int) -> None:
     # end dots last, largest first, so that paths ending at the same point stay visible as rings
     for k, (color, _label, path) in enumerate(runs):
         axes.plot(*path[-1], "o", color=color, ms=13 - 2 * k, mec="black", zorder=5, label="_end")
-    axes.plot(*surface.minimum, "*", color="gold", ms=16, mec="black", label="minimum")
-    axes.plot(*(start or surface.start), "o", color="black", ms=6, label="start")
+    axes.plot(*surface.minimum, "*", color="gold", ms=16, mec="black", label=_("minimum"))
+    axes.plot(*(start or surface.start), "o", color="black", ms=6, label=_("start"))
     axes.set_xlim(*surface.xlim)
     axes.set_ylim(*surface.ylim)
     axes.set_xlabel(surface.axis_labels[0])
@@ -726,6 +757,7 @@ def ball_positions(
     return [p[0] for p in _descend(curve, [start], optimizer, lr, steps)]
 
 
+@_in_figure_language
 def plot_ball_rolling(
     optimizers: Sequence[OptimizerSpec] | Mapping[str, OptimizerSpec] = ("sgd", "momentum"),
     *,
@@ -766,7 +798,7 @@ def plot_ball_rolling(
 
     def curve_on(axes):
         axes.plot(ws, loss, color="0.3", lw=1.5)
-        axes.set_xlabel("parameter $w$")
+        axes.set_xlabel(_("parameter $w$"))
         axes.grid(alpha=0.3)
 
     if frames is not None:
@@ -789,14 +821,14 @@ def plot_ball_rolling(
                     zorder=3 + i,
                     label=label,
                 )
-            axes.set_title(f"step {k}")
-        axes_list[0].set_ylabel("loss")
+            axes.set_title(_("step {step}").format(step=k))
+        axes_list[0].set_ylabel(_("loss"))
         axes_list[0].legend(fontsize="small")
         return fig
 
     fig, (left, right) = _new_axes(None, ncols=2, width=5.0, height=4.0)
     curve_on(left)
-    left.set_ylabel("loss")
+    left.set_ylabel(_("loss"))
     for i, (label, path) in enumerate(paths.items()):
         color = COLORS[i]
         heights = [float(curve(w)) for w in path]
@@ -810,7 +842,7 @@ def plot_ball_rolling(
             ms=ball_size(i),
             mec="black",
             zorder=3 + i,
-            label=f"{label}: ends at w = {path[-1]:.2f}",
+            label=_("{optimizer}: ends at w = {w:.2f}").format(optimizer=label, w=path[-1]),
         )
         right.plot(
             range(len(path)),
@@ -820,11 +852,11 @@ def plot_ball_rolling(
             linestyle=["-", "--", ":", "-."][i % 4],
             label=label,
         )
-    left.set_title(f"rolling from w = {start} (lr = {lr})")
+    left.set_title(_("rolling from w = {start} (lr = {lr})").format(start=start, lr=lr))
     left.legend(fontsize="small")
-    right.set_xlabel("step")
-    right.set_ylabel("position $w$")
-    right.set_title("position over the steps")
+    right.set_xlabel(_("step"))
+    right.set_ylabel(_("position $w$"))
+    right.set_title(_("position over the steps"))
     right.grid(alpha=0.3)
     right.legend(fontsize="small")
     return fig
@@ -874,6 +906,7 @@ def _image_grid(n: int, ncols: int, where: str, cell: float = 1.1, extra_height:
     return fig, list(axes[:n])
 
 
+@_in_figure_language
 def plot_digits(
     X: Sequence[Sequence[float]],
     y: Sequence[int] | None = None,
@@ -915,7 +948,9 @@ def plot_digits(
         if y is not None and predicted is not None:
             wrong = predicted[i] != y[i]
             a.set_title(
-                f"{predicted[i]} (true {y[i]})", fontsize=8, color="#d62728" if wrong else "black"
+                _("{predicted} (true {true})").format(predicted=predicted[i], true=y[i]),
+                fontsize=8,
+                color="#d62728" if wrong else "black",
             )
         elif y is not None:
             a.set_title(str(y[i]), fontsize=9)
@@ -924,6 +959,7 @@ def plot_digits(
     return fig
 
 
+@_in_figure_language
 def plot_misclassified(
     X: Sequence[Sequence[float]],
     y: Sequence[int],
@@ -945,14 +981,15 @@ def plot_misclassified(
             f"{len(y)} labels and {len(predicted)} predictions."
         )
     wrong = [i for i in range(len(X)) if predicted[i] != y[i]]
-    heading = title or f"misclassified: {len(wrong)} of {len(X)}"
+    heading = title or _("misclassified: {wrong} of {total}").format(wrong=len(wrong), total=len(X))
     if len(wrong) > max_images:
-        heading += f" (the first {max_images} shown)"
+        heading += _(" (the first {shown} shown)").format(shown=max_images)
     if not wrong:
         fig = _new_figure(4.0, 1.2)
         axes = fig.subplots()
         axes.axis("off")
-        axes.text(0.5, 0.5, f"no mistakes: all {len(X)} right", ha="center", va="center")
+        message = _("no mistakes: all {total} right").format(total=len(X))
+        axes.text(0.5, 0.5, message, ha="center", va="center")
         fig.suptitle(heading)
         return fig
     return plot_digits(
@@ -965,6 +1002,7 @@ def plot_misclassified(
     )
 
 
+@_in_figure_language
 def plot_confusion_matrix(
     y_true: Sequence[int],
     y_pred: Sequence[int],
@@ -999,13 +1037,16 @@ def plot_confusion_matrix(
                           color="white" if white else "black")  # fmt: skip
     axes.set_xticks(range(k))
     axes.set_yticks(range(k))
-    axes.set_xlabel("predicted class")
-    axes.set_ylabel("true class")
+    axes.set_xlabel(_("predicted class"))
+    axes.set_ylabel(_("true class"))
     right = int(np.trace(counts))
-    axes.set_title(title or f"{right} of {int(counts.sum())} right ({right / counts.sum():.1%})")
+    total = int(counts.sum())
+    default = _("{right} of {total} right ({accuracy:.1%})")
+    axes.set_title(title or default.format(right=right, total=total, accuracy=right / total))
     return fig
 
 
+@_in_figure_language
 def plot_weight_images(
     model: Any,
     *,
@@ -1030,6 +1071,7 @@ def plot_weight_images(
     fig, axes = _image_grid(len(neurons), ncols, where, extra_height=0.4)
     for i, a in enumerate(axes):
         a.imshow(images[i], cmap="RdBu_r", vmin=-extent, vmax=extent, interpolation="nearest")
-        a.set_title(f"neuron {i}", fontsize=8)
-    fig.suptitle(title or f"first-layer weights (colour scale \u00b1{extent:.2f})")
+        a.set_title(_("neuron {number}").format(number=i), fontsize=8)
+    default = _("first-layer weights (colour scale \u00b1{extent:.2f})")
+    fig.suptitle(title or default.format(extent=extent))
     return fig

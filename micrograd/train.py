@@ -459,7 +459,9 @@ def _progress_bar(total: int, enabled: bool):
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc="training", unit="step", leave=True)
+    from micrograd.i18n import _  # the bar's label in the learner's language (MICROGRAD_LANG)
+
+    return tqdm(total=total, desc=_("training"), unit="step", leave=True)
 
 
 def evaluate(

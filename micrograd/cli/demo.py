@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from micrograd.cli import CLIError, budget, one_line, shorten
+from micrograd.i18n import LANGUAGES, _, figure_language, override
 from micrograd.train import LOSSES, OPTIMIZERS  # the library's names and default rates
 
 HELP = "train an MLP on two moons (or another data set) and save plots of the result"
@@ -151,6 +152,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"{budget.readable_bytes(budget.MAX_BYTES)})",
     )
     output.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the progress, the summary and the plots' labels (default: the "
+        "MICROGRAD_LANG environment variable, else en); zh labels the plots in Chinese when "
+        "a Chinese font is installed, in English otherwise",
+    )
+    output.add_argument(
         "--no-progress",
         dest="progress",
         action="store_false",
@@ -195,6 +204,12 @@ def _check_out(out: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # --lang, else MICROGRAD_LANG, else English: for everything printed and drawn below
+    with override(getattr(args, "lang", None)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.dataset == "digits":  # a pipeline of its own, with held-out test digits
         from micrograd.digits import run_demo
 
@@ -239,10 +254,26 @@ def run(args: argparse.Namespace) -> int:
     schedule = optim.linear_decay(lr, lr / 10, total_steps) if args.schedule == "linear" else None
 
     print(
-        f"{args.dataset}: {len(X)} points, {n_classes} classes | MLP(2, {sizes}), "
-        f"{len(model.parameters())} parameters | {loss} loss + L2 {args.alpha:g} | "
-        f"{args.optimizer}, lr {lr:g} ({args.schedule}) | {args.epochs} epochs, "
-        f"{steps_per_epoch} step(s) each | estimated {budget.readable_time(seconds_estimate)}"
+        _(
+            "{dataset}: {points} points, {classes} classes | MLP(2, {sizes}), "
+            "{parameters} parameters | {loss} loss + L2 {alpha:g} | "
+            "{optimizer}, lr {lr:g} ({schedule}) | {epochs} epochs, "
+            "{steps} step(s) each | estimated {estimate}"
+        ).format(
+            dataset=args.dataset,
+            points=len(X),
+            classes=n_classes,
+            sizes=sizes,
+            parameters=len(model.parameters()),
+            loss=loss,
+            alpha=args.alpha,
+            optimizer=args.optimizer,
+            lr=lr,
+            schedule=args.schedule,
+            epochs=args.epochs,
+            steps=steps_per_epoch,
+            estimate=budget.readable_time(seconds_estimate),
+        )
     )
     report_every = max(1, args.epochs // 10)
     epochs_done = 0
@@ -254,7 +285,8 @@ def run(args: argparse.Namespace) -> int:
             epochs_done = epoch
         if info.end_of_epoch and (epoch % report_every == 0 or epoch in (1, args.epochs)):
             loss_, acc = info.history.epoch_loss[-1], info.history.epoch_accuracy[-1]
-            tqdm.write(f"epoch {epoch:4d}  loss {loss_:.4g}  accuracy {acc:6.1%}")
+            line = _("epoch {epoch:4d}  loss {loss:.4g}  accuracy {accuracy:6.1%}")
+            tqdm.write(line.format(epoch=epoch, loss=loss_, accuracy=acc))
 
     started = time.perf_counter()
     try:
@@ -280,8 +312,11 @@ def run(args: argparse.Namespace) -> int:
             raise CLIError(one_line(error)) from None
         raise CLIError(_diverged(args, lr, min(epochs_done + 1, args.epochs), error)) from None
     print(
-        f"done in {seconds:.2f} s ({1000 * seconds / max(1, history.steps):.1f} ms per step): "
-        f"training accuracy {final_accuracy:.1%}"
+        _(
+            "done in {seconds:.2f} s ({ms:.1f} ms per step): training accuracy {accuracy:.1%}"
+        ).format(
+            seconds=seconds, ms=1000 * seconds / max(1, history.steps), accuracy=final_accuracy
+        )
     )
     summary = {
         "dataset": args.dataset,
@@ -304,7 +339,7 @@ def run(args: argparse.Namespace) -> int:
         "history": history.as_dict(),
     }
     for name, path in _write_results(args.out, pictures, summary, model).items():
-        print(f"wrote {name}: {path}")
+        print(_("wrote {name}: {path}").format(name=name, path=path))
     return 0
 
 
@@ -329,11 +364,17 @@ def _evaluate_and_plot(model, X, y, history, loss: str, sizes: list[int], args):
     from micrograd.train import accuracy
 
     final_accuracy = accuracy(model, X, y)
-    title = f"{args.dataset}, MLP(2, {sizes}): training accuracy {final_accuracy:.0%}"
-    pictures = {
-        "decision_boundary": plots.plot_decision_boundary(model, X, y, title=title),
-        "loss_curve": plots.plot_history(history, title=f"{loss} loss, {args.optimizer}"),
-    }
+    with figure_language():  # the titles in the language the plots can draw
+        title = _("{dataset}, MLP(2, {sizes}): training accuracy {accuracy:.0%}").format(
+            dataset=args.dataset, sizes=sizes, accuracy=final_accuracy
+        )
+        pictures = {
+            "decision_boundary": plots.plot_decision_boundary(model, X, y, title=title),
+            "loss_curve": plots.plot_history(
+                history,
+                title=_("{loss} loss, {optimizer}").format(loss=loss, optimizer=args.optimizer),
+            ),
+        }
     return final_accuracy, pictures
 
 
