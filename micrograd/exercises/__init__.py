@@ -26,11 +26,16 @@ from micrograd.exercises.core import (
     check,
     reset_attempts,
 )
+from micrograd.i18n import _
 
 
-def list_exercises() -> dict[str, str]:
-    """Exercise name -> what ``check(name, ...)`` expects and checks."""
-    return {name: f"{ex.title} (pass {ex.expects})" for name, ex in EXERCISES.items()}
+def list_exercises(lang: str | None = None) -> dict[str, str]:
+    """Exercise name -> what ``check(name, ...)`` expects and checks (in ``lang``)."""
+    template = _("{title} (pass {expects})", lang=lang)
+    return {
+        name: template.format(title=_(ex.title, lang=lang), expects=_(ex.expects, lang=lang))
+        for name, ex in EXERCISES.items()
+    }
 
 
 __all__ = [
