@@ -447,7 +447,7 @@ def render(result: CheckResult, ex: Exercise) -> list[str]:
                 )
             ]
         elif result.status == ERROR and stop_message:
-            lines = [f"✘ {ex.name}: {stop_message}"]
+            lines = [_("✘ {name}: {message}").format(name=ex.name, message=stop_message)]
         else:
             lines = [
                 _("✘ {name}: {failed} of {n} cases fail ({title}).").format(
@@ -455,7 +455,7 @@ def render(result: CheckResult, ex: Exercise) -> list[str]:
                 )
             ]
         for c in failed[:_MAX_CASES_SHOWN]:
-            lines.append(f"  • {c.name}: {c.problem}")
+            lines.append("  • " + _("{name}: {problem}").format(name=c.name, problem=c.problem))
         if len(failed) > _MAX_CASES_SHOWN:
             more = len(failed) - _MAX_CASES_SHOWN
             lines.append("  • " + _("... and {more} more failing cases.").format(more=more))

@@ -225,15 +225,17 @@ def describe_exception(error: BaseException) -> str:
     if student:
         frame = student[-1]
         line = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
-        where = " " + _("in {function}(), line {line}").format(
-            function=frame.name, line=frame.lineno
-        )
         if line:
-            where += f": `{line}`"
+            where = _("{error} in {function}(), line {line}: `{code}`")
+        else:
+            where = _("{error} in {function}(), line {line}")
+        where = where.format(
+            error=type(error).__name__, function=frame.name, line=frame.lineno, code=line
+        )
     text = str(error)
     if isinstance(error, SystemExit) and not isinstance(error.code, str):
         text = _("{call} was called").format(call=f"sys.exit({error.code!r})")
-    return f"{type(error).__name__}{where}" + (f" ({text[:300]})" if text else "")
+    return (where or type(error).__name__) + (f" ({text[:300]})" if text else "")
 
 
 # --------------------------------------------------------------------------------------

@@ -306,7 +306,7 @@ GRAD_CASES = [
     GradCase("x**2 / y", lambda x, y: x**2 / y, (1.5, 0.5), True),
     GradCase("log(x) * exp(y)", lambda x, y: x.log() * y.exp(), (2.0, 0.1), True),
     GradCase(
-        "1e4 * x**3 (derivative 3e6)",
+        N_("1e4 * x**3 (derivative 3e6)"),
         lambda x: 1e4 * x**3,
         (10.0,),
         True,
@@ -331,7 +331,7 @@ GRAD_CASES = [
         N_("backward() misses x in d/dy"),
     ),
     GradCase(
-        "x + 0.01 * x * x.detach() (1% off)",
+        N_("x + 0.01 * x * x.detach() (off by 1%)"),
         lambda x: x + 0.01 * x * x.detach(),
         (1.0,),
         False,
@@ -350,10 +350,10 @@ def _grad_points(rng) -> list[dict]:
         "x**2 / y": [num(), num(0.4, 2.0)],
         "log(x) * exp(y)": [num(0.5, 3.0), num(-1.0, 1.0)],
         "1e4 * x**3 (derivative 3e6)": [num(8.0, 12.0)],
-        _("sum of squares"): [num(), num(), num()],
+        "sum of squares": [num(), num(), num()],
         "x * x.detach()": [num()],
         "x * y.detach() + y": [num(), num()],
-        "x + 0.01 * x * x.detach() (1% off)": [num(0.8, 1.5)],
+        "x + 0.01 * x * x.detach() (off by 1%)": [num(0.8, 1.5)],
     }
     return [{"case": i, "point": points[c.text]} for i, c in enumerate(GRAD_CASES)]
 
@@ -378,7 +378,7 @@ def _judge_gradient_check(inputs, records, ctx: Context) -> None:
         grad_case, point = GRAD_CASES[case["case"]], case["point"]
         kind = _("a correct gradient") if grad_case.correct else _("a wrong gradient")
         name = _("{text} at {join} ({kind})").format(
-            text=grad_case.text, join=", ".join(fmt(x) for x in point), kind=kind
+            text=_(grad_case.text), join=", ".join(fmt(x) for x in point), kind=kind
         )
         given = {"function": grad_case.text, "point": point, "backward_is_right": grad_case.correct}
         if "error" in rec:
@@ -471,10 +471,10 @@ def _judge_gradient_check(inputs, records, ctx: Context) -> None:
             ctx.diagnose(
                 "tolerance-too-loose",
                 _(
-                    "gradient_check accepts a gradient that is 1% off: the tolerance is too loose "
-                    "(use the `tol` argument, 1e-4 by default)."
+                    "gradient_check accepts a gradient that is off by 1%: the tolerance is too "
+                    "loose (use the `tol` argument, 1e-4 by default)."
                 ),
-                _("With tol=1e-4, should a 1% difference pass?"),
+                _("With tol=1e-4, should a difference of 1% pass?"),
             )
 
 
