@@ -881,11 +881,22 @@ def judge_op(op: str, inputs: list, records: list, ctx: Context) -> None:
         )
 
 
+# Registered at import: the titles are translated where they are shown.
+TITLES = {
+    "mul": N_("the forward pass and local derivative of __mul__"),
+    "div": N_("the forward pass and local derivative of __truediv__"),
+    "pow": N_("the forward pass and local derivative of __pow__"),
+    "exp": N_("the forward pass and local derivative of exp"),
+    "tanh": N_("the forward pass and local derivative of tanh"),
+    "log": N_("the forward pass and local derivative of log"),
+}
+
+
 def _register(op: str) -> None:
     exercise(
         op,
-        _("the forward pass and local derivative of {METHOD}").format(METHOD=METHOD[op]),
-        _("your Value class"),
+        TITLES[op],
+        N_("your Value class"),
         "Value",
         inputs=_inputs(op),
         judge=lambda inputs, records, ctx: judge_op(op, inputs, records, ctx),
@@ -921,8 +932,8 @@ def _ops_judge(inputs: dict, records: list, ctx: Context) -> None:
 
 @exercise(
     "ops",
-    _("the six ops of exercise 1"),
-    _("your Value class"),
+    N_("the six ops of exercise 1"),
+    N_("your Value class"),
     "Value",
     inputs=_ops_inputs,
     judge=_ops_judge,
