@@ -139,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from micrograd.exercises.grading import GradingError, grade
+    from micrograd.i18n import _
 
     if args.memory < 64:
         raise CLIError(f"--memory must be at least 64 MB, got {args.memory}.")
@@ -162,5 +163,9 @@ def _grade(args: argparse.Namespace) -> int:
             got[1] += row.max_points
         for submission, (points, out_of) in totals.items():
             print(f"{points:g}/{out_of:g}  {submission}")
-        print(f"seed {rows[0].seed}" + (f"; grades in {args.csv}" if args.csv else ""))
+        if args.csv:
+            summary = _("seed {seed}; grades in {csv}", lang=args.lang)
+        else:
+            summary = _("seed {seed}", lang=args.lang)
+        print(summary.format(seed=rows[0].seed, csv=args.csv))
     return 0

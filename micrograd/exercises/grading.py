@@ -360,7 +360,11 @@ def grade(
 
     rows: list[Row] = []
     bar = tqdm(
-        total=len(stems), desc="grading", unit="submission", disable=not progress, file=sys.stderr
+        total=len(stems),
+        desc=_("grading", lang=lang),
+        unit=_("submission", lang=lang),
+        disable=not progress,
+        file=sys.stderr,
     )
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
         futures = [
