@@ -60,7 +60,7 @@ def _random(leaves, seed: int, n_ops: int = 40):
 SHAPES: dict[str, tuple[int, Callable]] = {
     "a * b + c": (3, lambda a, b, c: a * b + c),
     N_("a * a (one node used twice)"): (1, lambda a: a * a),
-    "e = a * b; e + e * c (a diamond)": (3, lambda a, b, c: (lambda e: e + e * c)(a * b)),
+    N_("e = a * b; e + e * c (a diamond)"): (3, lambda a, b, c: (lambda e: e + e * c)(a * b)),
     "tanh(x1*w1 + x2*w2 + b) (a neuron)": (
         5,
         lambda x1, w1, x2, w2, b: (x1 * w1 + x2 * w2 + b).tanh(),
@@ -464,12 +464,16 @@ def _judge_backward(inputs, records, ctx: Context) -> None:
             inputs=case,
             received=got,
             expected=expected,
-            problem="; ".join(wrong[:2]),
+            problem=_("; ").join(wrong[:2]),
         )
     if observed and not all(c.passed for c in ctx.cases):
         for m in MISTAKES:
             if all(all_close(got, simulate(graph, m)) for graph, got in observed):
-                ctx.diagnose(m.kind, f"backward: {_(m.message)}", m.hint)
+                ctx.diagnose(
+                    m.kind,
+                    _("{where}: {message}").format(where="backward", message=_(m.message)),
+                    m.hint,
+                )
                 return
 
 

@@ -434,7 +434,9 @@ def _judge_model(inputs, records, ctx: Context) -> None:
             for kind, variant in _variants(case).items():
                 if all(close(a, b) for a, b in zip(got_out, variant)):
                     message, hint = FORWARD_MISTAKES[kind]
-                    ctx.diagnose(kind, f"{where}: {_(message)}", hint)
+                    ctx.diagnose(
+                        kind, _("{where}: {message}").format(where=where, message=_(message)), hint
+                    )
                     break
             continue
         wrong = [(n, g, w) for n, g, w in zip(names, rec["grads"], want_grads) if not close(g, w)]

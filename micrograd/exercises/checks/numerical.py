@@ -234,7 +234,12 @@ def _judge_numerical(inputs, records, ctx: Context) -> None:
             if not close(g, e, rtol=1e-6, atol=1e-9)
         ]
         ctx.case(
-            name, not wrong, inputs=given, received=got, expected=expected, problem="; ".join(wrong)
+            name,
+            not wrong,
+            inputs=given,
+            received=got,
+            expected=expected,
+            problem=_("; ").join(wrong),
         )
         observed.append((function.fn, xs, got, expected))
     if not all(c.passed for c in ctx.cases) and observed:

@@ -685,9 +685,9 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
         problems.append(
             _(
                 "the new node's children do not contain {join}, so backward() cannot reach it"
-            ).format(join=" and ".join(rec["missing"]))
+            ).format(join=_(" and ").join(rec["missing"]))
         )
-        shown = "(" + ", ".join(rec["children"]) + ")" if rec["children"] else "empty"
+        shown = "(" + ", ".join(rec["children"]) + ")" if rec["children"] else _("empty")
         ctx.diagnose(
             "missing-parents",
             _(
@@ -704,7 +704,7 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
         inputs=inputs,
         received=received,
         expected=expected,
-        problem="; ".join(problems),
+        problem=_("; ").join(problems),
     )
     if case.shape != "reuse" and all(g is not None for g in received):
         for i in range(1 if case.shape in ("unary", "const") else 2):

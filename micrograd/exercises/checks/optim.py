@@ -316,7 +316,7 @@ def _diagnose(name: str, case: dict, history: list, ctx: Context) -> None:
     for kind, (message, hint) in MISTAKES[name].items():
         simulated = RULES[name](kind)(case)
         if all(all_close(h, s) for h, s in zip(history, simulated)):
-            ctx.diagnose(kind, f"{name}: {_(message)}", hint)
+            ctx.diagnose(kind, _("{where}: {message}").format(where=name, message=_(message)), hint)
             return
 
 

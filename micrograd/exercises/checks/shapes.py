@@ -290,7 +290,7 @@ def _diagnose_values(got, want, W, x, y, what, ctx: Context) -> None:
     for kind, variant in variants.items():
         if _matches(got, variant):
             message, hint = messages[kind]
-            ctx.diagnose(kind, f"{what}: {message}", hint)
+            ctx.diagnose(kind, _("{where}: {message}").format(where=what, message=message), hint)
             return
 
 

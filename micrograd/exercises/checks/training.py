@@ -135,7 +135,11 @@ def _judge_hinge(inputs, records, ctx: Context) -> None:
             for kind, value in variants.items():
                 if n > 1 and close(rec["loss"], value):
                     message, hint = HINGE_MISTAKES[kind]
-                    ctx.diagnose(kind, f"hinge_loss: {_(message)}", hint)
+                    ctx.diagnose(
+                        kind,
+                        _("{where}: {message}").format(where="hinge_loss", message=_(message)),
+                        hint,
+                    )
                     break
             continue
         ref_grads = [s.grad for s in scores]
@@ -274,7 +278,11 @@ def _judge_step(inputs, records, ctx: Context) -> None:
         for mistake, (message, hint) in STEP_MISTAKES.items():
             simulated = _reference_steps(key, mistake)
             if all(all_close(got, sim, rtol=1e-9) for got, (_, sim) in zip(snapshots, simulated)):
-                ctx.diagnose(mistake, f"train_step: {_(message)}", hint)
+                ctx.diagnose(
+                    mistake,
+                    _("{where}: {message}").format(where="train_step", message=_(message)),
+                    hint,
+                )
                 return
 
 
