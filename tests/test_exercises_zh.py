@@ -450,3 +450,65 @@ def test_a_zh_notebook_prints_chinese_feedback(tmp_path):
         for text in printed:
             assert expected in text, text
             assert_chinese(text.strip().splitlines(), path.name)
+
+
+# --------------------------------------------------------------------------------------
+# nbgrader with the zh notebooks: they import unchanged, and the autograder speaks Chinese
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_nbgrader_takes_the_zh_notebooks_and_autogrades_in_chinese(tmp_path):
+    import test_exercises_nbgrader as nbg
+
+    if not (nbg.BIN / "nbgrader").exists():
+        pytest.skip("nbgrader is not installed in this environment")
+    root = tmp_path / "course"
+    built = tmp_path / "built"
+    exbuild.build(built, solutions=True, lang="zh")
+    root.mkdir()
+    (root / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.root = {str(root)!r}\n"
+        "c.CourseDirectory.course_id = 'course'\n"
+    )
+    (root / "source" / "zh").mkdir(parents=True)
+    for stem in NOTEBOOKS:
+        (root / "source" / "zh" / f"{stem}.ipynb").write_text(
+            (built / "solutions" / f"{stem}.ipynb").read_text()
+        )
+    nbg.run(str(nbg.BIN / "nbgrader"), "generate_assignment", "zh", "--force", cwd=root)
+    released = root / "release" / "zh"
+    assert sorted(p.stem for p in released.glob("*.ipynb")) == sorted(NOTEBOOKS)
+    for path in released.glob("*.ipynb"):
+        assert "BEGIN SOLUTION" not in path.read_text()
+    students = {
+        "honest": (root / "source" / "zh" / "03_gradient_check.ipynb").read_text(),
+        "empty": (released / "03_gradient_check.ipynb").read_text(),
+    }
+    for student, text in students.items():
+        folder = root / "submitted" / student / "zh"
+        folder.mkdir(parents=True)
+        (folder / "03_gradient_check.ipynb").write_text(text)
+        nbg.run(str(nbg.BIN / "nbgrader"), "db", "student", "add", student, cwd=root)
+    nbg.run(str(nbg.BIN / "nbgrader"), "autograde", "zh", "--force", cwd=root)
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for student, want in (("honest", 1.0), ("empty", 0.0)):
+            for name in NOTEBOOKS["03_gradient_check"]:
+                grade = gb.find_grade(f"test_{name}", "03_gradient_check", "zh", student)
+                assert grade.score == want, (student, name)
+    for student, word in (("honest", "做得好"), ("empty", "尚未实现")):
+        nb = json.loads(
+            (root / "autograded" / student / "zh" / "03_gradient_check.ipynb").read_text()
+        )
+        printed = [
+            "".join("".join(o.get("text", "")) for o in c.get("outputs", []))
+            for c in nb["cells"]
+            if "autograde(" in "".join(c["source"])
+        ]
+        assert len(printed) == 2
+        for text in printed:
+            assert word in text, text
+            assert_chinese(text.strip().splitlines(), student)
