@@ -28,12 +28,12 @@
 # %% [markdown] lang="zh"
 # # 练习 1：每个运算的局部导数
 #
-# 自动求导引擎里的每个运算都要知道两件事：怎样算出结果（**前向传播**，forward pass），以及某个输入稍微变一点时结果会变多少（它的**局部导数**，local derivative）。反向传播（backpropagation）说到底就是沿着计算图把这些局部导数乘起来，也就是链式法则（chain rule）。
+# 自动求导（autograd）引擎里的每个运算都要知道两件事：怎样算出结果（**前向传播**，forward pass），以及某个输入稍微变一点时结果会变多少（它的**局部导数**，local derivative）。反向传播（backpropagation）说到底就是沿着计算图（computation graph：记录每个运算由哪些输入算出的图）把这些局部导数乘起来，也就是链式法则（chain rule）。
 #
 # 下面是一个很小的 `Value` 类，写法和 Andrej Karpathy 的 micrograd 一样。每个运算都会新建一个节点 `out`，它记住两样东西：
 #
 # - 它的**子节点**（children），即算出它的那些输入，存在 `out._prev` 里，这样 `backward()` 才能沿着计算图一路走回输入；
-# - 一个闭包 `out._backward`：一旦知道了 `out.grad`（即 d loss / d out），它就把 `局部导数 * out.grad` **加到**每个子节点的 `.grad` 上。
+# - 一个闭包（closure，即记住了外层变量的内部函数）`out._backward`：一旦知道了 `out.grad`（即 d loss / d out），它就把 `局部导数 * out.grad` **加到**每个子节点的 `.grad` 上。
 #
 # `__add__` 已经写好，作为示例。请写出 `__mul__`、`__truediv__`、`__pow__`、`exp`、`tanh` 和 `log`：把每个标着 `# YOUR CODE HERE` 的地方填好，然后运行它下面的检查。
 #

@@ -23,7 +23,7 @@
 # `MLP(2, [8, 8, 1])` with your loop and wants 90% accuracy on 80 points after 50 steps.
 
 # %% [markdown] lang="zh"
-# # 练习 6：在两个半月形数据上的训练循环
+# # 练习 6：在两个半月形（two moons）数据上的训练循环
 #
 # 课程笔记里的训练循环（training loop），一步一步来：
 #
@@ -37,10 +37,10 @@
 # 请写出
 #
 # 1. `hinge_loss(scores, labels)`：合页损失（hinge loss），即 `relu(1 - y * score)` 在所有样本上的平均值，标签为 +1 或 -1（一个样本的分数落在正确的一侧、并超出间隔（margin）1 之后，它就没有代价了）；
-# 2. `train_step(model, optimizer, X, y)`：用全部数据走一步；以数字的形式返回损失；
+# 2. `train_step(model, optimizer, X, y)`：用全部数据（整个数据集作为一个批量）走一步；以数字的形式返回损失；
 # 3. `train(model, optimizer, X, y, steps)`：走 `steps` 步；返回损失组成的列表。
 #
-# 模型和优化器来自 micrograd（`micrograd.nn.MLP`、`micrograd.optim.Adam`），所以本练习不依赖前面的练习。检查会用你的循环训练一个新的 `MLP(2, [8, 8, 1])`，要求 50 步之后在 80 个数据点上的准确率达到 90%。
+# 模型和优化器来自 micrograd（`micrograd.nn.MLP`、`micrograd.optim.Adam`），所以本练习不依赖前面的练习。检查会用你的循环训练一个新的 `MLP(2, [8, 8, 1])`，要求 50 步之后在 80 个数据点上的准确率达到 90%。two moons 是两团交错的半月形数据点，每个点属于两类之一，所以这是一个二分类问题。
 
 # %%
 from micrograd.exercises import check
