@@ -82,7 +82,9 @@ def test_no_solution_text_is_in_what_students_install(archives, kind):
     assert any(name.endswith("micrograd/exercises/checks/ops.py") for name in files)
     assert not [n for n in files if "exercises/sources" in n or "scaffold" in n], sorted(files)
     notebooks = [n for n in files if n.endswith(".ipynb")]
-    assert len(notebooks) == 7 and all("micrograd/exercises/student/" in n for n in notebooks)
+    # the student notebooks of both editions: English in student/, Chinese in student/zh/
+    assert len(notebooks) == 14 and all("micrograd/exercises/student/" in n for n in notebooks)
+    assert len([n for n in notebooks if "micrograd/exercises/student/zh/" in n]) == 7
     assert not [n for n in notebooks if "BEGIN SOLUTION" in files[n]]
     secret = solution_lines()
     found = {

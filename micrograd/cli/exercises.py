@@ -19,6 +19,7 @@ import argparse
 
 from micrograd.cli import CLIError
 
+LANGUAGES = ("en", "zh")
 HELP = "build the exercise notebooks, list the checks, or grade submissions"
 
 
@@ -39,9 +40,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     build.add_argument(
         "--out",
-        default="notebooks/exercises",
+        default=None,
         metavar="DIR",
-        help="directory for the student notebooks (default: notebooks/exercises)",
+        help="directory for the student notebooks (default: notebooks/exercises, and "
+        "notebooks/exercises/zh for --lang zh)",
+    )
+    build.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="the edition: en or zh (default: $MICROGRAD_LANG, else en)",
     )
     build.add_argument(
         "--solutions",
@@ -89,6 +97,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="memory limit per submission (default: 1024)",
     )
+    grade.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the feedback messages: en or zh (default: $MICROGRAD_LANG, else en)",
+    )
     grade.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
 
@@ -103,13 +117,15 @@ def run(args: argparse.Namespace) -> int:
         return _grade(args)
     from pathlib import Path
 
-    from micrograd.exercises.build import SourceError, build
+    from micrograd.exercises.build import SourceError, build, default_language
 
-    out = Path(args.out)
+    lang = default_language(args.lang)
+    default_out = "notebooks/exercises" if lang == "en" else f"notebooks/exercises/{lang}"
+    out = Path(args.out or default_out)
     if out.exists() and not out.is_dir():
-        raise CLIError(f"--out {args.out!r} is a file; give a directory.")
+        raise CLIError(f"--out {str(out)!r} is a file; give a directory.")
     try:
-        written = build(out, solutions=args.solutions, sources=args.sources)
+        written = build(out, solutions=args.solutions, sources=args.sources, lang=lang)
         if args.shipped:
             from micrograd.exercises.build import build_shipped
 
@@ -123,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from micrograd.exercises.grading import GradingError, grade
+    from micrograd.i18n import _
 
     if args.memory < 64:
         raise CLIError(f"--memory must be at least 64 MB, got {args.memory}.")
@@ -134,6 +151,7 @@ def _grade(args: argparse.Namespace) -> int:
             seed=args.seed,
             memory_mb=args.memory,
             progress=not args.quiet,
+            lang=args.lang,
         )
     except (GradingError, OSError) as error:
         raise CLIError(str(error)) from None
@@ -145,5 +163,9 @@ def _grade(args: argparse.Namespace) -> int:
             got[1] += row.max_points
         for submission, (points, out_of) in totals.items():
             print(f"{points:g}/{out_of:g}  {submission}")
-        print(f"seed {rows[0].seed}" + (f"; grades in {args.csv}" if args.csv else ""))
+        if args.csv:
+            summary = _("seed {seed}; grades in {csv}", lang=args.lang)
+        else:
+            summary = _("seed {seed}", lang=args.lang)
+        print(summary.format(seed=rows[0].seed, csv=args.csv))
     return 0

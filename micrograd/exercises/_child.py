@@ -63,6 +63,7 @@ def main() -> None:
     from micrograd.exercises import core, grading
     from micrograd.exercises.core import EXERCISES, NOT_IMPLEMENTED, Observed, observe
     from micrograd.exercises.sandbox import unavailable
+    from micrograd.i18n import _, override
 
     mine = {name: EXERCISES[name] for name in task["checks"]}  # before any student code runs
     for module in (micrograd.exercises, core):
@@ -79,16 +80,20 @@ def main() -> None:
     with unavailable(forbidden):
         _run_cells(grading.code_cells(nb), namespace, timeout)
 
-    for name, ex in mine.items():
-        inputs = task["checks"][name]
-        if ex.variable in namespace:
-            limit = min(ex.timeout, timeout)
-            found = observe(ex, namespace[ex.variable], inputs, timeout=limit)
-        else:
-            found = Observed(stop=(NOT_IMPLEMENTED, f"the notebook defines no {ex.variable}."))
-        line = json.dumps({"check": name, **found.to_plain()}, default=repr)
-        results.write(f"{token} {line}\n")
-        results.flush()
+    # The messages made on this side (an exception's place, a time-out) are in the grader's
+    # language, whatever the notebook set (a zh notebook sets MICROGRAD_LANG for itself).
+    with override(task.get("lang") or "en"):
+        for name, ex in mine.items():
+            inputs = task["checks"][name]
+            if ex.variable in namespace:
+                limit = min(ex.timeout, timeout)
+                found = observe(ex, namespace[ex.variable], inputs, timeout=limit)
+            else:
+                message = _("the notebook defines no {variable}.").format(variable=ex.variable)
+                found = Observed(stop=(NOT_IMPLEMENTED, message))
+            line = json.dumps({"check": name, **found.to_plain()}, default=repr)
+            results.write(f"{token} {line}\n")
+            results.flush()
     results.close()
     os._exit(0)
 

@@ -53,10 +53,13 @@ __all__ = [
     "SOURCES",
     "build",
     "build_shipped",
+    "default_language",
     "default_sources",
+    "edition",
     "notebook_json",
     "parse_source",
     "solution_lines",
+    "shipped_dir",
     "source_paths",
     "to_student",
 ]
@@ -82,6 +85,25 @@ class Cell:
     kind: str  # "code" or "markdown"
     text: str
     has_solution: bool = False
+    lang: str | None = None  # a markdown cell tagged lang="zh" belongs to that edition only
+
+
+# Both editions come from one source, as in the course (notebooks/src): code cells are
+# shared, an untagged markdown cell is English, and the cell after it tagged
+# ``# %% [markdown] lang="zh"`` is its Chinese counterpart.
+LANGUAGES = ("en", "zh")
+_LANG = re.compile(r"""\blang\s*=\s*["']?([A-Za-z_-]+)["']?""")
+
+# The zh edition sets the language of check()'s feedback in a cell of its own, before the
+# first code cell (the code cells are otherwise the same in both editions).
+LANGUAGE_CELL = {
+    "zh": (
+        "# 让 check() 的反馈（诊断和提示）用中文显示\n"
+        "import os\n"
+        "\n"
+        'os.environ["MICROGRAD_LANG"] = "zh"'
+    ),
+}
 
 
 def default_sources() -> Path:
@@ -101,10 +123,14 @@ def source_paths(directory: Path | None = None) -> list[Path]:
 
 def parse_source(text: str, name: str = "<source>") -> list[Cell]:
     """Split a percent-format source into cells (markdown cells lose their ``# ``)."""
-    cells: list[tuple[str, list[str]]] = []
+    cells: list[tuple[str, list[str], str | None]] = []
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("# %%"):
-            cells.append(("markdown" if "[markdown]" in line else "code", []))
+            tag = _LANG.search(line)
+            lang = tag.group(1) if tag else None
+            if lang is not None and lang not in LANGUAGES:
+                raise SourceError(f"{name}:{number}: unknown language {lang!r} (known: zh)")
+            cells.append(("markdown" if "[markdown]" in line else "code", [], lang))
         elif not cells:
             continue  # a header (e.g. ruff directives) before the first cell
         elif cells[-1][0] == "markdown":
@@ -114,11 +140,27 @@ def parse_source(text: str, name: str = "<source>") -> list[Cell]:
         else:
             cells[-1][1].append(line)
     result = []
-    for kind, lines in cells:
+    for kind, lines, lang in cells:
         body = "\n".join(lines).strip("\n")
         _check_regions(body, name)
-        result.append(Cell(kind, body, BEGIN in body))
+        result.append(Cell(kind, body, BEGIN in body, lang))
     return result
+
+
+def edition(cells: list[Cell], lang: str = "en") -> list[Cell]:
+    """The cells of one edition: the shared code cells and that language's markdown cells.
+
+    English is the untagged markdown; ``"zh"`` takes the ``lang="zh"`` cells instead and gets
+    :data:`LANGUAGE_CELL` before its first code cell.
+    """
+    if lang not in LANGUAGES:
+        raise SourceError(f"unknown language {lang!r}: give one of {', '.join(LANGUAGES)}")
+    wanted = None if lang == "en" else lang
+    chosen = [c for c in cells if c.kind == "code" or c.lang == wanted]
+    if lang in LANGUAGE_CELL:
+        first_code = next((i for i, c in enumerate(chosen) if c.kind == "code"), len(chosen))
+        chosen.insert(first_code, Cell("code", LANGUAGE_CELL[lang]))
+    return chosen
 
 
 def _check_regions(text: str, name: str) -> None:
@@ -220,7 +262,7 @@ AUTOGRADE = (
 )
 
 
-def notebook_json(cells: list[Cell], stem: str, solution: bool) -> str:
+def notebook_json(cells: list[Cell], stem: str, solution: bool, lang: str = "en") -> str:
     """A notebook (nbformat 4.5, no outputs, stable cell ids) as the text of an .ipynb file.
 
     The solution version is an nbgrader source notebook (see the module doc).
@@ -273,7 +315,7 @@ def notebook_json(cells: list[Cell], stem: str, solution: bool) -> str:
                 "name": "python3",
             },
             "language_info": {"name": "python"},
-            "micrograd_exercise": {"exercise": stem},
+            "micrograd_exercise": {"exercise": stem, **({"lang": lang} if lang != "en" else {})},
         },
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -281,57 +323,77 @@ def notebook_json(cells: list[Cell], stem: str, solution: bool) -> str:
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def build(out: Path, solutions: bool = False, sources: Path | None = None) -> list[Path]:
+def default_language(lang: str | None = None) -> str:
+    """The edition to build: ``lang``, else ``MICROGRAD_LANG``, else English."""
+    from micrograd.i18n import language
+
+    return language(lang)
+
+
+def build(
+    out: Path, solutions: bool = False, sources: Path | None = None, lang: str | None = None
+) -> list[Path]:
     """Write the student notebooks to ``out`` (and the solutions to ``out/solutions``).
 
     ``sources`` is the folder of exercise sources (default: the checkout's
     ``exercises/sources``). Without sources (an installed package) the student notebooks
-    that ship with the package are written, and ``solutions=True`` is refused. Returns the
-    paths written. The files depend only on the sources (no timestamps, no random ids), so
-    building twice gives the same bytes; each is written atomically.
+    that ship with the package are written, and ``solutions=True`` is refused. ``lang`` is
+    the edition, ``"en"`` or ``"zh"`` (default: ``MICROGRAD_LANG``, else English). Returns
+    the paths written. The files depend only on the sources (no timestamps, no random ids),
+    so building twice gives the same bytes; each is written atomically.
     """
     from micrograd._files import atomic_write
 
     out = Path(out)
+    lang = default_language(lang)
     if sources is None and not SOURCES.is_dir():
         if solutions:
             raise SourceError(NOT_INSTALLED)
-        return _copy_shipped(out)
+        return _copy_shipped(out, lang)
     written = []
     paths = source_paths(sources)
     if not paths:
         raise SourceError(f"no exercise sources (NN_name.py) in {sources or SOURCES}")
     for path in paths:
-        cells = parse_source(path.read_text(encoding="utf-8"), path.name)
+        cells = edition(parse_source(path.read_text(encoding="utf-8"), path.name), lang)
         targets = [(out / f"{path.stem}.ipynb", to_student(cells, path.name), False)]
         if solutions:
             targets.append((out / "solutions" / f"{path.stem}.ipynb", cells, True))
         for target, content, is_solution in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, notebook_json(content, path.stem, is_solution))
+            atomic_write(target, notebook_json(content, path.stem, is_solution, lang))
             written.append(target)
     return written
 
 
 # The student notebooks (no solution in them) ship with the package, so that
-# `micrograd exercises build` works from an installed package too. In a checkout they are
-# refreshed with `micrograd exercises build --shipped`; a test keeps them equal to the build.
+# `micrograd exercises build` works from an installed package too: the English ones in
+# student/, each other edition in student/LANG/. In a checkout they are refreshed with
+# `micrograd exercises build --shipped`; a test keeps them equal to the build.
 SHIPPED = Path(__file__).resolve().parent / "student"
 
 
-def _copy_shipped(out: Path) -> list[Path]:
+def shipped_dir(lang: str = "en") -> Path:
+    """Where the student notebooks of edition ``lang`` ship inside the package."""
+    return SHIPPED if lang == "en" else SHIPPED / lang
+
+
+def _copy_shipped(out: Path, lang: str = "en") -> list[Path]:
     from micrograd._files import atomic_write
 
-    shipped = sorted(SHIPPED.glob("[0-9][0-9]_*.ipynb"))
+    shipped = sorted(shipped_dir(lang).glob("[0-9][0-9]_*.ipynb"))
     if not shipped:
-        raise SourceError(f"no student notebooks in {SHIPPED}: {NOT_INSTALLED}")
+        raise SourceError(f"no student notebooks in {shipped_dir(lang)}: {NOT_INSTALLED}")
     out.mkdir(parents=True, exist_ok=True)
     return [atomic_write(out / p.name, p.read_text(encoding="utf-8")) for p in shipped]
 
 
 def build_shipped(sources: Path | None = None) -> list[Path]:
-    """Refresh the student notebooks that ship with the package (from a checkout)."""
-    return build(SHIPPED, solutions=False, sources=sources)
+    """Refresh the student notebooks that ship with the package, every edition (a checkout)."""
+    written = []
+    for lang in LANGUAGES:
+        written += build(shipped_dir(lang), solutions=False, sources=sources, lang=lang)
+    return written
 
 
 def solution_namespace(stem: str, sources: Path | None = None) -> dict:

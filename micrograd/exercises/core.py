@@ -21,11 +21,13 @@ import json
 import math
 import os
 import random
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from micrograd.exercises.sandbox import Probe, Stop
+from micrograd.i18n import N_, _, override
 
 __all__ = [
     "CaseResult",
@@ -48,6 +50,14 @@ PASSED, FAILED, NOT_IMPLEMENTED, ERROR, TIMEOUT = (
     "timeout",
 )
 STATUSES = (PASSED, FAILED, NOT_IMPLEMENTED, ERROR, TIMEOUT)
+# How a status reads in a message (the status itself is an identifier: the grades' CSV).
+STATUS_TEXT = {
+    PASSED: N_("passed"),
+    FAILED: N_("failed"),
+    NOT_IMPLEMENTED: N_("not implemented"),
+    ERROR: N_("error"),
+    TIMEOUT: N_("timeout"),
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,7 @@ class CaseResult:
     received: Any = None
     expected: Any = None
     problem: str = ""  # one line on what went wrong, empty if passed
+    raised: bool = False  # the student's code raised an exception in this case
 
 
 @dataclass
@@ -150,20 +161,38 @@ class Context:
         expected: Any = None,
         problem: str = "",
     ) -> CaseResult:
-        result = CaseResult(name, dict(inputs or {}), bool(passed), received, expected, problem)
+        # A text marked with N_() in a table (a case's name, a mistake's message) is
+        # translated here; a text translated already passes through gettext unchanged.
+        result = CaseResult(
+            _(name),
+            dict(inputs or {}),
+            bool(passed),
+            received,
+            expected,
+            _(problem) if problem else "",
+        )
         self.cases.append(result)
         return result
 
     def error_case(self, name: str, error: str, inputs: dict[str, Any] | None = None):
         """Record a case whose student call raised an exception (``error`` describes it)."""
-        return self.case(name, False, inputs=inputs, problem=f"raised {error}")
+        result = self.case(
+            name, False, inputs=inputs, problem=_("raised {error}").format(error=error)
+        )
+        result.raised = True
+        return result
 
     def diagnose(self, kind: str, message: str, *hints: str, rule: str = "", key: str = "") -> None:
-        """Record a recognised mistake, once per ``key`` (default: once per kind)."""
+        """Record a recognised mistake, once per ``key`` (default: once per kind).
+
+        ``message``, ``hints`` and ``rule`` may be marked with N_() in a table: they are
+        translated here (into the language of the check, see :func:`check`).
+        """
         key = key or kind
         if key not in self._diagnosed:
             self._diagnosed.add(key)
-            self.diagnoses.append(Diagnosis(kind, message, tuple(hints), rule))
+            translated = tuple(_(h) for h in hints)
+            self.diagnoses.append(Diagnosis(kind, _(message), translated, _(rule) if rule else ""))
 
 
 Records = Iterator[Any]
@@ -316,16 +345,21 @@ def judge(
         if observed.stop is None:  # how the student's side ended comes first
             status, stop_message = stop.status, stop.message
     except Exception as error:  # records that do not have the expected form
-        status, stop_message = ERROR, f"the results could not be read ({error!r})."
+        status, stop_message = (
+            ERROR,
+            _("the results could not be read ({error}).").format(error=repr(error)),
+        )
     _library_used(ex, ctx)
     if status == PASSED:
         if not ctx.cases:
-            status, stop_message = ERROR, "the checker ran no cases."
+            status, stop_message = ERROR, _("the checker ran no cases.")
         elif not all(c.passed for c in ctx.cases):
-            errors = [c for c in ctx.cases if c.problem.startswith("raised")]
+            errors = [c for c in ctx.cases if c.raised or _is_raised(c.problem)]
             status = ERROR if len(errors) == len(ctx.cases) else FAILED
     if status == ERROR and not stop_message and ctx.cases:
-        stop_message = f"every case raised an exception ({ctx.cases[0].problem[7:]})."
+        stop_message = _("every case raised an exception ({problem}).").format(
+            problem=ctx.cases[0].problem
+        )
     if status in (FAILED, ERROR):
         _earlier_first(ex, ctx)
     result = CheckResult(ex.name, status, ctx.cases, ctx.diagnoses)
@@ -334,16 +368,25 @@ def judge(
     return result
 
 
+def _is_raised(problem: str) -> bool:
+    """A problem text that says the student's code raised (records made before ``raised``)."""
+    return problem.startswith(("raised ", _("raised {error}").split("{", 1)[0]))
+
+
 def _library_used(ex: Exercise, ctx: Context) -> None:
     """A case that called a library function this exercise asks the student to write."""
     for c in ctx.cases:
         if "LibraryUnavailable" in c.problem:
-            name = c.problem.split("(", 1)[-1].split(" is not available")[0]
+            # the exception's text starts with the function's name: "(micrograd.optim.SGD ..."
+            found = re.search(r"\((micrograd\.[\w.]+)", c.problem)
+            name = found.group(1) if found else "micrograd"
             ctx.diagnose(
                 "library-unavailable",
-                f"{ex.variable} calls {name}, micrograd's own version of what this exercise "
-                "asks you to write: it is unavailable while the check runs.",
-                "Write the computation yourself; the exercise's introduction says what it is.",
+                _(
+                    "{variable} calls {name}, micrograd's own version of what this exercise "
+                    "asks you to write: it is unavailable while the check runs."
+                ).format(variable=ex.variable, name=name),
+                _("Write the computation yourself; the exercise's introduction says what it is."),
             )
             return
 
@@ -353,14 +396,28 @@ def _earlier_first(ex: Exercise, ctx: Context) -> None:
     broken = [n for n in ex.uses if n in ctx.earlier and not ctx.earlier[n].passed]
     if not broken:
         return
-    names = " and ".join(EXERCISES[n].variable for n in broken)
+    names = _(" and ").join(EXERCISES[n].variable for n in broken)
+    statuses = ", ".join(f"{n}: {_(STATUS_TEXT[ctx.earlier[n].status])}" for n in broken)
+    message = (
+        _(
+            "{variable} calls your {names}, which does not pass its own check yet "
+            "({statuses}): fix that first, then run this check again."
+        )
+        if len(broken) == 1
+        else _(
+            "{variable} calls your {names}, which do not pass their own checks yet "
+            "({statuses}): fix those first, then run this check again."
+        )
+    )
     ctx.diagnoses[:] = [
         Diagnosis(
             "fix-earlier-part",
-            f"{ex.variable} calls your {names}, which does not pass its own check yet "
-            f"({', '.join(f'{n}: {ctx.earlier[n].status}' for n in broken)}): fix "
-            f"{'that' if len(broken) == 1 else 'those'} first, then run this check again.",
-            (f"Run check({broken[0]!r}, {EXERCISES[broken[0]].variable}) and follow it.",),
+            message.format(variable=ex.variable, names=names, statuses=statuses),
+            (
+                _("Run {call} and follow it.").format(
+                    call=f"check({broken[0]!r}, {EXERCISES[broken[0]].variable})"
+                ),
+            ),
         )
     ]
 
@@ -370,43 +427,65 @@ _MAX_OUTPUT_SHOWN = 1500
 
 
 def render(result: CheckResult, ex: Exercise) -> list[str]:
-    """The feedback lines a student reads."""
+    """The feedback lines a student reads (in the language of the check, see :func:`check`)."""
     output = getattr(result, "_output", "")
-    notes = getattr(result, "_notes", [])
+    notes = [_(note) for note in getattr(result, "_notes", [])]
     stop_message = getattr(result, "_stop_message", "")
     n = len(result.cases)
     failed = [c for c in result.cases if not c.passed]
     if result.status == PASSED:
-        lines = [f"✔ {ex.name}: all {n} cases pass. Well done!", *notes]
+        lines = [_("✔ {name}: all {n} cases pass. Well done!").format(name=ex.name, n=n), *notes]
     elif result.status == NOT_IMPLEMENTED:
-        lines = [f"… {ex.name}: not yet implemented: {stop_message}"]
+        lines = [
+            _("… {name}: not yet implemented: {message}").format(name=ex.name, message=stop_message)
+        ]
     else:
         if result.status == TIMEOUT:
-            lines = [f"✘ {ex.name}: time limit exceeded. {stop_message}"]
+            lines = [
+                _("✘ {name}: time limit exceeded. {message}").format(
+                    name=ex.name, message=stop_message
+                )
+            ]
         elif result.status == ERROR and stop_message:
-            lines = [f"✘ {ex.name}: {stop_message}"]
+            lines = [_("✘ {name}: {message}").format(name=ex.name, message=stop_message)]
         else:
-            lines = [f"✘ {ex.name}: {len(failed)} of {n} cases fail ({ex.title})."]
+            lines = [
+                _("✘ {name}: {failed} of {n} cases fail ({title}).").format(
+                    name=ex.name, failed=len(failed), n=n, title=_(ex.title)
+                )
+            ]
         for c in failed[:_MAX_CASES_SHOWN]:
-            lines.append(f"  • {c.name}: {c.problem}")
+            lines.append("  • " + _("{name}: {problem}").format(name=c.name, problem=c.problem))
         if len(failed) > _MAX_CASES_SHOWN:
-            lines.append(f"  • ... and {len(failed) - _MAX_CASES_SHOWN} more failing cases.")
+            more = len(failed) - _MAX_CASES_SHOWN
+            lines.append("  • " + _("... and {more} more failing cases.").format(more=more))
         level = max(1, result.attempt)
         for d in result.diagnoses:
-            lines.append(f"  Diagnosis [{d.kind}]: {d.message}")
+            lines.append(
+                "  " + _("Diagnosis [{kind}]: {message}").format(kind=d.kind, message=d.message)
+            )
             for i, hint in enumerate(d.hints[:level]):
-                lines.append(f"    {'Hint' if i == 0 else 'Another hint'}: {hint}")
+                label = _("Hint: {hint}") if i == 0 else _("Another hint: {hint}")
+                lines.append("    " + label.format(hint=hint))
             if d.rule and reveal_rules():
-                lines.append(f"    The rule: {d.rule}")
+                lines.append("    " + _("The rule: {rule}").format(rule=d.rule))
         if any(len(d.hints) > level for d in result.diagnoses):
-            lines.append(f"  (Run check('{ex.name}', ...) again after a change for another hint.)")
+            lines.append(
+                "  "
+                + _("(Run check('{name}', ...) again after a change for another hint.)").format(
+                    name=ex.name
+                )
+            )
         lines += notes
     if output:
         shown = output[:_MAX_OUTPUT_SHOWN]
-        lines.append("  Your code printed (during the check):")
+        lines.append("  " + _("Your code printed (during the check):"))
         lines += [f"  | {line}" for line in shown.splitlines()[:20]]
         if len(output) > len(shown) or len(shown.splitlines()) > 20:
-            lines.append(f"  | ... ({len(output)} characters in all, the rest not shown)")
+            lines.append(
+                "  | "
+                + _("... ({total} characters in all, the rest not shown)").format(total=len(output))
+            )
     return lines
 
 
@@ -451,6 +530,7 @@ def check(
     timeout: float | None = None,
     seed: int = 0,
     quiet: bool = False,
+    lang: str | None = None,
 ) -> CheckResult:
     """Check a student's answer to exercise ``name``; print and return the feedback.
 
@@ -460,18 +540,20 @@ def check(
     feedback. ``timeout`` and ``seed`` change only this practice run: grading
     (``micrograd exercises grade``) draws its own inputs and keeps its own limits. With
     ``quiet=True`` nothing is printed. Hints get more specific each time the same exercise
-    fails again.
+    fails again. The feedback is in ``lang`` (``"en"`` or ``"zh"``), else in the language
+    of ``MICROGRAD_LANG``, else in English; error messages (``ValueError``) stay English.
     """
     if name not in EXERCISES:
         known = ", ".join(sorted(EXERCISES))
         raise ValueError(f"check(): unknown exercise {name!r}. Known exercises: {known}.")
     ex = EXERCISES[name]
-    earlier = _earlier_results(ex, student)
-    result = run_check(ex, student, seed=seed, timeout=timeout, earlier=earlier)
-    if result.status in (FAILED, ERROR, TIMEOUT):
-        _ATTEMPTS[name] = _ATTEMPTS.get(name, 0) + 1
-        result.attempt = _ATTEMPTS[name]
-        result.messages = render(result, ex)  # at this attempt's hint level
+    with override(lang):  # None: MICROGRAD_LANG, then English
+        earlier = _earlier_results(ex, student)
+        result = run_check(ex, student, seed=seed, timeout=timeout, earlier=earlier)
+        if result.status in (FAILED, ERROR, TIMEOUT):
+            _ATTEMPTS[name] = _ATTEMPTS.get(name, 0) + 1
+            result.attempt = _ATTEMPTS[name]
+            result.messages = render(result, ex)  # at this attempt's hint level
     _LAST[name] = result
     if not quiet:
         print(result)

@@ -45,6 +45,7 @@ from micrograd.exercises.core import (
     plain,
     render,
 )
+from micrograd.i18n import _, language, override
 
 __all__ = ["NOTEBOOKS", "GradingError", "Row", "autograde", "exercise_of", "grade"]
 
@@ -161,6 +162,7 @@ def run_child(
     inputs: dict[str, Any],
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    lang: str | None = None,
 ) -> ChildRun:
     """Run the submission's code and the student's side of each check in a fresh process."""
     token = secrets.token_hex(16)
@@ -174,6 +176,7 @@ def run_child(
             "timeout": timeout,
             "memory": memory_mb * 2**20,
             "output_cap": OUTPUT_CAP,
+            "lang": language(lang),
         }
         with open(log, "wb") as out:
             child = subprocess.Popen(
@@ -234,16 +237,20 @@ def _missing(run: ChildRun, timeout: float) -> Observed:
         return Observed(
             stop=(
                 TIMEOUT,
-                f"the submission did not finish within {timeout:g} s "
-                "(an infinite loop, or the time limit switched off?).",
+                _(
+                    "the submission did not finish within {seconds:g} s "
+                    "(an infinite loop, or the time limit switched off?)."
+                ).format(seconds=timeout),
             )
         )
-    last = run.log.strip().splitlines()[-1:] or ["no output"]
+    last = run.log.strip().splitlines()[-1:] or [_("no output")]
     return Observed(
         stop=(
             ERROR,
-            "the grading process of this submission ended before this "
-            f"check (os._exit, a crash, or out of memory?): {last[0][:200]}",
+            _(
+                "the grading process of this submission ended before this "
+                "check (os._exit, a crash, or out of memory?): {last}"
+            ).format(last=last[0][:200]),
         )
     )
 
@@ -273,11 +280,21 @@ def _message(result: CheckResult) -> str:
 
 
 def grade_one(
-    path: Path, stem: str, inputs: dict, seed: int, timeout: float, memory_mb: int
+    path: Path,
+    stem: str,
+    inputs: dict,
+    seed: int,
+    timeout: float,
+    memory_mb: int,
+    lang: str | None = None,
 ) -> list[Row]:
-    run = run_child(path, inputs, timeout, memory_mb)
+    """One submission's rows; the messages in ``lang`` (default: MICROGRAD_LANG, else English)."""
+    lang = language(lang)  # resolved here: a worker thread does not see the caller's override
+    run = run_child(path, inputs, timeout, memory_mb, lang)
     rows = []
-    for name, result in judge_submission(stem, inputs, run, timeout).items():
+    with override(lang):
+        judged = judge_submission(stem, inputs, run, timeout)
+    for name, result in judged.items():
         max_points = float(NOTEBOOKS[stem][name])
         points = round(max_points * result.score, 4)
         rows.append(
@@ -321,12 +338,15 @@ def grade(
     memory_mb: int = DEFAULT_MEMORY_MB,
     workers: int | None = None,
     progress: bool = True,
+    lang: str | None = None,
 ) -> list[Row]:
     """Grade submissions; every input is checked before any grading starts (GradingError).
 
     ``seed`` fixes the inputs (default: drawn afresh, recorded in every row). Submissions
-    run ``workers`` at a time (default: the number of CPUs).
+    run ``workers`` at a time (default: the number of CPUs). The messages are in ``lang``
+    (``"en"`` or ``"zh"``; default: ``MICROGRAD_LANG``, else English).
     """
+    lang = language(lang)
     if not paths:
         raise GradingError("no submissions given.")
     if not timeout > 0:
@@ -340,11 +360,15 @@ def grade(
 
     rows: list[Row] = []
     bar = tqdm(
-        total=len(stems), desc="grading", unit="submission", disable=not progress, file=sys.stderr
+        total=len(stems),
+        desc=_("grading", lang=lang),
+        unit=_("submission", lang=lang),
+        disable=not progress,
+        file=sys.stderr,
     )
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
         futures = [
-            pool.submit(grade_one, path, stem, inputs[stem], seed, timeout, memory_mb)
+            pool.submit(grade_one, path, stem, inputs[stem], seed, timeout, memory_mb, lang)
             for path, stem in stems
         ]
         for future in futures:
@@ -390,12 +414,14 @@ def autograde(name: str, *, timeout: float = DEFAULT_TIMEOUT, seed: int | None =
         seed = int(os.environ["MICROGRAD_GRADE_SEED"])
     earlier = [n for n in NOTEBOOKS[stem] if n == name or n in EXERCISES[name].uses]
     inputs = check_inputs(earlier, seed)
-    run = run_child(path, inputs, timeout)
+    lang = language()  # a zh notebook sets MICROGRAD_LANG=zh in its first cells
+    run = run_child(path, inputs, timeout, lang=lang)
     results: dict[str, CheckResult] = {}
-    for n in earlier:
-        observed = run.observed.get(n) or _missing(run, timeout)
-        results[n] = judge(EXERCISES[n], inputs[n], observed, earlier=results)
-    result = results[name]
-    result.messages = render(result, EXERCISES[name])
+    with override(lang):
+        for n in earlier:
+            observed = run.observed.get(n) or _missing(run, timeout)
+            results[n] = judge(EXERCISES[n], inputs[n], observed, earlier=results)
+        result = results[name]
+        result.messages = render(result, EXERCISES[name])
     print(result)
     return round(float(NOTEBOOKS[stem][name]) * result.score, 4)

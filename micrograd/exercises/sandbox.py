@@ -42,6 +42,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from micrograd.i18n import _
+
 __all__ = ["LibraryUnavailable", "Outcome", "Probe", "Stop", "call", "describe_exception"]
 
 # This package's own files: frames from them are not "the student's line".
@@ -109,7 +111,8 @@ class _CappedText(io.TextIOBase):
     def getvalue(self) -> str:
         text = "".join(self.parts)
         if self.total > self.kept:
-            text += f"\n... ({self.total - self.kept} more characters not kept)"
+            more = self.total - self.kept
+            text += "\n" + _("... ({more} more characters not kept)").format(more=more)
         return text
 
 
@@ -161,7 +164,7 @@ def _with_thread(fn: Callable[[], Any], timeout: float) -> Outcome:
 
 
 def _no_exit(status: int = 0) -> None:
-    raise SystemExit(f"os._exit({status!r}) was called")
+    raise SystemExit(_("{call} was called").format(call=f"os._exit({status!r})"))
 
 
 @contextlib.contextmanager
@@ -222,13 +225,17 @@ def describe_exception(error: BaseException) -> str:
     if student:
         frame = student[-1]
         line = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
-        where = f" in {frame.name}(), line {frame.lineno}"
         if line:
-            where += f": `{line}`"
+            where = _("{error} in {function}(), line {line}: `{code}`")
+        else:
+            where = _("{error} in {function}(), line {line}")
+        where = where.format(
+            error=type(error).__name__, function=frame.name, line=frame.lineno, code=line
+        )
     text = str(error)
     if isinstance(error, SystemExit) and not isinstance(error.code, str):
-        text = f"sys.exit({error.code!r}) was called"
-    return f"{type(error).__name__}{where}" + (f" ({text[:300]})" if text else "")
+        text = _("{call} was called").format(call=f"sys.exit({error.code!r})")
+    return (where or type(error).__name__) + (f" ({text[:300]})" if text else "")
 
 
 # --------------------------------------------------------------------------------------
@@ -270,10 +277,10 @@ def _functions(dotted: str) -> list[types.FunctionType]:
 
 def _stub_code(dotted: str, n_free: int) -> types.CodeType:
     """A code object that raises LibraryUnavailable, with ``n_free`` free variables."""
-    message = (
-        f"{dotted} is not available during this check: this exercise asks for your own "
+    message = _(
+        "{name} is not available during this check: this exercise asks for your own "
         "version, written without it."
-    )
+    ).format(name=dotted)
     free = [f"_free{i}" for i in range(n_free)]
     source = "def _outer():\n"
     source += "".join(f"    {v} = None\n" for v in free)
@@ -330,24 +337,36 @@ class Probe:
         return self._output.getvalue()
 
     def call(self, fn: Any, *args: Any, what: str = "", **kwargs: Any) -> Outcome:
-        what = what or "your code"
+        what = what or _("your code")
         if not callable(fn):
-            raise Stop("error", f"{what} is not callable: got {type(fn).__name__}.")
+            raise Stop(
+                "error",
+                _("{what} is not callable: got {type}.").format(what=what, type=type(fn).__name__),
+            )
         with unavailable(self.forbidden):
             outcome = call(fn, *args, timeout=self.timeout, output=self._output, **kwargs)
         if outcome.not_implemented:
             raise Stop(
                 "not implemented",
-                f"{what} still raises NotImplementedError: fill in the part marked YOUR CODE "
-                "HERE, then run this check again.",
+                _(
+                    "{what} still raises NotImplementedError: fill in the part marked YOUR CODE "
+                    "HERE, then run this check again."
+                ).format(what=what),
             )
         if isinstance(outcome.error, KeyboardInterrupt):  # Ctrl-C, or raised on purpose: stop
-            raise Stop("error", f"{what} was interrupted (KeyboardInterrupt); the check stopped.")
+            raise Stop(
+                "error",
+                _("{what} was interrupted (KeyboardInterrupt); the check stopped.").format(
+                    what=what
+                ),
+            )
         if outcome.timed_out:
             raise Stop(
                 "timeout",
-                f"{what} did not finish within {self.timeout:g} s: is there an infinite loop "
-                "(a while loop whose condition never changes, a graph walk without a "
-                "`visited` set)?",
+                _(
+                    "{what} did not finish within {seconds:g} s: is there an infinite loop "
+                    "(a while loop whose condition never changes, a graph walk without a "
+                    "`visited` set)?"
+                ).format(what=what, seconds=self.timeout),
             )
         return outcome

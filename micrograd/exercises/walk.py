@@ -8,6 +8,7 @@ template), may contain cycles by mistake, and may be huge, so it gets this walke
 from __future__ import annotations
 
 from micrograd.exercises.sandbox import Stop
+from micrograd.i18n import _
 
 CHILD_ATTRS = ("_prev", "_children", "prev", "children", "_parents", "parents")
 MAX_NODES = 10_000
@@ -38,7 +39,12 @@ def student_graph(root) -> list:
             continue
         seen.add(id(node))
         if len(seen) > MAX_NODES:
-            raise Stop("error", f"the graph has more than {MAX_NODES} nodes: is it a cycle?")
+            raise Stop(
+                "error",
+                _("the graph has more than {MAX_NODES} nodes: is it a cycle?").format(
+                    MAX_NODES=MAX_NODES
+                ),
+            )
         todo.append((node, True))
         todo.extend((child, False) for child in children_of(node) or () if id(child) not in seen)
     return order[::-1]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from micrograd import engine
 from micrograd.exercises.core import Context, all_close, close, exercise, fmt
 from micrograd.exercises.sandbox import Stop
+from micrograd.i18n import N_, _
 
 FORBIDDEN = (
     "micrograd.engine.topological_order",
@@ -46,7 +47,7 @@ def _chain(x, n: int):
 def _random(leaves, seed: int, n_ops: int = 40):
     rng = random.Random(seed)
     nodes = list(leaves)
-    for _ in range(n_ops):
+    for _i in range(n_ops):
         kind = rng.random()
         x, y = rng.choice(nodes), rng.choice(nodes)
         nodes.append(x + y if kind < 0.4 else (x * y).tanh() if kind < 0.8 else x.tanh())
@@ -58,15 +59,15 @@ def _random(leaves, seed: int, n_ops: int = 40):
 
 SHAPES: dict[str, tuple[int, Callable]] = {
     "a * b + c": (3, lambda a, b, c: a * b + c),
-    "a * a (one node used twice)": (1, lambda a: a * a),
-    "e = a * b; e + e * c (a diamond)": (3, lambda a, b, c: (lambda e: e + e * c)(a * b)),
+    N_("a * a (one node used twice)"): (1, lambda a: a * a),
+    N_("e = a * b; e + e * c (a diamond)"): (3, lambda a, b, c: (lambda e: e + e * c)(a * b)),
     "tanh(x1*w1 + x2*w2 + b) (a neuron)": (
         5,
         lambda x1, w1, x2, w2, b: (x1 * w1 + x2 * w2 + b).tanh(),
     ),
     "(a + b) * (a - b) / b": (2, lambda a, b: (a + b) * (a - b) / b),
-    "a (a single leaf)": (1, lambda a: a),
-    "a chain of 30 ops": (1, lambda x: _chain(x, 15)),
+    N_("a (a single leaf)"): (1, lambda a: a),
+    N_("a chain of 30 ops"): (1, lambda x: _chain(x, 15)),
 }
 
 
@@ -78,7 +79,7 @@ def make_graphs(rng) -> list[dict]:
         return x if abs(x) > 0.1 else 0.5
 
     graphs = [{"shape": s, "leaves": [leaf() for _ in range(n)]} for s, (n, _) in SHAPES.items()]
-    for _ in range(2):
+    for _i in range(2):
         graphs.append(
             {"shape": "random", "seed": rng.randrange(10**6), "leaves": [leaf() for _ in range(5)]}
         )
@@ -95,7 +96,7 @@ def build(graph: dict):
 
 def graph_name(graph: dict) -> str:
     if graph["shape"] == "random":
-        return f"a random graph of 45 ops (seed {graph['seed']})"
+        return _("a random graph of 45 ops (seed {graph})").format(graph=graph["seed"])
     return graph["shape"]
 
 
@@ -108,7 +109,11 @@ def numbered(root) -> tuple[list, dict[int, int]]:
 def _name(node) -> str:
     if node.label:
         return f"`{node.label}` ({fmt(node.data)})"
-    return f"the `{node.op}` node ({fmt(node.data)})" if node.op else f"a leaf ({fmt(node.data)})"
+    return (
+        _("the `{op}` node ({data})").format(op=node.op, data=fmt(node.data))
+        if node.op
+        else _("a leaf ({data})").format(data=fmt(node.data))
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -132,7 +137,7 @@ def _take(iterable, limit: int) -> list:
 
 def _observe_topo(topo, inputs, probe):
     for graph in inputs["graphs"]:
-        root, _ = build(graph)
+        root, _leaves = build(graph)
         nodes, number = numbered(root)
         before = _snapshot(nodes)
         outcome = probe.call(topo, root, what="topological_sort")
@@ -148,7 +153,9 @@ def _observe_topo(topo, inputs, probe):
             continue
         limit = 10 * len(nodes) + 10
         if not isinstance(result, list):  # a generator may never end: list it time-limited
-            listed = probe.call(_take, result, limit, what="listing what topological_sort returned")
+            listed = probe.call(
+                _take, result, limit, what=_("listing what topological_sort returned")
+            )
             if not listed.ok:
                 yield {"error": listed.described}
                 continue
@@ -183,32 +190,41 @@ def _preorder(nodes, number, root, reverse: bool) -> list[int]:
 def _judge_topo(inputs, records, ctx: Context) -> None:
     for graph, rec in zip(inputs["graphs"], records):
         name = graph_name(graph)
-        root, _ = build(graph)
+        root, _leaves = build(graph)
         nodes, number = numbered(root)
         case = {"graph": name, "nodes": len(nodes)}
         if "error" in rec:
             ctx.error_case(name, rec["error"], case)
         elif rec.get("mutated"):
-            ctx.case(name, False, inputs=case, problem="the graph was changed")
+            ctx.case(name, False, inputs=case, problem=_("the graph was changed"))
             ctx.diagnose(
                 "mutates-graph",
-                "topological_sort changed the graph (a node's data or "
-                "parents): it must only read it.",
+                _(
+                    "topological_sort changed the graph (a node's data or parents): it must only "
+                    "read it."
+                ),
             )
         elif "returned" in rec:
-            ctx.case(name, False, inputs=case, problem=f"returned {rec['returned']}")
+            ctx.case(
+                name,
+                False,
+                inputs=case,
+                problem=_("returned {returned}").format(returned=rec["returned"]),
+            )
             ctx.diagnose(
                 "wrong-return-type",
-                f"topological_sort returned {rec['returned']}, not a list.",
-                "What does your function give back with `return`?",
+                _("topological_sort returned {rec}, not a list.").format(rec=rec["returned"]),
+                _("What does your function give back with `return`?"),
             )
         elif "endless" in rec:
-            ctx.case(name, False, inputs=case, problem="returned endless items")
+            ctx.case(name, False, inputs=case, problem=_("returned endless items"))
             ctx.diagnose(
                 "wrong-return-type",
-                "topological_sort returned more than "
-                f"{10 * len(nodes) + 10} items for a graph of {len(nodes)} nodes.",
-                "Each node belongs in the list once.",
+                _(
+                    "topological_sort returned more than {value} items for a graph of {n_nodes} "
+                    "nodes."
+                ).format(value=10 * len(nodes) + 10, n_nodes=len(nodes)),
+                _("Each node belongs in the list once."),
             )
         else:
             problem = _order_problem(rec, nodes, number, root, ctx)
@@ -223,9 +239,11 @@ def _judge_topo(inputs, records, ctx: Context) -> None:
     deep = [r for r in records if "deep_recursion" in r]
     if deep and deep[0]["deep_recursion"] and all(c.passed for c in ctx.cases):
         ctx.notes.append(
-            "  Note: on a chain of 1600 ops your topological_sort hits Python's recursion "
-            "limit. Real networks are deeper: micrograd's engine walks the graph with an "
-            "explicit stack instead of recursion (see micrograd.topological_order)."
+            _(
+                "  Note: on a chain of 1600 ops your topological_sort hits Python's recursion "
+                "limit. Real networks are deeper: micrograd's engine walks the graph with an "
+                "explicit stack instead of recursion (see micrograd.topological_order)."
+            )
         )
 
 
@@ -235,28 +253,40 @@ def _order_problem(rec, nodes, number, root, ctx: Context) -> str:
         example = rec["foreign"][0] if rec["foreign"] else "?"
         ctx.diagnose(
             "wrong-return-type",
-            f"the list holds things that are not nodes of the graph, e.g. {example}.",
-            "What do you append: the node, or something about it?",
+            _("the list holds things that are not nodes of the graph, e.g. {example}.").format(
+                example=example
+            ),
+            _("What do you append: the node, or something about it?"),
         )
-        return f"{order.count(-1)} items are not nodes of the graph (e.g. {example})"
+        return _("{count} items are not nodes of the graph (e.g. {example})").format(
+            count=order.count(-1), example=example
+        )
     counts = {i: order.count(i) for i in set(order)}
     twice = [i for i in order if counts[i] > 1]
     if twice:
         ctx.diagnose(
             "topo-duplicates",
-            f"some nodes are listed more than once, e.g. "
-            f"{_name(nodes[twice[0]])}: a node reached along two paths is visited twice.",
-            "How does your walk know that it has seen a node already?",
+            _(
+                "some nodes are listed more than once, e.g. {name}: a node reached along two "
+                "paths is visited twice."
+            ).format(name=_name(nodes[twice[0]])),
+            _("How does your walk know that it has seen a node already?"),
         )
-        return f"{_name(nodes[twice[0]])} appears {counts[twice[0]]} times"
+        return _("{name} appears {counts} times").format(
+            name=_name(nodes[twice[0]]), counts=counts[twice[0]]
+        )
     missing = [i for i in range(len(nodes)) if i not in counts]
     if missing:
         ctx.diagnose(
             "topo-missing-nodes",
-            f"some nodes are missing from the list, e.g. {_name(nodes[missing[0]])}.",
-            "Does your walk visit every parent of every node, leaves included?",
+            _("some nodes are missing from the list, e.g. {name}.").format(
+                name=_name(nodes[missing[0]])
+            ),
+            _("Does your walk visit every parent of every node, leaves included?"),
         )
-        return f"{len(missing)} of {len(nodes)} nodes missing, e.g. {_name(nodes[missing[0]])}"
+        return _("{n_missing} of {n_nodes} nodes missing, e.g. {name}").format(
+            n_missing=len(missing), n_nodes=len(nodes), name=_name(nodes[missing[0]])
+        )
     position = {i: k for k, i in enumerate(order)}
     for i in order:
         for parent in nodes[i].parents:
@@ -264,32 +294,37 @@ def _order_problem(rec, nodes, number, root, ctx: Context) -> str:
                 if any(order == _preorder(nodes, number, root, r) for r in (False, True)):
                     ctx.diagnose(
                         "topo-preorder",
-                        "each node is appended *before* its parents "
-                        "are visited (pre-order), so outputs come before their inputs.",
-                        "When may a node join the list?",
+                        _(
+                            "each node is appended *before* its parents are visited (pre-order), "
+                            "so outputs come before their inputs."
+                        ),
+                        _("When may a node join the list?"),
                     )
                 elif order[-1] != number[id(root)]:
                     ctx.diagnose(
                         "topo-reversed",
-                        "the order runs from the output to the "
-                        "inputs; a topological order lists every node after its "
-                        "parents.",
-                        "Where should the root be in the list?",
+                        _(
+                            "the order runs from the output to the inputs; a topological order "
+                            "lists every node after its parents."
+                        ),
+                        _("Where should the root be in the list?"),
                     )
                 else:
                     ctx.diagnose(
                         "topo-order",
-                        "a node comes before one of its parents.",
-                        "A node may be listed only once all of its parents are.",
+                        _("a node comes before one of its parents."),
+                        _("A node may be listed only once all of its parents are."),
                     )
-                return f"{_name(nodes[i])} comes before its parent {_name(parent)}"
+                return _("{name} comes before its parent {name2}").format(
+                    name=_name(nodes[i]), name2=_name(parent)
+                )
     return ""
 
 
 exercise(
     "topological_sort",
-    "the topological sort",
-    "your topological_sort function",
+    N_("the topological sort"),
+    N_("your topological_sort function"),
     "topological_sort",
     inputs=lambda rng: {"graphs": make_graphs(rng)},
     judge=_judge_topo,
@@ -304,7 +339,7 @@ exercise(
 
 def _observe_backward(backward, inputs, probe):
     for graph in inputs["graphs"]:
-        root, _ = build(graph)
+        root, _leaves = build(graph)
         nodes, _ = numbered(root)
         outcome = probe.call(backward, root, what="backward")
         if not outcome.ok:
@@ -327,38 +362,42 @@ class Mistake:
 MISTAKES = [
     Mistake(
         "backward-no-seed",
-        "every gradient stays 0: the output's gradient is never set before the loop.",
-        "What is d root / d root?",
+        N_("every gradient stays 0: the output's gradient is never set before the loop."),
+        N_("What is d root / d root?"),
         seed=False,
     ),
     Mistake(
         "backward-wrong-order",
-        "only the output passes a gradient on: either the nodes "
-        "are visited inputs first (each node passes its gradient on before it has received "
-        "it; a node may pass it on only once every use of it has added its part), or only "
-        "the root is visited.",
-        "Which nodes does your loop visit, and in which order?",
+        N_(
+            "only the output passes a gradient on: either the nodes are visited inputs first "
+            "(each node passes its gradient on before it has received it; a node may pass it on "
+            "only once every use of it has added its part), or only the root is visited."
+        ),
+        N_("Which nodes does your loop visit, and in which order?"),
         order="inputs-first",
     ),
     Mistake(
         "backward-duplicates",
-        "some nodes pass their gradient on more than once (nodes "
-        "reached along several paths are visited again), so the gradients come out too "
-        "large.",
-        "How many times may each node pass its gradient on?",
+        N_(
+            "some nodes pass their gradient on more than once (nodes reached along several paths "
+            "are visited again), so the gradients come out too large."
+        ),
+        N_("How many times may each node pass its gradient on?"),
         order="no-visited",
     ),
     Mistake(
         "missing-chain-factor",
-        "each parent gets the local derivative alone, not times the node's own gradient.",
-        "The chain rule multiplies two factors: which ones?",
+        N_("each parent gets the local derivative alone, not times the node's own gradient."),
+        N_("The chain rule multiplies two factors: which ones?"),
         chain=False,
     ),
     Mistake(
         "assign-not-accumulate",
-        "each parent's gradient is assigned (=) instead of "
-        "accumulated, so a node used twice keeps only one of its parts.",
-        "A node with two children gets a gradient from each: how do they add up?",
+        N_(
+            "each parent's gradient is assigned (=) instead of accumulated, so a node used twice "
+            "keeps only one of its parts."
+        ),
+        N_("A node with two children gets a gradient from each: how do they add up?"),
         accumulate=False,
     ),
 ]
@@ -382,7 +421,7 @@ def _postorder(root, visited: bool) -> list:
 
 def simulate(graph: dict, m: Mistake) -> list[float]:
     """Every node's gradient after a backward() with the mistake ``m``, by number."""
-    root, _ = build(graph)
+    root, _leaves = build(graph)
     nodes, number = numbered(root)
     grads = [0.0] * len(nodes)
     if m.seed:
@@ -415,7 +454,7 @@ def _judge_backward(inputs, records, ctx: Context) -> None:
         expected = list(engine.grad(root, nodes))
         observed.append((graph, got))
         wrong = [
-            f"{_name(node)}.grad received {fmt(g)}, expected {fmt(e)}"
+            _("{name}.grad received {g}, expected {e}").format(name=_name(node), g=fmt(g), e=fmt(e))
             for node, g, e in zip(nodes, got, expected)
             if not close(g, e)
         ]
@@ -425,19 +464,23 @@ def _judge_backward(inputs, records, ctx: Context) -> None:
             inputs=case,
             received=got,
             expected=expected,
-            problem="; ".join(wrong[:2]),
+            problem=_("; ").join(wrong[:2]),
         )
     if observed and not all(c.passed for c in ctx.cases):
         for m in MISTAKES:
             if all(all_close(got, simulate(graph, m)) for graph, got in observed):
-                ctx.diagnose(m.kind, f"backward: {m.message}", m.hint)
+                ctx.diagnose(
+                    m.kind,
+                    _("{where}: {message}").format(where="backward", message=_(m.message)),
+                    m.hint,
+                )
                 return
 
 
 exercise(
     "backward",
     "backward()",
-    "your backward function",
+    N_("your backward function"),
     "backward",
     inputs=lambda rng: {"graphs": make_graphs(rng)},
     judge=_judge_backward,

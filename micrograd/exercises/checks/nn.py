@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from micrograd import engine
 from micrograd.exercises.core import Context, Stop, close, exercise, fmt
+from micrograd.i18n import N_, _
 
 # The library's own Neuron, Layer and MLP (every method, their base class's too).
 FORBIDDEN = ("micrograd.nn.Neuron", "micrograd.nn.Layer", "micrograd.nn.MLP")
@@ -92,21 +93,26 @@ def _structure(model, kind: str) -> list[list]:
         neurons = getattr(model, "neurons", None)
         if not isinstance(neurons, (list, tuple)):
             raise Stop(
-                "error", "Layer needs `self.neurons`, a list of Neurons (as in the template)."
+                "error", _("Layer needs `self.neurons`, a list of Neurons (as in the template).")
             )
         return [list(neurons)]
     layers = getattr(model, "layers", None)
     if not isinstance(layers, (list, tuple)):
-        raise Stop("error", "MLP needs `self.layers`, a list of Layers (as in the template).")
+        raise Stop("error", _("MLP needs `self.layers`, a list of Layers (as in the template)."))
     return [list(getattr(layer, "neurons", None) or []) for layer in layers]
 
 
 def _neuron_values(neuron, where: str) -> list:
     w, b = getattr(neuron, "w", None), getattr(neuron, "b", None)
     if not isinstance(w, (list, tuple)) or not all(isinstance(v, engine.Value) for v in w):
-        raise Stop("error", f"{where} needs `self.w`, a list of Values (as in the template).")
+        raise Stop(
+            "error",
+            _("{where} needs `self.w`, a list of Values (as in the template).").format(where=where),
+        )
     if not isinstance(b, engine.Value):
-        raise Stop("error", f"{where} needs `self.b`, a Value (as in the template).")
+        raise Stop(
+            "error", _("{where} needs `self.b`, a Value (as in the template).").format(where=where)
+        )
     return [*w, b]
 
 
@@ -121,7 +127,10 @@ def _make(cls, case: dict, probe):
 
 def _observe_model(cls, inputs, probe):
     if not isinstance(cls, type):
-        raise Stop("error", f"this check needs your class itself, got {type(cls).__name__}.")
+        raise Stop(
+            "error",
+            _("this check needs your class itself, got {name}.").format(name=type(cls).__name__),
+        )
     for case in inputs:
         made = _make(cls, case, probe)
         if not made.ok:
@@ -225,26 +234,30 @@ def _variants(case: dict) -> dict[str, list[float]]:
 
 FORWARD_MISTAKES = {
     "missing-activation": (
-        "the activation (tanh) is missing: the output is the weighted sum itself.",
-        "What squashes a hidden neuron's weighted sum?",
+        N_("the activation (tanh) is missing: the output is the weighted sum itself."),
+        N_("What squashes a hidden neuron's weighted sum?"),
     ),
     "activation-on-linear": (
-        "the neuron applies tanh although nonlin=False.",
-        "What should a neuron with nonlin=False give back?",
+        N_("the neuron applies tanh although nonlin=False."),
+        N_("What should a neuron with nonlin=False give back?"),
     ),
     "missing-bias": (
-        "the bias is not added to the weighted sum (the check sets every bias to a "
-        "nonzero number, so a missing bias shows).",
-        "Where does self.b go in the neuron's computation?",
+        N_(
+            "the bias is not added to the weighted sum (the check sets every bias to a nonzero "
+            "number, so a missing bias shows)."
+        ),
+        N_("Where does self.b go in the neuron's computation?"),
     ),
     "tanh-on-output": (
-        "the last layer applies tanh; it should be linear, so that the output is "
-        "a raw score of any size.",
-        "Which layer gets nonlin=False?",
+        N_(
+            "the last layer applies tanh; it should be linear, so that the output is a raw score "
+            "of any size."
+        ),
+        N_("Which layer gets nonlin=False?"),
     ),
     "no-hidden-activation": (
-        "the hidden layers are linear; they should apply tanh (only the last layer is linear).",
-        "Which layers get nonlin=True?",
+        N_("the hidden layers are linear; they should apply tanh (only the last layer is linear)."),
+        N_("Which layers get nonlin=True?"),
     ),
 }
 
@@ -255,43 +268,53 @@ def _judge_params(rec: dict, names: list[str], where: str, name: str, ctx: Conte
         ctx.error_case(f"{name}: parameters()", rec["params_error"])
         return
     if "params_returned" in rec:
-        problem = f"parameters() returned {rec['params_returned']}, not a list"
+        problem = _("parameters() returned {rec}, not a list").format(rec=rec["params_returned"])
     elif rec.get("params_nested"):
-        problem = "parameters() returned a nested list"
+        problem = _("parameters() returned a nested list")
         ctx.diagnose(
             "nested-parameters",
-            f"{where}.parameters() returns a list of lists; it "
-            "must be one flat list of Values (an optimizer loops over it).",
-            "How do you join the lists of the parts into one?",
+            _(
+                "{where}.parameters() returns a list of lists; it must be one flat list of Values "
+                "(an optimizer loops over it)."
+            ).format(where=where),
+            _("How do you join the lists of the parts into one?"),
         )
     else:
         got = rec["params"]
         n_bias = sum(n.endswith("b") for n in names)
         if len(got) != len(names):
-            problem = f"parameters() has {len(got)} Values, expected {len(names)}"
+            problem = _("parameters() has {n_got} Values, expected {n_names}").format(
+                n_got=len(got), n_names=len(names)
+            )
             if len(got) == len(names) - n_bias:
                 ctx.diagnose(
                     "missing-bias",
-                    f"{where}.parameters() leaves out the bias: a "
-                    "neuron has nin weights *and* a bias.",
-                    "Which of the neuron's Values can learn?",
+                    _(
+                        "{where}.parameters() leaves out the bias: a neuron has nin weights *and* "
+                        "a bias."
+                    ).format(where=where),
+                    _("Which of the neuron's Values can learn?"),
                 )
             else:
                 ctx.diagnose(
                     "parameter-count",
-                    f"{where}.parameters() returns {len(got)} "
-                    f"Values, expected {len(names)}: a Neuron has nin + 1, a Layer "
-                    "nout * (nin + 1), an MLP the sum over its layers.",
-                    "Does every part's parameters() appear once?",
+                    _(
+                        "{where}.parameters() returns {n_got} Values, expected {n_names}: a "
+                        "Neuron has nin + 1, a Layer nout * (nin + 1), an MLP the sum over its "
+                        "layers."
+                    ).format(where=where, n_got=len(got), n_names=len(names)),
+                    _("Does every part's parameters() appear once?"),
                 )
         elif -1 in got or sorted(got) != list(range(len(names))):
-            problem = "parameters() returns other Values than the model's weights"
+            problem = _("parameters() returns other Values than the model's weights")
             ctx.diagnose(
                 "parameter-copies",
-                f"{where}.parameters() returns new Values (copies) "
-                "or the same Value twice, not the ones the model computes with: an "
-                "optimizer stepping them changes nothing.",
-                "Are the Values you return the very objects in self.w and self.b?",
+                _(
+                    "{where}.parameters() returns new Values (copies) or the same Value twice, "
+                    "not the ones the model computes with: an optimizer stepping them changes "
+                    "nothing."
+                ).format(where=where),
+                _("Are the Values you return the very objects in self.w and self.b?"),
             )
     ctx.case(f"{name}: parameters()", not problem, problem=problem)
 
@@ -313,16 +336,23 @@ def _judge_model(inputs, records, ctx: Context) -> None:
             ctx.case(
                 name,
                 False,
-                problem=f"neurons per layer {rec['shape']}, inputs per neuron "
-                f"{rec['nins']}; expected {[len(layer) for layer in case['weights']]} and "
-                f"{[[len(r) - 1 for r in layer] for layer in case['weights']]}",
+                problem=_(
+                    "neurons per layer {neurons}, inputs per neuron {nins}; expected "
+                    "{want_neurons} and {want_nins}"
+                ).format(
+                    neurons=rec["shape"],
+                    nins=rec["nins"],
+                    want_neurons=[len(layer) for layer in case["weights"]],
+                    want_nins=[[len(r) - 1 for r in layer] for layer in case["weights"]],
+                ),
             )
             ctx.diagnose(
                 "layer-sizes",
-                f"{where}: the numbers of neurons or of their inputs are "
-                "wrong: layer i takes sizes[i] inputs and has sizes[i + 1] neurons, "
-                "with sizes = [nin] + nouts.",
-                "Print len(neuron.w) for each neuron.",
+                _(
+                    "{where}: the numbers of neurons or of their inputs are wrong: layer i takes "
+                    "sizes[i] inputs and has sizes[i + 1] neurons, with sizes = [nin] + nouts."
+                ).format(where=where),
+                _("Print len(neuron.w) for each neuron."),
             )
             continue
         if "error" in rec and "initial" not in rec:
@@ -333,44 +363,62 @@ def _judge_model(inputs, records, ctx: Context) -> None:
         if len(weights) > 1 and len(set(weights)) == 1:
             ctx.diagnose(
                 "equal-weights",
-                f"{where}: all the weights start equal; start them at "
-                "random numbers so that neurons learn different things.",
-                "What makes two neurons of a layer different at the start?",
+                _(
+                    "{where}: all the weights start equal; start them at random numbers so that "
+                    "neurons learn different things."
+                ).format(where=where),
+                _("What makes two neurons of a layer different at the start?"),
             )
         if rec["aliased"]:
-            ctx.case(name, False, problem="several neurons are one and the same object")
+            ctx.case(name, False, problem=_("several neurons are one and the same object"))
             ctx.diagnose(
                 "aliased-neurons",
-                f"{where}: some neurons are the same object (e.g. "
-                "`[Neuron(nin)] * nout` repeats one neuron): setting one neuron's "
-                "weights sets the other's.",
-                "How many Neuron(...) calls does your list make?",
+                _(
+                    "{where}: some neurons are the same object (e.g. `[Neuron(nin)] * nout` "
+                    "repeats one neuron): setting one neuron's weights sets the other's."
+                ).format(where=where),
+                _("How many Neuron(...) calls does your list make?"),
             )
             continue
         _judge_params(rec, names, where, name, ctx)
-        x_case = f"{name} on x = {case['x']}"
+        x_case = _("{name} on x = {case}").format(name=name, case=case["x"])
         if "error" in rec:
             ctx.error_case(x_case, rec["error"])
             continue
         if "returned" in rec:
-            ctx.case(x_case, False, problem=f"returned {rec['returned']}, not Value(s)")
+            ctx.case(
+                x_case, False, problem=_("returned {rec}, not Value(s)").format(rec=rec["returned"])
+            )
             ctx.diagnose(
                 "wrong-return-type",
-                f"{where} must return a Value (one output) or a "
-                f"list of Values, got {rec['returned']}.",
-                "Is the output built from "
-                "the Values w, b and x, so that backward() can reach the weights?",
+                _(
+                    "{where} must return a Value (one output) or a list of Values, got {rec}."
+                ).format(where=where, rec=rec["returned"]),
+                _(
+                    "Is the output built from the Values w, b and x, so that backward() can reach "
+                    "the weights?"
+                ),
             )
             continue
         want_out, want_grads = reference(case)
         got_out = rec["out"]
         if len(got_out) != len(want_out):
-            ctx.case(x_case, False, problem=f"{len(got_out)} outputs, expected {len(want_out)}")
+            ctx.case(
+                x_case,
+                False,
+                problem=_("{n_got_out} outputs, expected {n_want_out}").format(
+                    n_got_out=len(got_out), n_want_out=len(want_out)
+                ),
+            )
             ctx.diagnose(
                 "output-count",
-                f"{where} returns {len(got_out)} outputs, expected {len(want_out)}.",
-                "How many outputs does a layer of nout neurons "
-                "have, and what is returned when nout == 1?",
+                _("{where} returns {n_got_out} outputs, expected {n_want_out}.").format(
+                    where=where, n_got_out=len(got_out), n_want_out=len(want_out)
+                ),
+                _(
+                    "How many outputs does a layer of nout neurons have, and what is returned "
+                    "when nout == 1?"
+                ),
             )
             continue
         if not all(close(a, b) for a, b in zip(got_out, want_out)):
@@ -379,38 +427,49 @@ def _judge_model(inputs, records, ctx: Context) -> None:
                 False,
                 received=got_out,
                 expected=want_out,
-                problem=f"output {fmt(got_out[0])}, expected {fmt(want_out[0])}",
+                problem=_("output {got}, expected {want}").format(
+                    got=fmt(got_out[0]), want=fmt(want_out[0])
+                ),
             )
             for kind, variant in _variants(case).items():
                 if all(close(a, b) for a, b in zip(got_out, variant)):
                     message, hint = FORWARD_MISTAKES[kind]
-                    ctx.diagnose(kind, f"{where}: {message}", hint)
+                    ctx.diagnose(
+                        kind, _("{where}: {message}").format(where=where, message=_(message)), hint
+                    )
                     break
             continue
         wrong = [(n, g, w) for n, g, w in zip(names, rec["grads"], want_grads) if not close(g, w)]
-        problem = ", ".join(f"{n}: expected grad {fmt(w)}, got {fmt(g)}" for n, g, w in wrong[:2])
+        problem = ", ".join(
+            _("{n}: expected grad {w}, got {g}").format(n=n, w=fmt(w), g=fmt(g))
+            for n, g, w in wrong[:2]
+        )
         ctx.case(x_case, not wrong, received=rec["grads"], expected=want_grads, problem=problem)
         if wrong and all(g == 0 for g in rec["grads"]):
             ctx.diagnose(
                 "detached-output",
-                f"{where}: backward() from the output leaves every "
-                "weight's gradient at 0: the output was computed from plain numbers "
-                "(.data), so the graph does not reach the weights.",
-                "Is the output made with the Values themselves, or with their .data?",
+                _(
+                    "{where}: backward() from the output leaves every weight's gradient at 0: the "
+                    "output was computed from plain numbers (.data), so the graph does not reach "
+                    "the weights."
+                ).format(where=where),
+                _("Is the output made with the Values themselves, or with their .data?"),
             )
         elif wrong:
             ctx.diagnose(
                 "wrong-gradient",
-                f"{where}: {problem}: the output is right but the "
-                "graph does not connect it to these parameters as it should.",
-                "Is every parameter used through Value operations, once?",
+                _(
+                    "{where}: {problem}: the output is right but the graph does not connect it to "
+                    "these parameters as it should."
+                ).format(where=where, problem=problem),
+                _("Is every parameter used through Value operations, once?"),
             )
 
 
 exercise(
     "neuron",
-    "a Neuron: tanh(w . x + b)",
-    "your Neuron class",
+    N_("a Neuron: tanh(w . x + b)"),
+    N_("your Neuron class"),
     "Neuron",
     inputs=_neuron_inputs,
     judge=_judge_model,
@@ -418,8 +477,8 @@ exercise(
 )(_observe_model)
 exercise(
     "layer",
-    "a Layer: nout neurons on the same inputs",
-    "your Layer class",
+    N_("a Layer: nout neurons on the same inputs"),
+    N_("your Layer class"),
     "Layer",
     inputs=_layer_inputs,
     judge=_judge_model,
@@ -428,8 +487,8 @@ exercise(
 )(_observe_model)
 exercise(
     "mlp",
-    "an MLP: layers of neurons, tanh inside, linear output",
-    "your MLP class",
+    N_("an MLP: layers of neurons, tanh inside, linear output"),
+    N_("your MLP class"),
     "MLP",
     inputs=_mlp_inputs,
     judge=_judge_model,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import micrograd
 from micrograd.exercises.core import Context, Stop, close, exercise, fmt
+from micrograd.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -87,33 +88,45 @@ def _variants(fn, xs: list[float], eps: float) -> dict[str, list[float]]:
     }
 
 
-RULE = "the central difference (f(.., x_i + eps, ..) - f(.., x_i - eps, ..)) / (2 * eps)"
+RULE = N_("the central difference (f(.., x_i + eps, ..) - f(.., x_i - eps, ..)) / (2 * eps)")
 MISTAKES = {
     "forward-difference": (
-        "a one-sided (forward) difference (f(x + eps) - f(x)) / eps: its error shrinks "
-        "like eps, the central difference's like eps**2.",
-        "Which points does your difference use: on one side of x, or on both?",
+        N_(
+            "a one-sided (forward) difference (f(x + eps) - f(x)) / eps: its error shrinks like "
+            "eps, the central difference's like eps**2."
+        ),
+        N_("Which points does your difference use: on one side of x, or on both?"),
     ),
     "backward-difference": (
-        "a one-sided (backward) difference (f(x) - f(x - eps)) / eps: its error shrinks like "
-        "eps, the central difference's like eps**2.",
-        "Is x - eps to x on one side only? How much more accurate is a symmetric difference?",
+        N_(
+            "a one-sided (backward) difference (f(x) - f(x - eps)) / eps: its error shrinks like "
+            "eps, the central difference's like eps**2."
+        ),
+        N_("Is x - eps to x on one side only? How much more accurate is a symmetric difference?"),
     ),
     "central-without-2": (
-        "the central difference is divided by eps instead of 2 * eps, so every derivative "
-        "comes out twice as large.",
-        "How far apart are x - eps and x + eps?",
+        N_(
+            "the central difference is divided by eps instead of 2 * eps, so every derivative "
+            "comes out twice as large."
+        ),
+        N_("How far apart are x - eps and x + eps?"),
     ),
     "central-sign": (
-        "the central difference is taken the wrong way round, f(x - eps) - f(x + eps), so "
-        "every derivative has the wrong sign.",
-        "A function that grows with x has a positive derivative: check with f(x) = x.",
+        N_(
+            "the central difference is taken the wrong way round, f(x - eps) - f(x + eps), so "
+            "every derivative has the wrong sign."
+        ),
+        N_("A function that grows with x has a positive derivative: check with f(x) = x."),
     ),
     "not-restored": (
-        "the inputs are nudged in place and x_i is not put back before the next input is "
-        "nudged, so the later derivatives are taken at the wrong point.",
-        "Each derivative must be measured at the original point: is x_0 back where it was "
-        "when you nudge x_1?",
+        N_(
+            "the inputs are nudged in place and x_i is not put back before the next input is "
+            "nudged, so the later derivatives are taken at the wrong point."
+        ),
+        N_(
+            "Each derivative must be measured at the original point: is x_0 back where it was "
+            "when you nudge x_1?"
+        ),
     ),
 }
 
@@ -172,38 +185,61 @@ def _judge_numerical(inputs, records, ctx: Context) -> None:
     observed = []
     for case, rec in zip(inputs, records):
         function, xs = FUNCTIONS[case["function"]], case["point"]
-        name = f"d/dx of {function.text} at {', '.join(fmt(x) for x in xs)} (eps={EPS:g})"
+        name = _("d/dx of {text} at {join} (eps={EPS:g})").format(
+            text=function.text, join=", ".join(fmt(x) for x in xs), EPS=EPS
+        )
         given = {"function": function.text, "point": xs, "eps": EPS}
         if "error" in rec:
             ctx.error_case(name, rec["error"], given)
             continue
         if "changed" in rec:
-            ctx.case(name, False, inputs=given, problem=f"inputs changed to {rec['changed']}")
+            ctx.case(
+                name,
+                False,
+                inputs=given,
+                problem=_("inputs changed to {rec}").format(rec=rec["changed"]),
+            )
             ctx.diagnose(
                 "mutates-input",
-                "numerical_grad changes the list of inputs it is given (e.g. `inputs[i] += eps` "
-                "without putting it back); the caller's numbers must stay as they were.",
-                "Which list do you nudge: the one you were given, or a copy?",
+                _(
+                    "numerical_grad changes the list of inputs it is given (e.g. `inputs[i] += "
+                    "eps` without putting it back); the caller's numbers must stay as they were."
+                ),
+                _("Which list do you nudge: the one you were given, or a copy?"),
             )
             continue
         if "returned" in rec:
-            ctx.case(name, False, inputs=given, problem=f"returned {rec['returned']}")
+            ctx.case(
+                name,
+                False,
+                inputs=given,
+                problem=_("returned {returned}").format(returned=rec["returned"]),
+            )
             ctx.diagnose(
                 "wrong-return-type",
-                f"numerical_grad must return a list with one derivative per input ({len(xs)} "
-                f"here), got {rec['returned']}.",
-                "How many numbers should come back, and in what container?",
+                _(
+                    "numerical_grad must return a list with one derivative per input ({n_xs} "
+                    "here), got {rec}."
+                ).format(n_xs=len(xs), rec=rec["returned"]),
+                _("How many numbers should come back, and in what container?"),
             )
             continue
         expected = list(micrograd.numerical_grad(function.fn, xs, eps=EPS))
         got = rec["grads"]
         wrong = [
-            f"d/d{'xyz'[i] if len(xs) <= 3 else f'x{i}'}: received {fmt(g)}, expected {fmt(e)}"
+            _("d/d{x}: received {got}, expected {want}").format(
+                x="xyz"[i] if len(xs) <= 3 else f"x{i}", got=fmt(g), want=fmt(e)
+            )
             for i, (g, e) in enumerate(zip(got, expected))
             if not close(g, e, rtol=1e-6, atol=1e-9)
         ]
         ctx.case(
-            name, not wrong, inputs=given, received=got, expected=expected, problem="; ".join(wrong)
+            name,
+            not wrong,
+            inputs=given,
+            received=got,
+            expected=expected,
+            problem=_("; ").join(wrong),
         )
         observed.append((function.fn, xs, got, expected))
     if not all(c.passed for c in ctx.cases) and observed:
@@ -212,7 +248,7 @@ def _judge_numerical(inputs, records, ctx: Context) -> None:
 
 exercise(
     "numerical_grad",
-    "a numerical derivative by central differences",
+    N_("a numerical derivative by central differences"),
     "numerical_grad",
     "numerical_grad",
     inputs=_points,
@@ -230,7 +266,12 @@ def _diagnose_numerical(observed, ctx: Context) -> None:
             )
             for fn, xs, got, _ in observed
         ):
-            ctx.diagnose(mistake, f"numerical_grad computes {message}", *hints, rule=RULE)
+            ctx.diagnose(
+                mistake,
+                _("numerical_grad computes {message}").format(message=_(message)),
+                *hints,
+                rule=RULE,
+            )
             return
     exact = [
         all(close(g, e, rtol=1e-4, atol=1e-6) for g, e in zip(got, expected))
@@ -239,9 +280,11 @@ def _diagnose_numerical(observed, ctx: Context) -> None:
     if all(exact):
         ctx.diagnose(
             "ignores-eps",
-            "numerical_grad gives good derivatives but not the ones for the eps it was given "
-            f"(eps={EPS:g}): it seems to use an eps of its own.",
-            "Where does your code use the `eps` argument?",
+            _(
+                "numerical_grad gives good derivatives but not the ones for the eps it was given "
+                "(eps={EPS:g}): it seems to use an eps of its own."
+            ).format(EPS=EPS),
+            _("Where does your code use the `eps` argument?"),
         )
 
 
@@ -268,34 +311,36 @@ GRAD_CASES = [
     GradCase("x**2 / y", lambda x, y: x**2 / y, (1.5, 0.5), True),
     GradCase("log(x) * exp(y)", lambda x, y: x.log() * y.exp(), (2.0, 0.1), True),
     GradCase(
-        "1e4 * x**3 (derivative 3e6)",
+        N_("1e4 * x**3 (derivative 3e6)"),
         lambda x: 1e4 * x**3,
         (10.0,),
         True,
-        "large values: the numerical estimate is off by ~1e-3 in absolute terms, "
-        "which is tiny relative to 3e6",
+        N_(
+            "large values: the numerical estimate is off by ~1e-3 in absolute terms, which is "
+            "tiny relative to 3e6"
+        ),
     ),
-    GradCase("sum of squares", lambda a, b, c: a * a + b * b + c * c, (0.3, -0.4, 0.5), True),
+    GradCase(N_("sum of squares"), lambda a, b, c: a * a + b * b + c * c, (0.3, -0.4, 0.5), True),
     GradCase(
         "x * x.detach()",
         _half_seen,
         (1.5,),
         False,
-        "backward() gives x, the true derivative is 2x",
+        N_("backward() gives x, the true derivative is 2x"),
     ),
     GradCase(
         "x * y.detach() + y",
         lambda x, y: x * y.detach() + y,
         (0.7, 2.0),
         False,
-        "backward() misses x in d/dy",
+        N_("backward() misses x in d/dy"),
     ),
     GradCase(
-        "x + 0.01 * x * x.detach() (1% off)",
+        N_("x + 0.01 * x * x.detach() (off by 1%)"),
         lambda x: x + 0.01 * x * x.detach(),
         (1.0,),
         False,
-        "backward() gives 1.01, the true derivative is 1.02: off by 1%",
+        N_("backward() gives 1.01, the true derivative is 1.02: off by 1%"),
     ),
 ]
 
@@ -313,7 +358,7 @@ def _grad_points(rng) -> list[dict]:
         "sum of squares": [num(), num(), num()],
         "x * x.detach()": [num()],
         "x * y.detach() + y": [num(), num()],
-        "x + 0.01 * x * x.detach() (1% off)": [num(0.8, 1.5)],
+        "x + 0.01 * x * x.detach() (off by 1%)": [num(0.8, 1.5)],
     }
     return [{"case": i, "point": points[c.text]} for i, c in enumerate(GRAD_CASES)]
 
@@ -336,33 +381,52 @@ def _judge_gradient_check(inputs, records, ctx: Context) -> None:
     answers = []
     for case, rec in zip(inputs, records):
         grad_case, point = GRAD_CASES[case["case"]], case["point"]
-        kind = "a correct gradient" if grad_case.correct else "a wrong gradient"
-        name = f"{grad_case.text} at {', '.join(fmt(x) for x in point)} ({kind})"
+        kind = _("a correct gradient") if grad_case.correct else _("a wrong gradient")
+        name = _("{text} at {join} ({kind})").format(
+            text=_(grad_case.text), join=", ".join(fmt(x) for x in point), kind=kind
+        )
         given = {"function": grad_case.text, "point": point, "backward_is_right": grad_case.correct}
         if "error" in rec:
             ctx.error_case(name, rec["error"], given)
         elif "changed" in rec:
-            ctx.case(name, False, inputs=given, problem=f"inputs changed to {rec['changed']}")
+            ctx.case(
+                name,
+                False,
+                inputs=given,
+                problem=_("inputs changed to {rec}").format(rec=rec["changed"]),
+            )
             ctx.diagnose(
                 "mutates-input",
-                "gradient_check changes the list of inputs it is given.",
-                "Which list do you change: the one you were given, or a copy?",
+                _("gradient_check changes the list of inputs it is given."),
+                _("Which list do you change: the one you were given, or a copy?"),
             )
         elif "returned" in rec:
-            ctx.case(name, False, inputs=given, problem=f"returned {rec['returned']}")
+            ctx.case(
+                name,
+                False,
+                inputs=given,
+                problem=_("returned {returned}").format(returned=rec["returned"]),
+            )
             ctx.diagnose(
                 "wrong-return-type",
-                f"gradient_check must return True or False, got {rec['returned']}.",
-                "What type does a comparison give?",
+                _("gradient_check must return True or False, got {rec}.").format(
+                    rec=rec["returned"]
+                ),
+                _("What type does a comparison give?"),
             )
         else:
             answer = rec["answer"]
             answers.append((grad_case, answer))
-            why = f" ({grad_case.why})" if grad_case.why else ""
+            why = f" ({_(grad_case.why)})" if grad_case.why else ""
             problem = (
                 ""
                 if answer == grad_case.correct
-                else (f"returned {answer}, expected {grad_case.correct}{why}")
+                else (
+                    _("returned {answer}, expected {want}").format(
+                        answer=answer, want=grad_case.correct
+                    )
+                    + why
+                )
             )
             ctx.case(
                 name,
@@ -373,7 +437,7 @@ def _judge_gradient_check(inputs, records, ctx: Context) -> None:
                 problem=problem,
             )
     if not records:
-        raise Stop("error", "no case could be checked.")
+        raise Stop("error", _("no case could be checked."))
     if not answers:
         return
     if all(c.passed for c in ctx.cases):
@@ -382,38 +446,46 @@ def _judge_gradient_check(inputs, records, ctx: Context) -> None:
     if values == {True}:
         ctx.diagnose(
             "always-true",
-            "gradient_check says True even when backward() is wrong.",
-            "Does your comparison ever fail? Try it on x * x.detach().",
+            _("gradient_check says True even when backward() is wrong."),
+            _("Does your comparison ever fail? Try it on x * x.detach()."),
         )
     elif values == {False}:
         ctx.diagnose(
             "always-false",
-            "gradient_check says False even when backward() is right.",
-            "Print the two gradients you compare for x * y + tanh(x): are they both computed "
-            "at the same point? Did you call backward()?",
+            _("gradient_check says False even when backward() is right."),
+            _(
+                "Print the two gradients you compare for x * y + tanh(x): are they both computed "
+                "at the same point? Did you call backward()?"
+            ),
         )
     else:
         wrong = [(c, a) for c, a in answers if a != c.correct]
         if all(c.correct for c, _ in wrong) and any("large" in c.why for c, _ in wrong):
             ctx.diagnose(
                 "absolute-tolerance",
-                "gradient_check rejects a correct gradient when the numbers are large: the "
-                "tolerance is absolute only.",
-                "Numerical derivatives of large numbers carry large rounding errors: should the "
-                "tolerance grow with the size of the derivative?",
+                _(
+                    "gradient_check rejects a correct gradient when the numbers are large: the "
+                    "tolerance is absolute only."
+                ),
+                _(
+                    "Numerical derivatives of large numbers carry large rounding errors: should "
+                    "the tolerance grow with the size of the derivative?"
+                ),
             )
         elif all(not c.correct for c, _ in wrong):
             ctx.diagnose(
                 "tolerance-too-loose",
-                "gradient_check accepts a gradient that is 1% off: the tolerance is too loose "
-                "(use the `tol` argument, 1e-4 by default).",
-                "With tol=1e-4, should a 1% difference pass?",
+                _(
+                    "gradient_check accepts a gradient that is off by 1%: the tolerance is too "
+                    "loose (use the `tol` argument, 1e-4 by default)."
+                ),
+                _("With tol=1e-4, should a difference of 1% pass?"),
             )
 
 
 exercise(
     "gradient_check",
-    "a gradient check: backward() against numerical derivatives",
+    N_("a gradient check: backward() against numerical derivatives"),
     "gradient_check",
     "gradient_check",
     inputs=_grad_points,

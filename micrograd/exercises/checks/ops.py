@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from micrograd.engine import Value as RefValue
 from micrograd.exercises.core import Context, Stop, close, exercise, fmt
 from micrograd.exercises.walk import children_of, student_graph
+from micrograd.i18n import N_, _
 
 OPS = ("mul", "div", "pow", "exp", "tanh", "log")
 METHOD = {
@@ -99,7 +100,9 @@ class OpCase:
     def describe(self) -> str:
         values = ", ".join(f"{n}={fmt(x)}" for n, x in zip(self.names, self.xs))
         pre = ", ".join(f"{n}.grad={fmt(p)}" for n, p in zip(self.names, self.pre))
-        return f"{self.label} with {values}, out.grad={fmt(self.upstream)} (before: {pre})"
+        return _("{label} with {values}, out.grad={upstream} (before: {pre})").format(
+            label=self.label, values=values, upstream=fmt(self.upstream), pre=pre
+        )
 
     def apply(self, a, b=None):
         """The operation on the student's (or the reference) Values."""
@@ -140,7 +143,7 @@ def make_cases(op: str, rng) -> list[OpCase]:
         return _away(rng, -2.5, 2.5, avoid=(0.0, 1.0, -1.0))
 
     if op in ("mul", "div"):
-        for _ in range(8):
+        for _i in range(8):
             a = _away(rng, -3, 3)
             b = _away(rng, -3, 3, avoid=(0.0, a, -a, 1.0, -1.0))
             cases.append(OpCase(op, "binary", (a, b), upstream(), pre(2)))
@@ -157,14 +160,14 @@ def make_cases(op: str, rng) -> list[OpCase]:
     elif op == "pow":
         for k in (2, 3, -1, -2, 1, 0, 0.5, 1.5, 4):
             positive_only = not float(k).is_integer()
-            for _ in range(2):
+            for _i in range(2):
                 a = _away(rng, 0.2, 2.5) if positive_only else _away(rng, -2.5, 2.5)
                 cases.append(OpCase(op, "unary", (a,), upstream(), pre(1), const=k))
         cases.append(OpCase(op, "unary", (0.0,), upstream(), pre(1), const=3))  # zero
         cases.append(OpCase(op, "unary", (-1.3,), upstream(), pre(1), const=2))  # negative
     else:
         lo, hi = (0.1, 5.0) if op == "log" else (-2.5, 2.5)
-        for _ in range(10):
+        for _i in range(10):
             cases.append(OpCase(op, "unary", (_away(rng, lo, hi),), upstream(), pre(1)))
         if op != "log":
             cases.append(OpCase(op, "unary", (0.0,), upstream(), pre(1)))
@@ -202,11 +205,11 @@ def _f(kind: str, text: str, fn, message: str = "", hint: str = "") -> Formula:
 
 # The rule of each op, stated once; shown only when the teacher turns rules on.
 RULES = {
-    "mul": "d(a*b)/da = b and d(a*b)/db = a: each operand gets the other one's data",
-    "div": "d(a/b)/da = 1/b and d(a/b)/db = -a/b**2",
+    "mul": N_("d(a*b)/da = b and d(a*b)/db = a: each operand gets the other one's data"),
+    "div": N_("d(a/b)/da = 1/b and d(a/b)/db = -a/b**2"),
     "pow": "d(x**n)/dx = n * x**(n-1)",
-    "exp": "d(e**x)/dx = e**x, the output itself",
-    "tanh": "d tanh(x)/dx = 1 - tanh(x)**2, from the output",
+    "exp": N_("d(e**x)/dx = e**x, the output itself"),
+    "tanh": N_("d tanh(x)/dx = 1 - tanh(x)**2, from the output"),
     "log": "d log(x)/dx = 1/x",
 }
 
@@ -219,15 +222,15 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "swapped-operands",
             "a",
             lambda a, b, o: a,
-            "d(a*b)/da uses the operand itself (a) instead of the other operand (b).",
-            "For out = a * b, how much does out change when a grows by a little?",
+            N_("d(a*b)/da uses the operand itself (a) instead of the other operand (b)."),
+            N_("For out = a * b, how much does out change when a grows by a little?"),
         ),
         _f(
             "wrong-local-derivative",
             "1",
             lambda a, b, o: 1.0,
-            "d(a*b)/da is taken as 1, as for +; for * it depends on the other operand.",
-            "Does a * b change at the same rate in a whatever b is?",
+            N_("d(a*b)/da is taken as 1, as for +; for * it depends on the other operand."),
+            N_("Does a * b change at the same rate in a whatever b is?"),
         ),
     ],
     ("mul", 1): [
@@ -236,15 +239,15 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "swapped-operands",
             "b",
             lambda a, b, o: b,
-            "d(a*b)/db uses the operand itself (b) instead of the other operand (a).",
-            "For out = a * b, how much does out change when b grows by a little?",
+            N_("d(a*b)/db uses the operand itself (b) instead of the other operand (a)."),
+            N_("For out = a * b, how much does out change when b grows by a little?"),
         ),
         _f(
             "wrong-local-derivative",
             "1",
             lambda a, b, o: 1.0,
-            "d(a*b)/db is taken as 1, as for +; for * it depends on the other operand.",
-            "Does a * b change at the same rate in b whatever a is?",
+            N_("d(a*b)/db is taken as 1, as for +; for * it depends on the other operand."),
+            N_("Does a * b change at the same rate in b whatever a is?"),
         ),
     ],
     ("div", 0): [
@@ -253,15 +256,15 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "wrong-local-derivative",
             "b",
             lambda a, b, o: b,
-            "d(a/b)/da is taken as b; dividing by b scales a change in a by 1/b.",
-            "a / b = a * (1/b): what is the derivative of c * a with respect to a?",
+            N_("d(a/b)/da is taken as b; dividing by b scales a change in a by 1/b."),
+            N_("a / b = a * (1/b): what is the derivative of c * a with respect to a?"),
         ),
         _f(
             "wrong-local-derivative",
             "1/b**2",
             lambda a, b, o: 1 / b**2,
-            "d(a/b)/da is taken as 1/b**2; that square belongs to the derivative for b.",
-            "Which of the two operands does the square of b belong to?",
+            N_("d(a/b)/da is taken as 1/b**2; that square belongs to the derivative for b."),
+            N_("Which of the two operands does the square of b belong to?"),
         ),
     ],
     ("div", 1): [
@@ -270,22 +273,22 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "wrong-local-derivative",
             "-1/b**2",
             lambda a, b, o: -1 / b**2,
-            "d(a/b)/db is taken as -1/b**2: the factor a is missing.",
-            "a / b = a * b**-1: what happens to the factor a when you differentiate in b?",
+            N_("d(a/b)/db is taken as -1/b**2: the factor a is missing."),
+            N_("a / b = a * b**-1: what happens to the factor a when you differentiate in b?"),
         ),
         _f(
             "wrong-local-derivative",
             "-a/b",
             lambda a, b, o: -a / b,
-            "d(a/b)/db is taken as -a/b: the power of b in the denominator is wrong.",
-            "Differentiate b**-1 with the power rule: what power of b comes out?",
+            N_("d(a/b)/db is taken as -a/b: the power of b in the denominator is wrong."),
+            N_("Differentiate b**-1 with the power rule: what power of b comes out?"),
         ),
         _f(
             "wrong-local-derivative",
             "1/a",
             lambda a, b, o: 1 / a,
-            "d(a/b)/db is taken as 1/a, as if the roles of a and b were swapped.",
-            "Write a / b = a * b**-1 and differentiate in b, keeping a fixed.",
+            N_("d(a/b)/db is taken as 1/a, as if the roles of a and b were swapped."),
+            N_("Write a / b = a * b**-1 and differentiate in b, keeping a fixed."),
         ),
     ],
     ("pow", 0): [
@@ -294,36 +297,36 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "wrong-power-rule",
             "n * x**n",
             lambda a, n, o: n * a**n,
-            "the power rule is applied without lowering the exponent: n * x**n.",
-            "After differentiating x**n, is the exponent still n?",
+            N_("the power rule is applied without lowering the exponent: n * x**n."),
+            N_("After differentiating x**n, is the exponent still n?"),
         ),
         _f(
             "wrong-power-rule",
             "x**(n-1)",
             lambda a, n, o: a ** (n - 1),
-            "the power rule is missing the factor n: x**(n-1).",
-            "Try n = 2: is the slope of x**2 at x = 3 equal to 3?",
+            N_("the power rule is missing the factor n: x**(n-1)."),
+            N_("Try n = 2: is the slope of x**2 at x = 3 equal to 3?"),
         ),
         _f(
             "wrong-power-rule",
             "(n-1) * x**(n-1)",
             lambda a, n, o: (n - 1) * a ** (n - 1),
-            "the power rule uses the factor (n-1) instead of n.",
-            "Try n = 1: the slope of x is 1. What does your factor give?",
+            N_("the power rule uses the factor (n-1) instead of n."),
+            N_("Try n = 1: the slope of x is 1. What does your factor give?"),
         ),
         _f(
             "wrong-power-rule",
             "n * x**(n+1)",
             lambda a, n, o: n * a ** (n + 1),
-            "the power rule raises the exponent (n+1) instead of lowering it.",
-            "Differentiating a power: does the exponent go up or down?",
+            N_("the power rule raises the exponent (n+1) instead of lowering it."),
+            N_("Differentiating a power: does the exponent go up or down?"),
         ),
         _f(
             "wrong-power-rule",
             "x**n * log(x)",
             lambda a, n, o: a**n * math.log(a),
-            "this is the derivative with respect to the exponent n, not the base x.",
-            "Which one moves here, the base x or the exponent n?",
+            N_("this is the derivative with respect to the exponent n, not the base x."),
+            N_("Which one moves here, the base x or the exponent n?"),
         ),
     ],
     ("exp", 0): [
@@ -332,22 +335,22 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "wrong-local-derivative",
             "x",
             lambda a, b, o: a,
-            "the local derivative of exp is taken as x (self.data).",
-            "What is special about e**x among all functions, when you differentiate it?",
+            N_("the local derivative of exp is taken as x (self.data)."),
+            N_("What is special about e**x among all functions, when you differentiate it?"),
         ),
         _f(
             "wrong-local-derivative",
             "1",
             lambda a, b, o: 1.0,
-            "the local derivative of exp is taken as 1: exp is not a straight line.",
-            "Is e**x steeper at x = 2 than at x = 0?",
+            N_("the local derivative of exp is taken as 1: exp is not a straight line."),
+            N_("Is e**x steeper at x = 2 than at x = 0?"),
         ),
         _f(
             "wrong-local-derivative",
             "x * exp(x - 1)",
             lambda a, b, o: a * math.exp(a - 1),
-            "the power rule is applied to e**x; it applies to x**n, with a fixed exponent.",
-            "In e**x, is the exponent fixed or is it the variable?",
+            N_("the power rule is applied to e**x; it applies to x**n, with a fixed exponent."),
+            N_("In e**x, is the exponent fixed or is it the variable?"),
         ),
     ],
     ("tanh", 0): [
@@ -356,29 +359,29 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "tanh-uses-input",
             "1 - x**2",
             lambda a, b, o: 1 - a * a,
-            "the tanh derivative uses the input x instead of the output t = tanh(x).",
-            "The rule for tanh is written in terms of tanh(x): which variable holds it?",
+            N_("the tanh derivative uses the input x instead of the output t = tanh(x)."),
+            N_("The rule for tanh is written in terms of tanh(x): which variable holds it?"),
         ),
         _f(
             "wrong-local-derivative",
             "1 - tanh(x)",
             lambda a, b, o: 1 - o,
-            "the tanh derivative is missing a square.",
-            "Look again at the power of t in the rule for tanh.",
+            N_("the tanh derivative is missing a square."),
+            N_("Look again at the power of t in the rule for tanh."),
         ),
         _f(
             "wrong-local-derivative",
             "1 + tanh(x)**2",
             lambda a, b, o: 1 + o * o,
-            "the tanh derivative comes out above 1, and tanh is never that steep.",
-            "tanh flattens out for large |x|: should its slope grow or shrink with t**2?",
+            N_("the tanh derivative comes out above 1, and tanh is never that steep."),
+            N_("tanh flattens out for large |x|: should its slope grow or shrink with t**2?"),
         ),
         _f(
             "wrong-local-derivative",
             "tanh(x)",
             lambda a, b, o: o,
-            "the local derivative of tanh is taken as tanh(x) itself.",
-            "At x = 0, tanh is 0 but its slope is not: what is it there?",
+            N_("the local derivative of tanh is taken as tanh(x) itself."),
+            N_("At x = 0, tanh is 0 but its slope is not: what is it there?"),
         ),
     ],
     ("log", 0): [
@@ -387,36 +390,36 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
             "log-derivative",
             "1/x**2",
             lambda a, b, o: 1 / a**2,
-            "the derivative of log is taken as 1/x**2.",
-            "The x**2 belongs to the derivative of 1/x, not of log(x).",
+            N_("the derivative of log is taken as 1/x**2."),
+            N_("The x**2 belongs to the derivative of 1/x, not of log(x)."),
         ),
         _f(
             "log-derivative",
             "x",
             lambda a, b, o: a,
-            "the derivative of log is taken as x.",
-            "log grows ever more slowly: should its slope grow with x?",
+            N_("the derivative of log is taken as x."),
+            N_("log grows ever more slowly: should its slope grow with x?"),
         ),
         _f(
             "log-derivative",
             "log(x)",
             lambda a, b, o: o,
-            "the derivative of log is taken as log(x) itself (out.data).",
-            "Is the slope of log at x = 1 really 0?",
+            N_("the derivative of log is taken as log(x) itself (out.data)."),
+            N_("Is the slope of log at x = 1 really 0?"),
         ),
         _f(
             "log-derivative",
             "1/log(x)",
             lambda a, b, o: 1 / o,
-            "the derivative of log is taken as 1/log(x) (1 / out.data).",
-            "The rule for log is written in terms of x: which variable holds x?",
+            N_("the derivative of log is taken as 1/log(x) (1 / out.data)."),
+            N_("The rule for log is written in terms of x: which variable holds x?"),
         ),
         _f(
             "log-derivative",
             "exp(x)",
             lambda a, b, o: math.exp(a),
-            "the derivative of log is taken as exp(x), the inverse function.",
-            "exp is log's inverse, not its derivative: how steep is log at x = 1?",
+            N_("the derivative of log is taken as exp(x), the inverse function."),
+            N_("exp is log's inverse, not its derivative: how steep is log at x = 1?"),
         ),
     ],
 }
@@ -514,8 +517,8 @@ def observe_case(cls, case: OpCase, probe) -> dict:
         if node is out or children_of(node):
             fn = getattr(node, "_backward", None)
             if not callable(fn):
-                return {**record, "problem": "a node's _backward is not callable"}
-            result = probe.call(fn, what=f"the _backward of {method}")
+                return {**record, "problem": _("a node's _backward is not callable")}
+            result = probe.call(fn, what=_("the _backward of {method}").format(method=method))
             if not result.ok:
                 return {**record, "error": result.described}
     record["grads"] = [_number(v.grad) for v in values]
@@ -534,8 +537,10 @@ def _observe(op: str):
         if not isinstance(cls, type):
             raise Stop(
                 "error",
-                f"check('{op}', ...) needs your Value class itself (e.g. check('{op}', Value)), "
-                f"got {type(cls).__name__}.",
+                _(
+                    "check('{op}', ...) needs your Value class itself (e.g. check('{op}', "
+                    "Value)), got {name}."
+                ).format(op=op, name=type(cls).__name__),
             )
         for case in inputs:
             yield observe_case(cls, OpCase.from_plain(case), probe)
@@ -574,28 +579,36 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
     if "returned" in rec:
         got = rec["returned"]
         ctx.case(
-            desc, False, inputs=inputs, received=rec["repr"], problem=f"{method} returned {got}"
+            desc,
+            False,
+            inputs=inputs,
+            received=rec["repr"],
+            problem=_("{method} returned {got}").format(method=method, got=got),
         )
         if got == "NoneType":
             ctx.diagnose(
                 "wrong-return-type",
-                f"{method} returned None instead of the new Value.",
-                "Every op must give back the node it made: what does your method return?",
+                _("{method} returned None instead of the new Value.").format(method=method),
+                _("Every op must give back the node it made: what does your method return?"),
                 key=f"wrong-return-type:{method}",
             )
         elif rec["has_data"]:
             ctx.diagnose(
                 "wrong-return-type",
-                f"{method} returned a {got} without a `_backward` ({rec['repr']}): a node of "
-                "another class (micrograd's own Value?) instead of this exercise's Value.",
-                "Which class should the new node be made with?",
+                _(
+                    "{method} returned a {got} without a `_backward` ({rec}): a node of another "
+                    "class (micrograd's own Value?) instead of this exercise's Value."
+                ).format(method=method, got=got, rec=rec["repr"]),
+                _("Which class should the new node be made with?"),
                 key=f"wrong-return-type:{method}",
             )
         else:
             ctx.diagnose(
                 "wrong-return-type",
-                f"{method} returned a {got} ({rec['repr']}) instead of a Value.",
-                "A plain number has no gradient and no children: what should wrap the result?",
+                _("{method} returned a {got} ({rec}) instead of a Value.").format(
+                    method=method, got=got, rec=rec["repr"]
+                ),
+                _("A plain number has no gradient and no children: what should wrap the result?"),
                 key=f"wrong-return-type:{method}",
             )
         return
@@ -607,57 +620,82 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
             inputs=inputs,
             received=out_data,
             expected=ref_out,
-            problem=f"forward pass: out.data = {fmt(out_data)}, expected {fmt(ref_out)}",
+            problem=_("forward pass: out.data = {out_data}, expected {ref_out}").format(
+                out_data=fmt(out_data), ref_out=fmt(ref_out)
+            ),
         )
         values = ", ".join(f"{n}={fmt(x)}" for n, x in zip(case.names, case.xs))
         ctx.diagnose(
             "wrong-forward",
-            f"{method} computes the wrong value: for {case.label} with {values} it gives "
-            f"{fmt(out_data)}, expected {fmt(ref_out)}.",
-            "Check the first argument of the Value you create: the forward computation.",
+            _(
+                "{method} computes the wrong value: for {label} with {values} it gives "
+                "{out_data}, expected {ref_out}."
+            ).format(
+                method=method,
+                label=case.label,
+                values=values,
+                out_data=fmt(out_data),
+                ref_out=fmt(ref_out),
+            ),
+            _("Check the first argument of the Value you create: the forward computation."),
             key=f"wrong-forward:{method}",
         )
         return
     if rec.get("changed"):
-        ctx.case(desc, False, inputs=inputs, problem=f"{method} changed {rec['changed'][0]}.data")
+        ctx.case(
+            desc,
+            False,
+            inputs=inputs,
+            problem=_("{method} changed {name}.data").format(method=method, name=rec["changed"][0]),
+        )
         ctx.diagnose(
             "mutates-input",
-            f"{method} changes its input's .data (e.g. with `self.data *= ...`).",
-            "An op must make a new Value and leave its inputs as they were: they may be used "
-            "elsewhere in the graph.",
+            _("{method} changes its input's .data (e.g. with `self.data *= ...`).").format(
+                method=method
+            ),
+            _(
+                "An op must make a new Value and leave its inputs as they were: they may be used "
+                "elsewhere in the graph."
+            ),
             key=f"mutates-input:{method}",
         )
         return
     if rec.get("no_children"):
         raise Stop(
             "error",
-            f"the Value returned by {method} has no `_prev` (its children); keep the "
-            "template's __init__ and pass the children when you make the node.",
+            _(
+                "the Value returned by {method} has no `_prev` (its children); keep the "
+                "template's __init__ and pass the children when you make the node."
+            ).format(method=method),
         )
     if "grads" not in rec:
-        problem = rec.get("problem") or f"raised {rec.get('error')}"
+        problem = rec.get("problem") or _("raised {error}").format(error=rec.get("error"))
         ctx.case(desc, False, inputs=inputs, problem=problem)
         return
     received = rec["grads"]
     expected = [p + case.upstream * g for p, g in zip(case.pre, ref_locals)]
     problems = [
-        f"{name}.grad received {fmt(got)}, expected {fmt(want)} "
-        f"(= {fmt(p)} + {fmt(case.upstream)} * {fmt(g)})"
+        _("{name}.grad received {got}, expected {want} (= {p} + {upstream} * {g})").format(
+            name=name, got=fmt(got), want=fmt(want), p=fmt(p), upstream=fmt(case.upstream), g=fmt(g)
+        )
         for name, got, want, p, g in zip(case.names, received, expected, case.pre, ref_locals)
         if got is None or not close(got, want)
     ]
     if rec.get("missing"):
         problems.append(
-            f"the new node's children do not contain {' and '.join(rec['missing'])}, so "
-            "backward() cannot reach it"
+            _(
+                "the new node's children do not contain {join}, so backward() cannot reach it"
+            ).format(join=_(" and ").join(rec["missing"]))
         )
-        shown = "(" + ", ".join(rec["children"]) + ")" if rec["children"] else "empty"
+        shown = "(" + ", ".join(rec["children"]) + ")" if rec["children"] else _("empty")
         ctx.diagnose(
             "missing-parents",
-            f"{method} creates its node without its parents: for {case.label} the new Value's "
-            f"children are {shown}; backward() walks the graph through the children, so it "
-            "never reaches the inputs.",
-            "What does the second argument of Value(...) become, and what did you pass there?",
+            _(
+                "{method} creates its node without its parents: for {label} the new Value's "
+                "children are {shown}; backward() walks the graph through the children, so it "
+                "never reaches the inputs."
+            ).format(method=method, label=case.label, shown=shown),
+            _("What does the second argument of Value(...) become, and what did you pass there?"),
             key=f"missing-parents:{method}",
         )
     ctx.case(
@@ -666,7 +704,7 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
         inputs=inputs,
         received=received,
         expected=expected,
-        problem="; ".join(problems),
+        problem=_("; ").join(problems),
     )
     if case.shape != "reuse" and all(g is not None for g in received):
         for i in range(1 if case.shape in ("unary", "const") else 2):
@@ -695,10 +733,19 @@ def _explain(op: str, operand: int, observations: list[Observation], ctx: Contex
     want = correct.predict(example.args, example.case.upstream, example.case.pre[operand])
     ctx.diagnose(
         "wrong-gradient",
-        f"{METHOD[op]}: the gradient of `{var}` is wrong and matches no mistake I know: "
-        f"{example.case.describe()} gave {var}.grad = {fmt(example.received)}, expected "
-        f"{fmt(want)}.",
-        f"Work out d out/d {var} on paper for these numbers and compare with your _backward.",
+        _(
+            "{METHOD}: the gradient of `{var}` is wrong and matches no mistake I know: {describe} "
+            "gave {var}.grad = {received}, expected {want}."
+        ).format(
+            METHOD=METHOD[op],
+            var=var,
+            describe=example.case.describe(),
+            received=fmt(example.received),
+            want=fmt(want),
+        ),
+        _(
+            "Work out d out/d {var} on paper for these numbers and compare with your _backward."
+        ).format(var=var),
         rule=RULES[op],
     )
 
@@ -711,58 +758,90 @@ def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -
 
     o = next((x for x in obs if x.case.pre[operand] != 0 and x.case.upstream != 1.0), obs[0])
     correct = hypotheses(op, operand)[0]
-    where = f"{method} (the `{var}` operand)" if op in ("mul", "div") else method
+    where = (
+        _("{method} (the `{var}` operand)").format(method=method, var=var)
+        if op in ("mul", "div")
+        else method
+    )
     want = correct.predict(o.args, o.case.upstream, o.case.pre[operand])
     name = o.case.names[operand]
-    example = (
-        f"For {o.case.describe()}: {name}.grad came out as {fmt(o.received)}, expected {fmt(want)}."
+    example = _("For {describe}: {name}.grad came out as {received}, expected {want}.").format(
+        describe=o.case.describe(), name=name, received=fmt(o.received), want=fmt(want)
     )
     if h.formula.kind != "correct":
         f = h.formula
-        diagnose(f.kind, f"{where}: local derivative {f.text}: {f.message} {example}", f.hint)
+        diagnose(
+            f.kind,
+            _("{where}: local derivative {text}: {message} {example}").format(
+                where=where, text=f.text, message=_(f.message), example=example
+            ),
+            f.hint,
+        )
     if h.sign < 0:
         diagnose(
             "wrong-sign",
-            f"{where}: the gradient has the wrong sign (it comes out as -1 times the right "
-            f"one). {example}",
-            "Check the sign of the local derivative, and that you add rather than subtract.",
+            _(
+                "{where}: the gradient has the wrong sign (it comes out as -1 times the right "
+                "one). {example}"
+            ).format(where=where, example=example),
+            _("Check the sign of the local derivative, and that you add rather than subtract."),
         )
     if h.chain == "nothing":
         diagnose(
             "missing-chain-factor",
-            f"{where}: the chain factor out.grad is missing: the local derivative is added as "
-            f"it is, as if out.grad were 1. {example}",
-            "The chain rule: d loss/d input = (d out/d input) * (d loss/d out). Which factor "
-            "is in your line?",
+            _(
+                "{where}: the chain factor out.grad is missing: the local derivative is added as "
+                "it is, as if out.grad were 1. {example}"
+            ).format(where=where, example=example),
+            _(
+                "The chain rule: d loss/d input = (d out/d input) * (d loss/d out). Which factor "
+                "is in your line?"
+            ),
         )
     elif h.chain == "self.grad":
         diagnose(
             "wrong-chain-factor",
-            f"{where}: the local derivative is multiplied by {var}.grad instead of by the "
-            f"output's gradient. {example}",
-            "The gradient flows from the output to the input: which node's gradient is already "
-            "known when _backward runs?",
+            _(
+                "{where}: the local derivative is multiplied by {var}.grad instead of by the "
+                "output's gradient. {example}"
+            ).format(where=where, var=var, example=example),
+            _(
+                "The gradient flows from the output to the input: which node's gradient is "
+                "already known when _backward runs?"
+            ),
         )
     if not h.accumulate:
         diagnose(
             "assign-not-accumulate",
-            f"{where}: the gradient is assigned (`{var}.grad = ...`) instead of accumulated, so "
-            f"what other uses of the node contributed is lost. {example}",
-            "A node used twice (like a in a * a or a + a) gets a gradient from each use: how "
-            "do the two parts end up in one .grad?",
+            _(
+                "{where}: the gradient is assigned (`{var}.grad = ...`) instead of accumulated, "
+                "so what other uses of the node contributed is lost. {example}"
+            ).format(where=where, var=var, example=example),
+            _(
+                "A node used twice (like a in a * a or a + a) gets a gradient from each use: how "
+                "do the two parts end up in one .grad?"
+            ),
         )
 
 
 def _merge_operands(method: str, start: int, ctx: Context) -> None:
     """The same mistake for both operands of a method: one diagnosis, "(both operands)"."""
     mine = ctx.diagnoses[start:]
-    self_tag, other_tag = f"{method} (the `self` operand)", f"{method} (the `other` operand)"
+    self_tag, other_tag = (
+        _("{method} (the `{var}` operand)").format(method=method, var="self"),
+        _("{method} (the `{var}` operand)").format(method=method, var="other"),
+    )
     merged = []
     for d in mine:
         twin = any(e.kind == d.kind and other_tag in e.message for e in mine)
         if self_tag in d.message and twin:
             merged.append(
-                replace(d, message=d.message.replace(self_tag, f"{method} (both operands)"))
+                replace(
+                    d,
+                    message=d.message.replace(
+                        self_tag, _("{method} (both operands)").format(method=method)
+                    ),
+                )
             )
         elif other_tag in d.message and any(
             e.kind == d.kind and self_tag in e.message for e in mine
@@ -790,19 +869,34 @@ def judge_op(op: str, inputs: list, records: list, ctx: Context) -> None:
     if reuse_failed and len(ctx.diagnoses) == before:
         ctx.diagnose(
             "reused-node",
-            f"{METHOD[op]} gives the right gradients for two different inputs but not when the "
-            f"same Value is both operands ({reuse_failed[0].name}).",
-            "When self and other are the same Value, both of your lines update the same .grad: "
-            "do both contributions survive, and are both computed from the data?",
+            _(
+                "{METHOD} gives the right gradients for two different inputs but not when the "
+                "same Value is both operands ({name})."
+            ).format(METHOD=METHOD[op], name=reuse_failed[0].name),
+            _(
+                "When self and other are the same Value, both of your lines update the same "
+                ".grad: do both contributions survive, and are both computed from the data?"
+            ),
             key=f"reused-node:{op}",
         )
+
+
+# Registered at import: the titles are translated where they are shown.
+TITLES = {
+    "mul": N_("the forward pass and local derivative of __mul__"),
+    "div": N_("the forward pass and local derivative of __truediv__"),
+    "pow": N_("the forward pass and local derivative of __pow__"),
+    "exp": N_("the forward pass and local derivative of exp"),
+    "tanh": N_("the forward pass and local derivative of tanh"),
+    "log": N_("the forward pass and local derivative of log"),
+}
 
 
 def _register(op: str) -> None:
     exercise(
         op,
-        f"the forward pass and local derivative of {METHOD[op]}",
-        "your Value class",
+        TITLES[op],
+        N_("your Value class"),
         "Value",
         inputs=_inputs(op),
         judge=lambda inputs, records, ctx: judge_op(op, inputs, records, ctx),
@@ -825,21 +919,21 @@ def _ops_judge(inputs: dict, records: list, ctx: Context) -> None:
         if mine and mine[0] == "not implemented":
             missing.append(METHOD[op])
             ctx.case(
-                f"{METHOD[op]}: not yet implemented",
+                _("{METHOD}: not yet implemented").format(METHOD=METHOD[op]),
                 False,
                 inputs={"op": op},
-                problem="still raises NotImplementedError",
+                problem=_("still raises NotImplementedError"),
             )
         elif mine:
             judge_op(op, inputs[op][: len(mine)], mine, ctx)
     if len(missing) == len(OPS):
-        raise Stop("not implemented", "none of the six ops is written yet.")
+        raise Stop("not implemented", _("none of the six ops is written yet."))
 
 
 @exercise(
     "ops",
-    "the six ops of exercise 1",
-    "your Value class",
+    N_("the six ops of exercise 1"),
+    N_("your Value class"),
     "Value",
     inputs=_ops_inputs,
     judge=_ops_judge,

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from micrograd.engine import Value
 from micrograd.exercises.core import Context, Stop, all_close, exercise, fmt
+from micrograd.i18n import N_, _
 
 STEPS = 5
 BETAS = (0.8, 0.9)
@@ -29,7 +30,7 @@ FORBIDDEN = tuple(f"micrograd.optim.{name}" for name in ("SGD", "Adam", "Adagrad
 
 def _inputs(rng) -> list[dict]:
     cases = []
-    for _ in range(3):
+    for _i in range(3):
         lr = round(rng.uniform(0.05, 0.3), 3)
         momentum = round(rng.uniform(0.5, 0.95), 2)
         if abs(lr - (1 - momentum)) < 0.03:
@@ -116,54 +117,69 @@ RULES = {"sgd": sgd_rule, "momentum": momentum_rule, "adam": adam_rule}
 MISTAKES: dict[str, dict[str, tuple[str, str]]] = {
     "sgd": {
         "gradient-ascent": (
-            "the step goes uphill: p.data grows along the gradient.",
-            "The gradient points to where the loss grows: which way should p move?",
+            N_("the step goes uphill: p.data grows along the gradient."),
+            N_("The gradient points to where the loss grows: which way should p move?"),
         ),
-        "missing-lr": ("the step ignores the learning rate.", "What sets the size of the step?"),
+        "missing-lr": (
+            N_("the step ignores the learning rate."),
+            N_("What sets the size of the step?"),
+        ),
     },
     "momentum": {
         "momentum-not-kept": (
-            "the velocity is not kept between steps, so this is plain SGD.",
-            "Where does each parameter's velocity live between two calls of step()?",
+            N_("the velocity is not kept between steps, so this is plain SGD."),
+            N_("Where does each parameter's velocity live between two calls of step()?"),
         ),
         "momentum-ema": (
-            "the velocity is an average, momentum * v + (1 - momentum) * grad; SGD "
-            "with momentum adds the whole gradient.",
-            "Check the factor in front of the gradient in the velocity update.",
+            N_(
+                "the velocity is an average, momentum * v + (1 - momentum) * grad; SGD with "
+                "momentum adds the whole gradient."
+            ),
+            N_("Check the factor in front of the gradient in the velocity update."),
         ),
         "momentum-ema-no-lr": (
-            "the velocity is an average, momentum * v + (1 - momentum) * "
-            "grad, and the step is that average without lr: this agrees "
-            "with SGD with momentum only when lr == 1 - momentum.",
-            "Where does lr go, and what multiplies the gradient?",
+            N_(
+                "the velocity is an average, momentum * v + (1 - momentum) * grad, and the step "
+                "is that average without lr: this agrees with SGD with momentum only when lr == 1 "
+                "- momentum."
+            ),
+            N_("Where does lr go, and what multiplies the gradient?"),
         ),
         "shared-velocity": (
-            "all parameters share one velocity; each needs its own.",
-            "How many velocities does your optimizer keep?",
+            N_("all parameters share one velocity; each needs its own."),
+            N_("How many velocities does your optimizer keep?"),
         ),
-        "gradient-ascent": ("the step goes uphill.", "Which way should p move along the velocity?"),
+        "gradient-ascent": (
+            N_("the step goes uphill."),
+            N_("Which way should p move along the velocity?"),
+        ),
     },
     "adam": {
         "no-bias-correction": (
-            "the bias correction is missing: m and v start at 0, so early averages are too small.",
-            "What divides m and v in Adam?",
+            N_(
+                "the bias correction is missing: m and v start at 0, so early averages are too "
+                "small."
+            ),
+            N_("What divides m and v in Adam?"),
         ),
         "eps-inside-sqrt": (
-            "eps is added inside the square root; Adam adds it after.",
-            "Where is eps in your denominator?",
+            N_("eps is added inside the square root; Adam adds it after."),
+            N_("Where is eps in your denominator?"),
         ),
         "t-not-incremented": (
-            "the step counter t stays the same, so the bias correction is the "
-            "first step's on every step.",
-            "Where does t change?",
+            N_(
+                "the step counter t stays the same, so the bias correction is the first step's on "
+                "every step."
+            ),
+            N_("Where does t change?"),
         ),
         "moments-not-kept": (
-            "m and v start from 0 on every step instead of being kept.",
-            "Where do m and v live between two calls of step()?",
+            N_("m and v start from 0 on every step instead of being kept."),
+            N_("Where do m and v live between two calls of step()?"),
         ),
         "gradient-not-average": (
-            "the step uses the gradient instead of its average m_hat.",
-            "Which quantity goes in the numerator of Adam's step?",
+            N_("the step uses the gradient instead of its average m_hat."),
+            N_("Which quantity goes in the numerator of Adam's step?"),
         ),
     },
 }
@@ -188,7 +204,10 @@ def _make(name: str, cls, params, case: dict, probe):
 def _observer(name: str):
     def run(cls, inputs, probe):
         if not isinstance(cls, type):
-            raise Stop("error", f"check('{name}', ...) needs your optimizer class itself.")
+            raise Stop(
+                "error",
+                _("check('{name}', ...) needs your optimizer class itself.").format(name=name),
+            )
         for case in inputs:
             params = [Value(x) for x in case["start"]]
             made = _make(name, cls, params, case, probe)
@@ -227,8 +246,11 @@ def _observer(name: str):
 def _judger(name: str):
     def judge(inputs, records, ctx: Context) -> None:
         for case, rec in zip(inputs, records):
-            label = f"{name} on p = {case['start']} (lr={case['lr']}" + (
-                f", momentum={case['momentum']})" if name == "momentum" else ")"
+            settings = f"lr={case['lr']}" + (
+                f", momentum={case['momentum']}" if name == "momentum" else ""
+            )
+            label = _("{name} on p = {start} ({settings})").format(
+                name=name, start=case["start"], settings=settings
             )
             if "error" in rec and not rec.get("history"):
                 ctx.error_case(label, rec["error"])
@@ -238,28 +260,46 @@ def _judger(name: str):
             for t, (got, expected) in enumerate(zip(history, want)):
                 if not all_close(got, expected):
                     ctx.case(
-                        f"{label}, step {t + 1}",
+                        _("{label}, step {t}").format(label=label, t=t + 1),
                         False,
                         received=got,
                         expected=expected,
-                        problem=f"after step {t + 1} with grads {case['grads'][t]}: p = "
-                        f"{[fmt(x) for x in got]}, expected {[fmt(x) for x in expected]}",
+                        problem=_(
+                            "after step {step} with grads {grads}: p = {got}, expected {want}"
+                        ).format(
+                            step=t + 1,
+                            grads=case["grads"][t],
+                            got=[fmt(x) for x in got],
+                            want=[fmt(x) for x in expected],
+                        ),
                     )
                     _diagnose(name, case, history, ctx)
                     break
                 if rec["grads_after"][t] != case["grads"][t]:
-                    ctx.case(f"{label}, step {t + 1}", False, problem="step() changed p.grad")
+                    ctx.case(
+                        _("{label}, step {t}").format(label=label, t=t + 1),
+                        False,
+                        problem=_("step() changed p.grad"),
+                    )
                     ctx.diagnose(
                         "changes-grad",
-                        "step() changes the gradients; it should only "
-                        "change p.data (zero_grad() clears the gradients).",
+                        _(
+                            "step() changes the gradients; it should only change p.data "
+                            "(zero_grad() clears the gradients)."
+                        ),
                     )
                     break
             else:
                 if "error" in rec:
-                    ctx.error_case(f"{label}, step {len(history) + 1}", rec["error"])
+                    ctx.error_case(
+                        _("{label}, step {t}").format(label=label, t=len(history) + 1), rec["error"]
+                    )
                     continue
-                ctx.case(f"{label}: {STEPS} steps", True, received=history[-1])
+                ctx.case(
+                    _("{label}: {steps} steps").format(label=label, steps=STEPS),
+                    True,
+                    received=history[-1],
+                )
                 _judge_zero_grad(rec.get("zero_grad"), label, ctx)
 
     return judge
@@ -269,25 +309,25 @@ def _diagnose(name: str, case: dict, history: list, ctx: Context) -> None:
     if all(h == case["start"] for h in history):
         ctx.diagnose(
             "no-update",
-            "step() leaves p.data unchanged.",
-            "Does your step change p.data of the parameters themselves, in place?",
+            _("step() leaves p.data unchanged."),
+            _("Does your step change p.data of the parameters themselves, in place?"),
         )
         return
     for kind, (message, hint) in MISTAKES[name].items():
         simulated = RULES[name](kind)(case)
         if all(all_close(h, s) for h, s in zip(history, simulated)):
-            ctx.diagnose(kind, f"{name}: {message}", hint)
+            ctx.diagnose(kind, _("{where}: {message}").format(where=name, message=_(message)), hint)
             return
 
 
 def _judge_zero_grad(rec: dict | None, label: str, ctx: Context) -> None:
     name = f"{label}: zero_grad()"
     if rec is None:
-        ctx.case(name, False, problem="no zero_grad() method")
+        ctx.case(name, False, problem=_("no zero_grad() method"))
         ctx.diagnose(
             "no-zero-grad",
-            "the optimizer has no zero_grad() method.",
-            "What must happen to the gradients before the next backward()?",
+            _("the optimizer has no zero_grad() method."),
+            _("What must happen to the gradients before the next backward()?"),
         )
     elif "error" in rec:
         ctx.error_case(name, rec["error"])
@@ -296,28 +336,32 @@ def _judge_zero_grad(rec: dict | None, label: str, ctx: Context) -> None:
         ctx.case(
             name,
             ok,
-            problem="" if ok else "zero_grad() must set every p.grad to 0 and leave p.data",
+            problem="" if ok else _("zero_grad() must set every p.grad to 0 and leave p.data"),
         )
         if not ok:
             ctx.diagnose(
                 "zero-grad",
-                "zero_grad() must set every parameter's .grad to 0 (and leave .data alone).",
-                "Which attribute does zero_grad change?",
+                _("zero_grad() must set every parameter's .grad to 0 (and leave .data alone)."),
+                _("Which attribute does zero_grad change?"),
             )
 
 
-for _name, _title, _variable, _uses in (
-    ("sgd", "the SGD step: p.data -= lr * p.grad", "SGD", ()),
-    ("momentum", "SGD with momentum (PyTorch's rule)", "SGDMomentum", ()),
-    ("adam", "Adam with bias correction", "Adam", ()),
+for _name, _title, _expects, _variable in (
+    ("sgd", N_("the SGD step: p.data -= lr * p.grad"), N_("your SGD class"), "SGD"),
+    (
+        "momentum",
+        N_("SGD with momentum (PyTorch's rule)"),
+        N_("your SGDMomentum class"),
+        "SGDMomentum",
+    ),
+    ("adam", N_("Adam with bias correction"), N_("your Adam class"), "Adam"),
 ):
     exercise(
         _name,
         _title,
-        f"your {_variable} class",
+        _expects,
         _variable,
         inputs=_inputs,
         judge=_judger(_name),
         forbidden=FORBIDDEN,
-        uses=_uses,
     )(_observer(_name))

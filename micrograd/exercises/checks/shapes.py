@@ -21,6 +21,7 @@ import copy
 
 import micrograd
 from micrograd.exercises.core import Context, close, exercise, fmt
+from micrograd.i18n import N_, _
 
 SHAPES = [(2, 3), (3, 2), (1, 4), (4, 1), (3, 3), (2, 2)]
 # By hand means by the formula: the engine is unavailable. With the engine means the
@@ -71,11 +72,19 @@ def make_cases(rng) -> list[tuple[list, list, list]]:
 
 
 def _shape(g) -> str:
+    """``"2x3"`` (rows x columns), ``"[6]"`` (a flat list of 6) or the type's name: plain data."""
     if isinstance(g, (list, tuple)) and g and all(isinstance(r, (list, tuple)) for r in g):
         return f"{len(g)}x{len(g[0])}"
     if isinstance(g, (list, tuple)):
-        return f"a flat list of {len(g)}"
+        return f"[{len(g)}]"
     return type(g).__name__
+
+
+def _show_shape(shape: str) -> str:
+    """A shape as a student reads it: ``"[6]"`` is "a flat list of 6"."""
+    if shape.startswith("[") and shape.endswith("]"):
+        return _("a flat list of {n}").format(n=shape[1:-1])
+    return shape
 
 
 def _matches(got, want) -> bool:
@@ -149,19 +158,19 @@ def _judger(what: str, needs_engine: bool):
                 ctx.error_case(name, rec["error"], given)
                 continue
             if rec["changed"]:
-                ctx.case(name, False, inputs=given, problem="W, x or y was changed")
+                ctx.case(name, False, inputs=given, problem=_("W, x or y was changed"))
                 ctx.diagnose(
                     "mutates-input",
-                    f"{what} changes W, x or y; it must only read them.",
-                    "Do you write into the lists you were given?",
+                    _("{what} changes W, x or y; it must only read them.").format(what=what),
+                    _("Do you write into the lists you were given?"),
                 )
                 continue
             if rec.get("values"):
-                ctx.case(name, False, inputs=given, problem="returned Values, not numbers")
+                ctx.case(name, False, inputs=given, problem=_("returned Values, not numbers"))
                 ctx.diagnose(
                     "wrong-return-type",
-                    f"{what} returns Values; the gradient is numbers.",
-                    "Which attribute of a weight holds d loss / d weight after backward()?",
+                    _("{what} returns Values; the gradient is numbers.").format(what=what),
+                    _("Which attribute of a weight holds d loss / d weight after backward()?"),
                 )
                 continue
             want = reference(W, x, y)
@@ -173,13 +182,15 @@ def _judger(what: str, needs_engine: bool):
                     inputs=given,
                     received=rec.get("got"),
                     expected=want,
-                    problem=f"shape {shape}, expected {m}x{n} (W's shape)",
+                    problem=_("shape {shape}, expected {m}x{n} (W's shape)").format(
+                        shape=_show_shape(shape), m=m, n=n
+                    ),
                 )
                 _diagnose_shape(shape, m, n, what, ctx)
                 continue
             got = rec["got"]
             if got is None:
-                ctx.case(name, False, inputs=given, problem="the result holds non-numbers")
+                ctx.case(name, False, inputs=given, problem=_("the result holds non-numbers"))
                 continue
             bad = next(
                 (
@@ -193,18 +204,22 @@ def _judger(what: str, needs_engine: bool):
             problem = ""
             if bad:
                 i, j = bad
-                problem = (
-                    f"d loss/d W[{i}][{j}]: received {fmt(got[i][j])}, expected {fmt(want[i][j])}"
+                problem = _("d loss/d W[{i}][{j}]: received {got}, expected {want}").format(
+                    i=i, j=j, got=fmt(got[i][j]), want=fmt(want[i][j])
                 )
             if needs_engine and not bad and rec["backward_calls"] == 0:
-                problem = "right numbers, but the engine's backward() was never called"
+                problem = _("right numbers, but the engine's backward() was never called")
                 ctx.diagnose(
                     "engine-not-used",
-                    f"{what} gives the right numbers without calling "
-                    "backward(): this part asks for the gradient the engine computes "
-                    "(the formula is the other part).",
-                    "Where in your function do "
-                    "the weights become Values, and where does backward() run?",
+                    _(
+                        "{what} gives the right numbers without calling backward(): this part "
+                        "asks for the gradient the engine computes (the formula is the other "
+                        "part)."
+                    ).format(what=what),
+                    _(
+                        "Where in your function do the weights become Values, and where does "
+                        "backward() run?"
+                    ),
                 )
             ctx.case(name, not problem, inputs=given, received=got, expected=want, problem=problem)
             if bad:
@@ -217,23 +232,29 @@ def _diagnose_shape(shape: str, m: int, n: int, what: str, ctx: Context) -> None
     if shape == f"{n}x{m}" and m != n:
         ctx.diagnose(
             "transposed",
-            f"{what} returns an n x m result (x's length first); the "
-            "gradient has one entry per weight, so it has W's shape, m x n.",
-            "Entry [i][j] is d loss / d W[i][j]: which index runs over rows?",
+            _(
+                "{what} returns an n x m result (x's length first); the gradient has one entry "
+                "per weight, so it has W's shape, m x n."
+            ).format(what=what),
+            _("Entry [i][j] is d loss / d W[i][j]: which index runs over rows?"),
         )
-    elif shape == f"a flat list of {m * n}":
+    elif shape == f"[{m * n}]":
         ctx.diagnose(
             "flat",
-            f"{what} returns a flat list; the gradient has W's shape (a list of "
-            "m rows of n numbers), one entry per weight.",
-            "How is W itself laid out?",
+            _(
+                "{what} returns a flat list; the gradient has W's shape (a list of m rows of n "
+                "numbers), one entry per weight."
+            ).format(what=what),
+            _("How is W itself laid out?"),
         )
-    elif shape in (f"a flat list of {n}", f"a flat list of {m}"):
+    elif shape in (f"[{n}]", f"[{m}]"):
         ctx.diagnose(
             "wrong-variable",
-            f"{what} returns one number per input or output, not per "
-            "weight: is it the derivative with respect to x (or y_pred)?",
-            "W has m * n weights, and each gets its own derivative.",
+            _(
+                "{what} returns one number per input or output, not per weight: is it the "
+                "derivative with respect to x (or y_pred)?"
+            ).format(what=what),
+            _("W has m * n weights, and each gets its own derivative."),
         )
 
 
@@ -248,23 +269,28 @@ def _diagnose_values(got, want, W, x, y, what, ctx: Context) -> None:
         variants["transposed"] = [[want[j][i] for j in range(n)] for i in range(m)]
     messages = {
         "missing-factor-2": (
-            "every entry is half the right one: the factor 2 from the square is missing.",
-            "Differentiate (y_pred_i - y_i)**2 with the chain rule: what comes down?",
+            _("every entry is half the right one: the factor 2 from the square is missing."),
+            _("Differentiate (y_pred_i - y_i)**2 with the chain rule: what comes down?"),
         ),
         "wrong-sign": (
-            "the gradient has the wrong sign: the residual is taken the other way round.",
-            "If y_pred_i is too big, should making W[i][j] smaller (for x[j] > 0) lower the loss?",
+            _("the gradient has the wrong sign: the residual is taken the other way round."),
+            _(
+                "If y_pred_i is too big, should making W[i][j] smaller (for x[j] > 0) lower the "
+                "loss?"
+            ),
         ),
         "transposed": (
-            "entry [i][j] holds d loss / d W[j][i]: the result is transposed (with a square W "
-            "the shape alone cannot show it).",
-            "Row i of the gradient belongs to output i: which index goes with the residual?",
+            _(
+                "entry [i][j] holds d loss / d W[j][i]: the result is transposed (with a square W "
+                "the shape alone cannot show it)."
+            ),
+            _("Row i of the gradient belongs to output i: which index goes with the residual?"),
         ),
     }
     for kind, variant in variants.items():
         if _matches(got, variant):
             message, hint = messages[kind]
-            ctx.diagnose(kind, f"{what}: {message}", hint)
+            ctx.diagnose(kind, _("{where}: {message}").format(where=what, message=message), hint)
             return
 
 
@@ -274,7 +300,7 @@ def _inputs(rng):
 
 exercise(
     "grad_W_by_hand",
-    "d loss / d W by hand (the formula)",
+    N_("d loss / d W by hand (the formula)"),
     "grad_W_by_hand",
     "grad_W_by_hand",
     inputs=_inputs,
@@ -283,7 +309,7 @@ exercise(
 )(_observer("grad_W_by_hand", False))
 exercise(
     "grad_W_with_engine",
-    "d loss / d W with the engine",
+    N_("d loss / d W with the engine"),
     "grad_W_with_engine",
     "grad_W_with_engine",
     inputs=_inputs,

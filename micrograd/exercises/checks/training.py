@@ -23,6 +23,7 @@ from micrograd import losses, nn, optim
 from micrograd.data import make_moons
 from micrograd.engine import Value
 from micrograd.exercises.core import Context, all_close, close, exercise, fmt
+from micrograd.i18n import N_, _
 
 TARGET_ACCURACY = 0.9
 STEPS = 50
@@ -76,17 +77,19 @@ def _observe_hinge(student, inputs, probe):
 
 HINGE_MISTAKES = {
     "sum-not-mean": (
-        "the loss is the sum over the samples, not the mean.",
-        "How does the loss change when you double the number of samples?",
+        N_("the loss is the sum over the samples, not the mean."),
+        N_("How does the loss change when you double the number of samples?"),
     ),
     "missing-relu": (
-        "relu (max(0, ...)) is missing: a sample on the right side by more than "
-        "the margin must cost 0, not a negative amount.",
-        "Can your loss be negative? Should it?",
+        N_(
+            "relu (max(0, ...)) is missing: a sample on the right side by more than the margin "
+            "must cost 0, not a negative amount."
+        ),
+        N_("Can your loss be negative? Should it?"),
     ),
     "wrong-sign": (
-        "the margin has the wrong sign: a right answer (y * score large) must cost nothing.",
-        "Which samples should cost nothing?",
+        N_("the margin has the wrong sign: a right answer (y * score large) must cost nothing."),
+        N_("Which samples should cost nothing?"),
     ),
 }
 
@@ -94,16 +97,21 @@ HINGE_MISTAKES = {
 def _judge_hinge(inputs, records, ctx: Context) -> None:
     for case, rec in zip(inputs, records):
         raw, labels, n = case["scores"], case["labels"], len(case["scores"])
-        name = f"scores {raw}, labels {labels}"
+        name = _("scores {raw}, labels {labels}").format(raw=raw, labels=labels)
         if "error" in rec:
             ctx.error_case(name, rec["error"])
             continue
         if "returned" in rec:
-            ctx.case(name, False, problem=f"returned {rec['returned']}, not a Value")
+            ctx.case(
+                name, False, problem=_("returned {rec}, not a Value").format(rec=rec["returned"])
+            )
             ctx.diagnose(
                 "wrong-return-type",
-                "hinge_loss must return a Value, so that backward() can start from it.",
-                "Is the loss built from the scores with Value operations, and returned as a Value?",
+                _("hinge_loss must return a Value, so that backward() can start from it."),
+                _(
+                    "Is the loss built from the scores with Value operations, and returned as a "
+                    "Value?"
+                ),
             )
             continue
         scores = [Value(s) for s in raw]
@@ -115,7 +123,9 @@ def _judge_hinge(inputs, records, ctx: Context) -> None:
                 False,
                 received=rec["loss"],
                 expected=want.data,
-                problem=f"loss {fmt(rec['loss'])}, expected {fmt(want.data)}",
+                problem=_("loss {got}, expected {want}").format(
+                    got=fmt(rec["loss"]), want=fmt(want.data)
+                ),
             )
             variants = {
                 "sum-not-mean": want.data * n,
@@ -125,7 +135,11 @@ def _judge_hinge(inputs, records, ctx: Context) -> None:
             for kind, value in variants.items():
                 if n > 1 and close(rec["loss"], value):
                     message, hint = HINGE_MISTAKES[kind]
-                    ctx.diagnose(kind, f"hinge_loss: {message}", hint)
+                    ctx.diagnose(
+                        kind,
+                        _("{where}: {message}").format(where="hinge_loss", message=_(message)),
+                        hint,
+                    )
                     break
             continue
         ref_grads = [s.grad for s in scores]
@@ -137,14 +151,14 @@ def _judge_hinge(inputs, records, ctx: Context) -> None:
             expected=ref_grads,
             problem=""
             if ok
-            else "the scores' gradients are wrong: was the loss built from .data numbers?",
+            else _("the scores' gradients are wrong: was the loss built from .data numbers?"),
         )
 
 
 exercise(
     "hinge_loss",
-    "the hinge loss: mean of relu(1 - y * score)",
-    "your hinge_loss",
+    N_("the hinge loss: mean of relu(1 - y * score)"),
+    N_("your hinge_loss"),
     "hinge_loss",
     inputs=_hinge_inputs,
     judge=_judge_hinge,
@@ -174,18 +188,22 @@ def _reference_step(model, optimizer, X, y, mistake: str = "") -> float:
 
 STEP_MISTAKES = {
     "no-zero-grad": (
-        "the gradients are not zeroed before the backward pass, so each step adds "
-        "this step's gradients to all the earlier ones.",
-        "What happens to .grad between two backward() calls if nobody resets it?",
+        N_(
+            "the gradients are not zeroed before the backward pass, so each step adds this step's "
+            "gradients to all the earlier ones."
+        ),
+        N_("What happens to .grad between two backward() calls if nobody resets it?"),
     ),
     "step-sees-no-gradients": (
-        "step() runs when the gradients are zero (after zero_grad(), "
-        "before backward() has filled them), so nothing moves.",
-        "In which order do the five parts of a step come?",
+        N_(
+            "step() runs when the gradients are zero (after zero_grad(), before backward() has "
+            "filled them), so nothing moves."
+        ),
+        N_("In which order do the five parts of a step come?"),
     ),
     "step-before-backward": (
-        "step() comes first, so each step uses the previous step's gradients.",
-        "Which gradients does step() use, and when are they computed?",
+        N_("step() comes first, so each step uses the previous step's gradients."),
+        N_("Which gradients does step() use, and when are they computed?"),
     ),
 }
 
@@ -197,7 +215,7 @@ def _step_inputs(rng):
 def _observe_step(student, inputs, probe):
     X, y = moons(16, inputs["data_seed"])
     model, opt = model_and_optimizer(inputs["model_seed"], inputs["lr"])
-    for _ in (1, 2):
+    for _i in (1, 2):
         outcome = probe.call(student, model, opt, [list(x) for x in X], list(y), what="train_step")
         if not outcome.ok:
             yield {"error": outcome.described}
@@ -216,7 +234,7 @@ def _reference_steps(key: str, mistake: str = "") -> list[tuple[float, list[floa
     X, y = moons(16, inputs["data_seed"])
     model, opt = model_and_optimizer(inputs["model_seed"], inputs["lr"])
     found = []
-    for _ in (1, 2):
+    for _i in (1, 2):
         loss = _reference_step(model, opt, X, y, mistake)
         found.append((loss, [p.data for p in model.parameters()]))
     return found
@@ -226,40 +244,52 @@ def _judge_step(inputs, records, ctx: Context) -> None:
     key = json.dumps(inputs, sort_keys=True)
     want = _reference_steps(key)
     for step, (rec, (want_loss, want_params)) in enumerate(zip(records, want), 1):
-        name = f"step {step} on 16 moons points (MLP(2, [8, 8, 1]), Adam lr={inputs['lr']})"
+        name = _("step {step} on 16 moons points (MLP(2, [8, 8, 1]), Adam lr={lr})").format(
+            step=step, lr=inputs["lr"]
+        )
         if "error" in rec:
             ctx.error_case(name, rec["error"])
             return
         if rec["returned"] == "Value":
-            ctx.case(name, False, problem="returned a Value; the loss must come back as a number")
+            ctx.case(
+                name, False, problem=_("returned a Value; the loss must come back as a number")
+            )
             ctx.diagnose(
                 "wrong-return-type",
-                "train_step returns the loss Value; return its "
-                "number, so that the graph can be freed.",
-                "Which attribute of a Value holds its number?",
+                _(
+                    "train_step returns the loss Value; return its number, so that the graph can "
+                    "be freed."
+                ),
+                _("Which attribute of a Value holds its number?"),
             )
             return
         ok = all_close(rec["params"], want_params, rtol=1e-9)
         loss_ok = rec["loss"] is not None and close(rec["loss"], want_loss)
         problem = ""
         if not ok:
-            problem = "the parameters after this step differ from the reference step"
+            problem = _("the parameters after this step differ from the reference step")
         elif not loss_ok:
-            problem = f"returned loss {rec['loss']!r}, expected {fmt(want_loss)}"
+            problem = _("returned loss {rec!r}, expected {want_loss}").format(
+                rec=rec["loss"], want_loss=fmt(want_loss)
+            )
         ctx.case(name, ok and loss_ok, received=rec["loss"], expected=want_loss, problem=problem)
     if ctx.cases and not all(c.passed for c in ctx.cases):
         snapshots = [r["params"] for r in records if "params" in r]
         for mistake, (message, hint) in STEP_MISTAKES.items():
             simulated = _reference_steps(key, mistake)
             if all(all_close(got, sim, rtol=1e-9) for got, (_, sim) in zip(snapshots, simulated)):
-                ctx.diagnose(mistake, f"train_step: {message}", hint)
+                ctx.diagnose(
+                    mistake,
+                    _("{where}: {message}").format(where="train_step", message=_(message)),
+                    hint,
+                )
                 return
 
 
 exercise(
     "train_step",
-    "one training step: zero_grad, forward, loss, backward, step",
-    "your train_step",
+    N_("one training step: zero_grad, forward, loss, backward, step"),
+    N_("your train_step"),
     "train_step",
     inputs=_step_inputs,
     judge=_judge_step,
@@ -325,7 +355,9 @@ def _reference_train(key: str) -> tuple[list[float], float, float]:
 
 def _judge_train(inputs, records, ctx: Context) -> None:
     steps = inputs["steps"]
-    name = f"{steps} steps of Adam (lr={inputs['lr']}) on 80 moons points, MLP(2, [8, 8, 1])"
+    name = _("{steps} steps of Adam (lr={lr}) on 80 moons points, MLP(2, [8, 8, 1])").format(
+        steps=steps, lr=inputs["lr"]
+    )
     if not records:
         return
     rec = records[0]
@@ -337,46 +369,58 @@ def _judge_train(inputs, records, ctx: Context) -> None:
     target = min(TARGET_ACCURACY, reached)
     taken = rec["steps_taken"]
     ctx.case(
-        name + ": steps of the optimizer given",
+        name + _(": steps of the optimizer given"),
         taken == steps,
         received=taken,
         expected=steps,
         problem=""
         if taken == steps
-        else f"the optimizer given stepped {taken} times, expected {steps}",
+        else _("the optimizer given stepped {taken} times, expected {steps}").format(
+            taken=taken, steps=steps
+        ),
     )
     if taken != steps:
         ctx.diagnose(
             "wrong-step-count",
-            f"train must take exactly {steps} steps with the "
-            f"optimizer it is given; it took {taken}.",
-            "Does your loop call train_step with the model and optimizer passed in, `steps` times?",
+            _(
+                "train must take exactly {steps} steps with the optimizer it is given; it took "
+                "{taken}."
+            ).format(steps=steps, taken=taken),
+            _(
+                "Does your loop call train_step with the model and optimizer passed in, `steps` "
+                "times?"
+            ),
         )
     losses_ok = rec["losses"] is not None and all_close(rec["losses"], want_losses, rtol=1e-6)
     if rec["losses"] is None or len(rec["losses"]) != steps:
         shown = len(rec["losses"]) if rec["losses"] is not None else rec["returned"]
-        problem = f"returned {shown}, expected a list of {steps} losses"
+        problem = _("returned {shown}, expected a list of {steps} losses").format(
+            shown=shown, steps=steps
+        )
         ctx.diagnose(
             "wrong-return-type",
-            f"train must return the list of the {steps} losses, one per step.",
-            "What does each call of train_step give back?",
+            _("train must return the list of the {steps} losses, one per step.").format(
+                steps=steps
+            ),
+            _("What does each call of train_step give back?"),
         )
     elif not losses_ok:
         i = next(i for i, (a, b) in enumerate(zip(rec["losses"], want_losses)) if not close(a, b))
-        problem = (
-            f"loss of step {i + 1}: returned {fmt(rec['losses'][i])}, the training "
-            f"computes {fmt(want_losses[i])}"
+        problem = _("loss of step {step}: returned {got}, the training computes {want}").format(
+            step=i + 1, got=fmt(rec["losses"][i]), want=fmt(want_losses[i])
         )
         ctx.diagnose(
             "wrong-losses",
-            f"the losses train returns are not the losses of its steps ({problem}).",
-            "Collect what each step returns.",
+            _("the losses train returns are not the losses of its steps ({problem}).").format(
+                problem=problem
+            ),
+            _("Collect what each step returns."),
         )
     else:
         problem = ""
-    ctx.case(name + ": the losses", losses_ok, problem=problem)
+    ctx.case(name + _(": the losses"), losses_ok, problem=problem)
     X, y = moons(80, inputs["data_seed"])
-    model, _ = model_and_optimizer(inputs["model_seed"], inputs["lr"])
+    model, _opt = model_and_optimizer(inputs["model_seed"], inputs["lr"])
     params = model.parameters()
     if len(rec["params"]) == len(params):
         for p, x in zip(params, rec["params"]):
@@ -384,43 +428,55 @@ def _judge_train(inputs, records, ctx: Context) -> None:
     acc = accuracy(model, X, y)
     ok = acc >= target - 1e-12
     ctx.case(
-        name + f": accuracy >= {target:.0%}",
+        name + _(": accuracy >= {target:.0%}").format(target=target),
         ok,
         received=acc,
         expected=target,
-        problem="" if ok else f"accuracy {acc:.0%} (it was {before:.0%} before training)",
+        problem=""
+        if ok
+        else _("accuracy {acc:.0%} (it was {before:.0%} before training)").format(
+            acc=acc, before=before
+        ),
     )
     if rec["data_changed"]:
-        ctx.case(name + ": X and y left as given", False, problem="train changed X or y")
+        ctx.case(name + _(": X and y left as given"), False, problem=_("train changed X or y"))
         ctx.diagnose(
             "mutates-input",
-            "train changes the points or labels it is given; the "
-            "accuracy is measured on the original ones.",
-            "Which lists does your loop write into?",
+            _(
+                "train changes the points or labels it is given; the accuracy is measured on the "
+                "original ones."
+            ),
+            _("Which lists does your loop write into?"),
         )
     if ok:
-        ctx.notes.append(f"  Accuracy after training: {acc:.0%} (before: {before:.0%}).")
+        ctx.notes.append(
+            _("  Accuracy after training: {acc:.0%} (before: {before:.0%}).").format(
+                acc=acc, before=before
+            )
+        )
         return
     numbers = rec["losses"] or []
     if len(numbers) >= 2 and numbers[-1] > numbers[0]:
         ctx.diagnose(
             "loss-increases",
-            f"the loss went up, from {fmt(numbers[0])} to "
-            f"{fmt(numbers[-1])}: the steps go the wrong way or are too large.",
-            "Does your train_step pass its check?",
+            _(
+                "the loss went up, from {numbers} to {numbers2}: the steps go the wrong way or "
+                "are too large."
+            ).format(numbers=fmt(numbers[0]), numbers2=fmt(numbers[-1])),
+            _("Does your train_step pass its check?"),
         )
     elif len(numbers) >= 2 and close(numbers[0], numbers[-1]):
         ctx.diagnose(
             "no-progress",
-            "the loss did not change: are the parameters ever stepped?",
-            "What moves the parameters, and is it called every step?",
+            _("the loss did not change: are the parameters ever stepped?"),
+            _("What moves the parameters, and is it called every step?"),
         )
 
 
 exercise(
     "train",
-    "the training loop on two moons (reach 90% accuracy)",
-    "your train",
+    N_("the training loop on two moons (reach 90% accuracy)"),
+    N_("your train"),
     "train",
     inputs=_train_inputs,
     judge=_judge_train,
