@@ -119,7 +119,7 @@ def test_lecture_page_is_in_the_site(site):
 # The pages written in Chinese (docs/NAME.zh.md beside docs/NAME.md); the API reference stays
 # English (the Chinese site shows the English page).
 ZH_PAGES = ["", "installation", "teachers", "concepts/engine", "concepts/simplifications",
-            "glossary", "lecture"]  # fmt: skip
+            "glossary", "lecture", "playground"]  # fmt: skip
 ZH_NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
