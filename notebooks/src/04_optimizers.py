@@ -35,7 +35,7 @@ import io
 import matplotlib.pyplot as plt
 
 from micrograd import Value
-from micrograd.i18n import use_language_for_plots
+from micrograd.i18n import N_, use_language_for_plots
 from micrograd.optim import SGD, Adagrad, Adam, RMSprop
 from micrograd.plots import (
     SURFACES,
@@ -367,16 +367,17 @@ for m in [0.1, 0.9]:
 # 下面把动量都取 0.9 的重球和 Nesterov，与笔记的 0.1 以及普通 SGD 放在一起比较：
 
 # %%
-ball_runs = {
+ball_runs = {  # N_: the names are translated in the legends
     "SGD": lambda p: SGD(p, lr=0.02),
-    "notes' snippet, momentum 0.1": lambda p: SGD(p, lr=0.02, momentum=0.1, nesterov=True),
-    "heavy ball, momentum 0.9": lambda p: SGD(p, lr=0.02, momentum=0.9),
-    "Nesterov, momentum 0.9": lambda p: SGD(p, lr=0.02, momentum=0.9, nesterov=True),
+    N_("notes' snippet, momentum 0.1"): lambda p: SGD(p, lr=0.02, momentum=0.1, nesterov=True),
+    N_("heavy ball, momentum 0.9"): lambda p: SGD(p, lr=0.02, momentum=0.9),
+    N_("Nesterov, momentum 0.9"): lambda p: SGD(p, lr=0.02, momentum=0.9, nesterov=True),
 }
-plot_ball_rolling(ball_runs, steps=100)
+plot_ball_rolling({tr(name): make for name, make in ball_runs.items()}, steps=100)
 
 # %%
-plot_ball_rolling(ball_runs, steps=100, frames=[0, 10, 25, 50, 100])
+plot_ball_rolling({tr(name): make for name, make in ball_runs.items()}, steps=100,
+                  frames=[0, 10, 25, 50, 100])
 
 # %%
 for name, make in ball_runs.items():
