@@ -53,7 +53,7 @@ notebooks: $(DEV_STAMP)  ## rebuild the course notebooks from notebooks/src/, ru
 # them into each language's catalog (translate the new msgstr lines there), compile the .mo.
 LOCALE := micrograd/locale
 messages: $(DEV_STAMP)  ## extract, update and compile the gettext catalogs (Babel; babel.cfg)
-	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-by-file -w 100 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k tr --add-location=file --sort-by-file -w 100 \
 		--project=micrograd-edu --version=0.1.0 -o $(LOCALE)/micrograd.pot .
 	$(BIN)/pybabel -q update -i $(LOCALE)/micrograd.pot -d $(LOCALE) -D micrograd -w 100 \
 		--ignore-obsolete

@@ -58,6 +58,7 @@ __all__ = [
     "ngettext",
     "override",
     "translator",
+    "use_language_for_plots",
 ]
 
 DOMAIN = "micrograd"  # the catalogs' file name: micrograd.po / micrograd.mo
@@ -280,3 +281,33 @@ def figure_language(lang: str | None = None) -> Iterator[str]:
             stack.enter_context(matplotlib.rc_context({"font.family": families}))
         stack.enter_context(override(chosen))
         yield chosen
+
+
+def use_language_for_plots(lang: str | None = None) -> Translator:
+    """Set up a whole session (a notebook's kernel) to label its own figures in ``lang``.
+
+    The library's plots choose their language themselves (:func:`figure_language`); this is
+    for the titles and labels a notebook writes in its own code cells. One line in the import
+    cell does it, the same line in every edition::
+
+        tr = use_language_for_plots()      # the language of MICROGRAD_LANG
+        ax.set_title(tr("loss at step {k}").format(k=k))
+
+    Returns the translator to mark labels with (not ``_``: IPython rebinds ``_`` to the last
+    output). When the language is not English and an installed font draws it
+    (:func:`cjk_font`), that font is appended to matplotlib's ``font.family`` for the rest of
+    the session, so that Chinese characters are found there after the usual font (Latin text
+    looks as in English figures). Otherwise the translator is English: labels stay English
+    rather than show boxes for missing glyphs, and matplotlib's settings are left untouched.
+    Calling it again is harmless (the font is added once).
+    """
+    chosen = language(lang)
+    font = cjk_font(chosen) if chosen != DEFAULT_LANGUAGE else None
+    if font is None:
+        return translator(DEFAULT_LANGUAGE)
+    import matplotlib
+
+    families = list(matplotlib.rcParams["font.family"])
+    if font not in families:
+        matplotlib.rcParams["font.family"] = [*families, font]
+    return translator(chosen)

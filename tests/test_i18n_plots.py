@@ -196,3 +196,64 @@ def test_the_guard_catches_boxes(monkeypatch):
     figure.subplots().set_title(i18n._("predicted class", lang="zh"))
     with pytest.raises(UserWarning, match="missing from font"):
         render(figure)
+
+
+# --------------------------------------------------------------------------------------
+# use_language_for_plots(): the notebooks' own labels (one line in each import cell)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def restore_font_family():
+    import matplotlib
+
+    saved = list(matplotlib.rcParams["font.family"])
+    yield
+    matplotlib.rcParams["font.family"] = saved
+
+
+def test_use_language_for_plots_in_english_changes_nothing(monkeypatch, restore_font_family):
+    import matplotlib
+
+    monkeypatch.delenv(i18n.ENVIRONMENT_VARIABLE, raising=False)
+    before = list(matplotlib.rcParams["font.family"])
+    tr = i18n.use_language_for_plots()
+    assert tr.language == "en"
+    assert tr("epoch") == "epoch"
+    assert list(matplotlib.rcParams["font.family"]) == before  # English figures as before
+
+
+def test_use_language_for_plots_without_a_font_stays_english(monkeypatch, restore_font_family):
+    import matplotlib
+
+    monkeypatch.setenv(i18n.ENVIRONMENT_VARIABLE, "zh")
+    monkeypatch.setattr(i18n, "cjk_font", lambda lang="zh": None)
+    before = list(matplotlib.rcParams["font.family"])
+    tr = i18n.use_language_for_plots()
+    assert tr.language == "en"  # English labels rather than boxes
+    assert tr("epoch") == "epoch"
+    assert list(matplotlib.rcParams["font.family"]) == before
+
+
+@needs_cjk_font
+def test_use_language_for_plots_in_chinese_draws_without_missing_glyphs(
+    monkeypatch, restore_font_family
+):
+    import matplotlib
+
+    monkeypatch.setenv(i18n.ENVIRONMENT_VARIABLE, "zh")
+    before = list(matplotlib.rcParams["font.family"])
+    tr = i18n.use_language_for_plots()
+    i18n.use_language_for_plots()  # a second call adds the font only once
+    font = i18n.cjk_font("zh")
+    assert tr.language == "zh"
+    assert list(matplotlib.rcParams["font.family"]) == [*before, font]
+    title = tr("epoch")
+    assert CJK.search(title)
+    fig = Figure()
+    ax = fig.subplots()
+    ax.set_title(title)
+    ax.set_xlabel(tr("{name}: {steps} steps").format(name=tr("true SGD"), steps=3))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=MISSING_GLYPH)
+        fig.savefig(io.BytesIO(), format="png")

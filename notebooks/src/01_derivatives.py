@@ -36,11 +36,13 @@ import matplotlib.pyplot as plt
 import micrograd
 from micrograd import Value
 from micrograd.data import make_moons
+from micrograd.i18n import use_language_for_plots
 from micrograd.losses import mse
 from micrograd.nn import MLP
 
 %matplotlib inline
 plt.rcParams["figure.dpi"] = 90
+tr = use_language_for_plots()  # figure labels in MICROGRAD_LANG's language (English without a CJK font)
 
 # %% [markdown]
 # ## The slope of a smooth function
@@ -118,14 +120,14 @@ print("numerical_grad():  ", micrograd.numerical_grad(lambda v: v**3 - 3 * v + 1
 xs = [i / 100 for i in range(-250, 251)]
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.plot(xs, [f(v) for v in xs], label="f(x) = x³ − 3x + 1")
-ax.plot(xs, [f(p) + exact * (v - p) for v in xs], "--", label=f"tangent at p = {p}: slope {exact}")
+ax.plot(xs, [f(p) + exact * (v - p) for v in xs], "--", label=tr("tangent at p = {p}: slope {slope}").format(p=p, slope=exact))
 ax.plot([p], [f(p)], "o", color="black")
-ax.axvspan(p - 0.25, p + 0.25, alpha=0.15, color="green", label="where the line is a good guess")
+ax.axvspan(p - 0.25, p + 0.25, alpha=0.15, color="green", label=tr("where the line is a good guess"))
 ax.set_ylim(-4, 8)
 ax.set_xlabel("x")
 ax.set_ylabel("y")
 ax.legend(loc="upper left")
-ax.set_title("The derivative is the slope of the tangent line")
+ax.set_title(tr("The derivative is the slope of the tangent line"))
 plt.show()
 
 # %% [markdown]
@@ -268,13 +270,13 @@ for width in [2, 4, 6, 8, 12]:
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 4))
-ax.loglog(sizes, naive_times, "o-", label="naive: 2 forward passes per parameter")
-ax.loglog(sizes, backward_times, "s-", label="1 forward + 1 backward pass")
+ax.loglog(sizes, naive_times, "o-", label=tr("naive: 2 forward passes per parameter"))
+ax.loglog(sizes, backward_times, "s-", label=tr("1 forward + 1 backward pass"))
 ax.set_xticks(sizes, [str(n) for n in sizes])  # label the sizes we measured, nothing else
 ax.xaxis.set_minor_formatter(plt.NullFormatter())
-ax.set_xlabel("number of parameters")
-ax.set_ylabel("seconds for the full gradient")
-ax.set_title("Cost of one gradient, batch of 16 samples")
+ax.set_xlabel(tr("number of parameters"))
+ax.set_ylabel(tr("seconds for the full gradient"))
+ax.set_title(tr("Cost of one gradient, batch of 16 samples"))
 ax.legend()
 plt.show()
 growth = sizes[-1] / sizes[0]

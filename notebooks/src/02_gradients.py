@@ -32,9 +32,11 @@ import matplotlib.pyplot as plt
 
 import micrograd
 from micrograd import Value
+from micrograd.i18n import N_, use_language_for_plots
 
 %matplotlib inline
 plt.rcParams["figure.dpi"] = 90
+tr = use_language_for_plots()  # figure labels in MICROGRAD_LANG's language (English without a CJK font)
 
 # %% [markdown]
 # ## A loss as a function of a matrix
@@ -113,7 +115,7 @@ def show_matrix(ax, values, title, fmt):
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3))
 show_matrix(left, [[w.data for w in row] for row in W], "W (2 × 3)",
             lambda i, j, v: f"W[{i},{j}]\n{v:+.2f}")
-show_matrix(right, [[w.grad for w in row] for row in W], "gradient(f)(W) (2 × 3)",
+show_matrix(right, [[w.grad for w in row] for row in W], tr("gradient(f)(W) (2 × 3)"),
             lambda i, j, v: f"∂loss/∂W[{i},{j}]\n{v:+.2f}")
 plt.show()
 
@@ -294,7 +296,7 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 3.3), sharex=True)
 for ax, ys, title in zip(
     axes,
     [values, slopes, curvatures],
-    ["f(x) = x⁴ + x² − 2x", "f′(x): the slope — the gradient", "f″(x): the curvature"],
+    ["f(x) = x⁴ + x² − 2x", tr("f′(x): the slope — the gradient"), tr("f″(x): the curvature")],
 ):
     ax.plot(xs, ys)
     ax.axhline(0, color="gray", linewidth=0.7)
@@ -342,7 +344,7 @@ def derivatives(v):
     return d1.data, d2
 
 
-paths = {"gradient step, lr = 0.03": [1.8], "Newton step": [1.8]}
+paths = {N_("gradient step, lr = 0.03"): [1.8], N_("Newton step"): [1.8]}  # N_: translated in the legend
 for _ in range(8):
     d1, _d2 = derivatives(paths["gradient step, lr = 0.03"][-1])
     paths["gradient step, lr = 0.03"].append(paths["gradient step, lr = 0.03"][-1] - 0.03 * d1)
@@ -353,15 +355,15 @@ minimum = paths["Newton step"][-1]
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
 left.plot(xs, values, color="gray")
 for (name, path), marker in zip(paths.items(), ["o", "s"]):
-    left.plot(path, [g(v) for v in path], marker + "-", label=name, alpha=0.8)
-    right.semilogy([abs(v - minimum) + 1e-17 for v in path], marker + "-", label=name)
+    left.plot(path, [g(v) for v in path], marker + "-", label=tr(name), alpha=0.8)
+    right.semilogy([abs(v - minimum) + 1e-17 for v in path], marker + "-", label=tr(name))
 left.set_xlim(0, 2)
 left.set_ylim(-1.5, 12)
-left.set_title("8 steps from x = 1.8")
+left.set_title(tr("8 steps from x = 1.8"))
 left.legend()
-right.set_xlabel("step")
-right.set_ylabel("distance to the minimum")
-right.set_title("Newton converges in a handful of steps")
+right.set_xlabel(tr("step"))
+right.set_ylabel(tr("distance to the minimum"))
+right.set_title(tr("Newton converges in a handful of steps"))
 right.legend()
 fig.tight_layout()
 plt.show()

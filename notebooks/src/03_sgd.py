@@ -34,6 +34,7 @@ import numpy as np
 
 from micrograd import Value, grad
 from micrograd.data import batches, make_moons
+from micrograd.i18n import N_, use_language_for_plots
 from micrograd.losses import mse
 from micrograd.nn import MLP
 from micrograd.optim import SGD
@@ -42,6 +43,7 @@ from micrograd.train import fit
 
 %matplotlib inline
 plt.rcParams["figure.dpi"] = 90
+tr = use_language_for_plots()  # figure labels in MICROGRAD_LANG's language (English without a CJK font)
 
 # %% [markdown]
 # ## A problem small enough to see
@@ -65,7 +67,7 @@ fig, ax = plt.subplots(figsize=(5, 3.5))
 ax.scatter(xs, ys, s=12)
 ax.set_xlabel("x")
 ax.set_ylabel("y")
-ax.set_title("64 samples of y = 2x + 0.5, plus noise")
+ax.set_title(tr("64 samples of y = 2x + 0.5, plus noise"))
 plt.show()
 
 # %% [markdown]
@@ -184,10 +186,10 @@ def full_loss(w, b):
 
 
 line_fit = Surface(
-    "line fit: loss(w, b)", full_loss, start=(-1.0, 1.5), minimum=(2.0, 0.5),
+    tr("line fit: loss(w, b)"), full_loss, start=(-1.0, 1.5), minimum=(2.0, 0.5),
     xlim=(-2.0, 4.0), ylim=(-1.0, 2.5), axis_labels=("w", "b"),
 )
-rates = {"too small": 0.02, "good": 0.3, "too large": 1.1}  # the legend adds each lr
+rates = {tr("too small"): 0.02, tr("good"): 0.3, tr("too large"): 1.1}  # the legend adds each lr
 plot_optimizer_paths(
     line_fit, {name: (lambda p, lr=lr: SGD(p, lr=lr)) for name, lr in rates.items()}, steps=30
 )
@@ -216,8 +218,8 @@ def descend(lr, steps=30):
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for name, lr in rates.items():
     ax.semilogy(descend(lr), label=f"{name} (lr {lr})")
-ax.set_xlabel("step")
-ax.set_ylabel("loss (full batch)")
+ax.set_xlabel(tr("step"))
+ax.set_ylabel(tr("loss (full batch)"))
 ax.legend()
 plt.show()
 
@@ -365,12 +367,12 @@ gw, gb = np.meshgrid(np.linspace(-2, 4, 120), np.linspace(-1, 2.5, 120))
 ax.contour(gw, gb, full_loss(gw, gb), levels=25, cmap="viridis", linewidths=0.6)
 for batch_size, style in [(1, "-"), (8, ".-"), (None, "o-")]:
     path = sgd_path(batch_size)
-    name = {1: "true SGD", 8: "mini-batch (8)", None: "batch (all 64)"}[batch_size]
-    ax.plot(*zip(*path), style, ms=4, lw=1, label=f"{name}: {len(path) - 1} steps")
+    name = {1: tr("true SGD"), 8: tr("mini-batch (8)"), None: tr("batch (all 64)")}[batch_size]
+    ax.plot(*zip(*path), style, ms=4, lw=1, label=tr("{name}: {steps} steps").format(name=name, steps=len(path) - 1))
 ax.plot(2.0, 0.5, "*", color="gold", ms=14, mec="black")
 ax.set_xlabel("w")
 ax.set_ylabel("b")
-ax.set_title("2 epochs with lr = 0.1")
+ax.set_title(tr("2 epochs with lr = 0.1"))
 ax.legend(loc="upper left", fontsize="small")
 plt.show()
 
@@ -416,10 +418,10 @@ for size in sizes:
     print(f"batch size {size:2d}: typical error of the gradient estimate {noise[-1]:.3f}")
 
 fig, ax = plt.subplots(figsize=(5.5, 3.5))
-ax.loglog(sizes[:-1], noise[:-1], "o-", label="measured")
-ax.loglog(sizes[:-1], [noise[0] / math.sqrt(s) for s in sizes[:-1]], "--", label="∝ 1/√batch size")
-ax.set_xlabel("batch size")
-ax.set_ylabel("error of the gradient estimate")
+ax.loglog(sizes[:-1], noise[:-1], "o-", label=tr("measured"))
+ax.loglog(sizes[:-1], [noise[0] / math.sqrt(s) for s in sizes[:-1]], "--", label=tr("∝ 1/√batch size"))
+ax.set_xlabel(tr("batch size"))
+ax.set_ylabel(tr("error of the gradient estimate"))
 ax.legend()
 plt.show()
 
@@ -470,8 +472,8 @@ plt.show()
 # %%
 X_moons, y_moons = make_moons(n_samples=64, noise=0.1, seed=0)
 histories = {}
-for name, batch_size, lr in [("true SGD", 1, 0.02), ("mini-batch 8", 8, 0.1),
-                             ("batch", None, 0.3)]:
+for name, batch_size, lr in [(N_("true SGD"), 1, 0.02), (N_("mini-batch 8"), 8, 0.1),
+                             (N_("batch"), None, 0.3)]:
     model = MLP(2, [8, 8, 1], seed=1)
     start = time.perf_counter()
     histories[name] = fit(model, X_moons, y_moons, loss="hinge", optimizer="sgd", lr=lr,
@@ -483,9 +485,9 @@ for name, batch_size, lr in [("true SGD", 1, 0.02), ("mini-batch 8", 8, 0.1),
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for name, history in histories.items():
-    ax.plot(range(1, history.epochs + 1), history.epoch_loss, "o-", ms=3, label=name)
-ax.set_xlabel("epoch")
-ax.set_ylabel("hinge loss (epoch average)")
+    ax.plot(range(1, history.epochs + 1), history.epoch_loss, "o-", ms=3, label=tr(name))
+ax.set_xlabel(tr("epoch"))
+ax.set_ylabel(tr("hinge loss (epoch average)"))
 ax.legend()
 plt.show()
 
@@ -525,14 +527,14 @@ true_sgd = histories["true SGD"]
 epochs = range(1, true_sgd.epochs + 1)
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
 left.plot(epochs, true_sgd.epoch_loss, "o-", ms=3)
-left.set_ylabel("hinge loss (epoch average)")
+left.set_ylabel(tr("hinge loss (epoch average)"))
 right.plot(epochs, true_sgd.epoch_accuracy, "o-", ms=3)
-right.set_ylabel("accuracy (epoch average)")
+right.set_ylabel(tr("accuracy (epoch average)"))
 right.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
 for ax in (left, right):
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(tr("epoch"))
     ax.grid(alpha=0.3)
-fig.suptitle("true SGD: epoch averages (64 one-sample steps each)")
+fig.suptitle(tr("true SGD: epoch averages (64 one-sample steps each)"))
 plt.show()
 for epoch in [1, 5, 10, 15]:
     print(f"epoch {epoch:2d}: average loss {true_sgd.epoch_loss[epoch - 1]:.3f}, "

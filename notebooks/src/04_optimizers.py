@@ -35,6 +35,7 @@ import io
 import matplotlib.pyplot as plt
 
 from micrograd import Value
+from micrograd.i18n import N_, use_language_for_plots
 from micrograd.optim import SGD, Adagrad, Adam, RMSprop
 from micrograd.plots import (
     SURFACES,
@@ -47,6 +48,7 @@ from micrograd.plots import (
 
 %matplotlib inline
 plt.rcParams["figure.dpi"] = 90
+tr = use_language_for_plots()  # figure labels in MICROGRAD_LANG's language (English without a CJK font)
 
 # %% [markdown]
 # ## A ball on a curve with a local minimum
@@ -365,16 +367,17 @@ for m in [0.1, 0.9]:
 # 下面把动量都取 0.9 的重球和 Nesterov，与笔记的 0.1 以及普通 SGD 放在一起比较：
 
 # %%
-ball_runs = {
+ball_runs = {  # N_: the names are translated in the legends
     "SGD": lambda p: SGD(p, lr=0.02),
-    "notes' snippet, momentum 0.1": lambda p: SGD(p, lr=0.02, momentum=0.1, nesterov=True),
-    "heavy ball, momentum 0.9": lambda p: SGD(p, lr=0.02, momentum=0.9),
-    "Nesterov, momentum 0.9": lambda p: SGD(p, lr=0.02, momentum=0.9, nesterov=True),
+    N_("notes' snippet, momentum 0.1"): lambda p: SGD(p, lr=0.02, momentum=0.1, nesterov=True),
+    N_("heavy ball, momentum 0.9"): lambda p: SGD(p, lr=0.02, momentum=0.9),
+    N_("Nesterov, momentum 0.9"): lambda p: SGD(p, lr=0.02, momentum=0.9, nesterov=True),
 }
-plot_ball_rolling(ball_runs, steps=100)
+plot_ball_rolling({tr(name): make for name, make in ball_runs.items()}, steps=100)
 
 # %%
-plot_ball_rolling(ball_runs, steps=100, frames=[0, 10, 25, 50, 100])
+plot_ball_rolling({tr(name): make for name, make in ball_runs.items()}, steps=100,
+                  frames=[0, 10, 25, 50, 100])
 
 # %%
 for name, make in ball_runs.items():
@@ -434,7 +437,7 @@ def momentum_on_the_ravine(lr=0.5, beta=0.6, steps=60, ax=None):
     """Plain SGD and heavy-ball momentum with the same learning rate on the ravine."""
     return plot_optimizer_paths(
         "ravine",
-        {"SGD": lambda p: SGD(p, lr=lr), "momentum": lambda p: SGD(p, lr=lr, momentum=beta)},
+        {"SGD": lambda p: SGD(p, lr=lr), tr("momentum"): lambda p: SGD(p, lr=lr, momentum=beta)},
         steps=steps,
         ax=ax,
     )
@@ -485,7 +488,8 @@ for ax, (lr, beta) in zip(axes.flat, settings):
         steps=60, ax=ax,
     )
     ax.get_legend().remove()
-    ax.set_title(f"lr {lr}, β {beta}: loss {SURFACES['ravine'](*path[-1]):.1e} after 60 steps")
+    ax.set_title(tr("lr {lr}, β {beta}: loss {loss:.1e} after 60 steps").format(
+        lr=lr, beta=beta, loss=SURFACES["ravine"](*path[-1])))
 fig.tight_layout()
 plt.show()
 for lr, beta in settings:

@@ -27,6 +27,7 @@
 import matplotlib.pyplot as plt
 
 from micrograd.data import make_moons, make_spirals
+from micrograd.i18n import use_language_for_plots
 from micrograd.losses import cross_entropy, hinge, l2
 from micrograd.nn import MLP
 from micrograd.optim import SGD, linear_decay
@@ -35,6 +36,7 @@ from micrograd.train import fit
 
 %matplotlib inline
 plt.rcParams["figure.dpi"] = 90
+tr = use_language_for_plots()  # figure labels in MICROGRAD_LANG's language (English without a CJK font)
 
 # %% [markdown]
 # ## The data and an untrained network
@@ -71,7 +73,7 @@ print(model)
 names = [name for name, _ in model.named_parameters()]
 biases = sum(name.endswith(".b") for name in names)
 print(f"{len(names)} parameters: {len(names) - biases} weights and {biases} biases")
-plot_decision_boundary(model, X, y, resolution=40, title="before training")
+plot_decision_boundary(model, X, y, resolution=40, title=tr("before training"))
 
 # %% [markdown]
 # ## The training loop
@@ -172,7 +174,7 @@ for step in range(61):
 # 每一步的损失和准确率（都是在该步更新参数之前、在全部数据上测得的）：
 
 # %%
-plot_history(history, title="two moons, MLP(2, [16, 16, 1])")
+plot_history(history, title=tr("two moons, MLP(2, [16, 16, 1])"))
 
 # %%
 print("the first steps:", "  ".join(f"{loss:.3f}" for loss in history["loss"][:5]))
@@ -214,7 +216,7 @@ fig, axes = plt.subplots(2, 3, figsize=(12, 7.5))
 for ax, (step, weights) in zip(axes.flat, snapshots.items()):
     snapshot = MLP(2, [16, 16, 1])
     snapshot.load_state_dict(weights)
-    plot_decision_boundary(snapshot, X, y, ax=ax, resolution=25, title=f"step {step}")
+    plot_decision_boundary(snapshot, X, y, ax=ax, resolution=25, title=tr("step {step}").format(step=step))
 fig.tight_layout()
 plt.show()
 
@@ -278,14 +280,15 @@ for y_true in range(3):
 
 # %%
 X_spiral, y_spiral = make_spirals(n_samples=90, n_classes=3, noise=0.1, seed=0)
-networks = {"linear: MLP(2, [3])": [3], "small: MLP(2, [4, 3])": [4, 3],
-            "larger: MLP(2, [16, 16, 3])": [16, 16, 3]}
+networks = {tr("linear: MLP(2, [3])"): [3], tr("small: MLP(2, [4, 3])"): [4, 3],
+            tr("larger: MLP(2, [16, 16, 3])"): [16, 16, 3]}
 fig, axes = plt.subplots(1, 3, figsize=(13, 4.3))
 for ax, (name, sizes) in zip(axes, networks.items()):
     net = MLP(2, sizes, seed=0)
     run = fit(net, X_spiral, y_spiral, loss="cross_entropy", optimizer="adam", lr=0.1,
               epochs=60, progress=False)
-    title = f"{name}\n{len(net.parameters())} parameters, accuracy {run.accuracy[-1]:.0%}"
+    title = tr("{name}\n{count} parameters, accuracy {accuracy:.0%}").format(
+        name=name, count=len(net.parameters()), accuracy=run.accuracy[-1])
     plot_decision_boundary(net, X_spiral, y_spiral, ax=ax, resolution=30, title=title)
 fig.tight_layout()
 plt.show()

@@ -38,6 +38,7 @@ import matplotlib.pyplot as plt
 from micrograd.data import load_digits, scale_pixels, train_test_split
 from micrograd.digits import confusion_matrix, init_like_pytorch
 from micrograd.engine import topological_order
+from micrograd.i18n import use_language_for_plots
 from micrograd.losses import cross_entropy
 from micrograd.nn import MLP
 from micrograd.optim import Adam, linear_decay
@@ -52,6 +53,7 @@ from micrograd.train import evaluate, fit, predict
 
 %matplotlib inline
 plt.rcParams["figure.dpi"] = 90
+tr = use_language_for_plots()  # figure labels in MICROGRAD_LANG's language (English without a CJK font)
 
 # %% [markdown]
 # ## The digits, as images
@@ -73,7 +75,7 @@ plt.rcParams["figure.dpi"] = 90
 X_raw, y = load_digits()
 print(f"{len(X_raw)} images of {len(X_raw[0])} pixels, labels {sorted(set(y))}")
 print("images per digit:", [y.count(k) for k in range(10)])
-plot_digits(X_raw[:30], y[:30], title="the first 30 images and their labels")
+plot_digits(X_raw[:30], y[:30], title=tr("the first 30 images and their labels"))
 
 # %% [markdown]
 # The first image, as the network sees it: 64 numbers (here printed as 8 rows of 8). It is a 0:
@@ -232,7 +234,7 @@ print(f"training accuracy {train_accuracy:.1%}, test accuracy {test_accuracy:.1%
       f"({sum(p == t for p, t in zip(predicted, y_test))} of {len(y_test)} unseen digits)")
 assert test_accuracy >= 0.95
 assert train_accuracy > test_accuracy
-plot_history(history, title="digits, MLP(64, [16, 10]): training batches")
+plot_history(history, title=tr("digits, MLP(64, [16, 10]): training batches"))
 
 # %% [markdown]
 # The network reads at least 95 % of digits it has never seen (the `assert` above checks it).
@@ -291,16 +293,16 @@ assert few_curve["test_accuracy"][-1] < test_accuracy  # and it reads unseen dig
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
 epochs_seen = [EVERY * (i + 1) for i in range(len(few_curve["test"]))]
 for ax, name in ((left, ""), (right, "_accuracy")):
-    ax.plot(epochs_seen, few_curve["train" + name], "o-", label=f"training images ({len(X_few)})")
-    ax.plot(epochs_seen, few_curve["test" + name], "o-", label=f"test images ({len(X_test)})")
-    ax.axvline(epochs_seen[best], color="0.6", ls="--", label="lowest test loss")
-    ax.set_xlabel("epoch")
+    ax.plot(epochs_seen, few_curve["train" + name], "o-", label=tr("training images ({count})").format(count=len(X_few)))
+    ax.plot(epochs_seen, few_curve["test" + name], "o-", label=tr("test images ({count})").format(count=len(X_test)))
+    ax.axvline(epochs_seen[best], color="0.6", ls="--", label=tr("lowest test loss"))
+    ax.set_xlabel(tr("epoch"))
     ax.grid(alpha=0.3)
-left.set_ylabel("cross-entropy loss")
-left.set_title("loss: training → 0, test stays high and creeps up")
+left.set_ylabel(tr("cross-entropy loss"))
+left.set_title(tr("loss: training → 0, test stays high and creeps up"))
 left.legend()
-right.set_ylabel("accuracy")
-right.set_title("accuracy: all training images, far fewer unseen ones");
+right.set_ylabel(tr("accuracy"))
+right.set_title(tr("accuracy: all training images, far fewer unseen ones"));
 
 # %% [markdown]
 # The training loss keeps falling towards 0 while the test loss, after its lowest point, climbs:
@@ -364,10 +366,10 @@ plot_misclassified(X_test, y_test, predicted)
 
 # %%
 before = init_like_pytorch(MLP(64, [16, 10], activation="tanh", seed=0))  # the same start
-plot_weight_images(before, ncols=8, title="first-layer weights before training (random)")
+plot_weight_images(before, ncols=8, title=tr("first-layer weights before training (random)"))
 
 # %%
-plot_weight_images(model, ncols=8, title="first-layer weights after 12 epochs")
+plot_weight_images(model, ncols=8, title=tr("first-layer weights after 12 epochs"))
 
 # %% [markdown]
 # They are not clean pictures of digits: 12 epochs leave much of the random start in place, and
