@@ -38,8 +38,13 @@ def _make_plan(target: str, venv: Path) -> list[str]:
     """The commands ``make TARGET`` would run on a fresh machine (``make -n``: runs nothing)."""
     if shutil.which("make") is None:
         pytest.skip("needs make")
+    # --no-print-directory: under `make test` this is a sub-make, which would otherwise
+    # add "make[1]: Entering/Leaving directory" lines to the plan.
     result = subprocess.run(
-        ["make", "-n", target, f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True
+        ["make", "-n", "--no-print-directory", target, f"VENV={venv}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
