@@ -182,6 +182,21 @@ class Context:
         result.raised = True
         return result
 
+    def fail(
+        self,
+        name: str,
+        kind: str,
+        message: str,
+        *hints: str,
+        problem: str,
+        inputs: dict[str, Any] | None = None,
+        rule: str = "",
+        key: str = "",
+    ) -> None:
+        """Record a failed case and the mistake it shows: :meth:`case` then :meth:`diagnose`."""
+        self.case(name, False, inputs=inputs, problem=problem)
+        self.diagnose(kind, message, *hints, rule=rule, key=key)
+
     def diagnose(self, kind: str, message: str, *hints: str, rule: str = "", key: str = "") -> None:
         """Record a recognised mistake, once per ``key`` (default: once per kind).
 

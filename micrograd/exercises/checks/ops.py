@@ -642,13 +642,8 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
         )
         return
     if rec.get("changed"):
-        ctx.case(
+        ctx.fail(
             desc,
-            False,
-            inputs=inputs,
-            problem=_("{method} changed {name}.data").format(method=method, name=rec["changed"][0]),
-        )
-        ctx.diagnose(
             "mutates-input",
             _("{method} changes its input's .data (e.g. with `self.data *= ...`).").format(
                 method=method
@@ -658,6 +653,8 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
                 "elsewhere in the graph."
             ),
             key=f"mutates-input:{method}",
+            inputs=inputs,
+            problem=_("{method} changed {name}.data").format(method=method, name=rec["changed"][0]),
         )
         return
     if rec.get("no_children"):
