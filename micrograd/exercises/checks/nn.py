@@ -460,32 +460,36 @@ def _judge_model(inputs, records, ctx: Context) -> None:
             )
 
 
-exercise(
-    "neuron",
-    N_("a Neuron: tanh(w . x + b)"),
-    N_("your Neuron class"),
-    "Neuron",
-    inputs=_neuron_inputs,
-    judge=_judge_model,
-    forbidden=FORBIDDEN,
-)(_observe_model)
-exercise(
+def _model_exercise(name, title, expects, variable, inputs, uses=()):
+    """Register one of the three models: they share one observer and one judge."""
+    exercise(
+        name,
+        title,
+        expects,
+        variable,
+        inputs=inputs,
+        judge=_judge_model,
+        forbidden=FORBIDDEN,
+        uses=uses,
+    )(_observe_model)
+
+
+_model_exercise(
+    "neuron", N_("a Neuron: tanh(w . x + b)"), N_("your Neuron class"), "Neuron", _neuron_inputs
+)
+_model_exercise(
     "layer",
     N_("a Layer: nout neurons on the same inputs"),
     N_("your Layer class"),
     "Layer",
-    inputs=_layer_inputs,
-    judge=_judge_model,
-    forbidden=FORBIDDEN,
+    _layer_inputs,
     uses=("neuron",),
-)(_observe_model)
-exercise(
+)
+_model_exercise(
     "mlp",
     N_("an MLP: layers of neurons, tanh inside, linear output"),
     N_("your MLP class"),
     "MLP",
-    inputs=_mlp_inputs,
-    judge=_judge_model,
-    forbidden=FORBIDDEN,
+    _mlp_inputs,
     uses=("layer",),
-)(_observe_model)
+)
