@@ -459,13 +459,12 @@ def _judge_backward(inputs, records, ctx: Context) -> None:
             for node, g, e in zip(nodes, got, expected)
             if not close(g, e)
         ]
-        ctx.case(
+        ctx.compare(
             name,
-            not wrong,
+            wrong[:2],
             inputs=case,
             received=got,
             expected=expected,
-            problem=_("; ").join(wrong[:2]),
         )
     if observed and not all(c.passed for c in ctx.cases):
         for m in MISTAKES:

@@ -227,13 +227,12 @@ def _judge_numerical(inputs, records, ctx: Context) -> None:
             for i, (g, e) in enumerate(zip(got, expected))
             if not close(g, e, rtol=1e-6, atol=1e-9)
         ]
-        ctx.case(
+        ctx.compare(
             name,
-            not wrong,
+            wrong,
             inputs=given,
             received=got,
             expected=expected,
-            problem=_("; ").join(wrong),
         )
         observed.append((function.fn, xs, got, expected))
     if not all(c.passed for c in ctx.cases) and observed:

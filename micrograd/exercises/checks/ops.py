@@ -695,13 +695,12 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
             _("What does the second argument of Value(...) become, and what did you pass there?"),
             key=f"missing-parents:{method}",
         )
-    ctx.case(
+    ctx.compare(
         desc,
-        not problems,
+        problems,
         inputs=inputs,
         received=received,
         expected=expected,
-        problem=_("; ").join(problems),
     )
     if case.shape != "reuse" and all(g is not None for g in received):
         for i in range(1 if case.shape in ("unary", "const") else 2):
