@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from exercise_helpers import assert_committed_as_built
 
 import micrograd
 from micrograd.cli import main
@@ -378,15 +379,7 @@ def test_every_source_has_solutions_and_the_build_is_deterministic(tmp_path):
 
 def test_committed_notebooks_are_what_the_build_writes(tmp_path):
     written = exbuild.build(tmp_path, solutions=True)
-    for path in written:
-        committed = COMMITTED / path.relative_to(tmp_path)
-        assert committed.exists(), (
-            f"{committed} missing: run `micrograd exercises build --solutions`"
-        )
-        assert committed.read_text() == path.read_text(), (
-            f"{committed.relative_to(ROOT)} differs from its source: run "
-            "`micrograd exercises build --solutions`"
-        )
+    assert_committed_as_built(written, tmp_path, COMMITTED, "micrograd exercises build --solutions")
     english = {  # the zh edition in zh/ has a test of its own (test_exercises_zh.py)
         p.relative_to(COMMITTED)
         for p in COMMITTED.rglob("*.ipynb")

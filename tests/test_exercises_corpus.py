@@ -332,13 +332,17 @@ GRAPH_CORPUS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("entry", GRAPH_CORPUS, ids=[f"{e[0]}-{e[2]}" for e in GRAPH_CORPUS])
-def test_each_wrong_graph_walk_is_caught_and_named(entry):
-    name, fn, kind = entry
-    result = check(name, fn, quiet=True)
+def assert_caught_and_named(name, student, kind):
+    """The check of ``name`` fails (or errors) with a score below 1 and names ``kind``."""
+    result = check(name, student, quiet=True)
     assert result.status in ("failed", "error"), result.messages
     assert result.score < 1
     assert kind in [d.kind for d in result.diagnoses], str(result)
+
+
+@pytest.mark.parametrize("entry", GRAPH_CORPUS, ids=[f"{e[0]}-{e[2]}" for e in GRAPH_CORPUS])
+def test_each_wrong_graph_walk_is_caught_and_named(entry):
+    assert_caught_and_named(*entry)
 
 
 def test_the_right_graph_walk_passes():
@@ -692,11 +696,7 @@ NETWORK_CORPUS = [
 
 @pytest.mark.parametrize("entry", NETWORK_CORPUS, ids=[f"{e[0]}-{e[2]}" for e in NETWORK_CORPUS])
 def test_each_wrong_network_optimizer_or_loop_is_caught_and_named(entry):
-    name, student, kind = entry
-    result = check(name, student, quiet=True)
-    assert result.status in ("failed", "error"), result.messages
-    assert result.score < 1
-    assert kind in [d.kind for d in result.diagnoses], str(result)
+    assert_caught_and_named(*entry)
 
 
 def test_a_model_message_names_the_parameter_and_the_numbers():
@@ -716,12 +716,11 @@ def test_a_model_message_names_the_parameter_and_the_numbers():
     assert re.search(r"neurons\.0\.b: expected grad -?\d.*, got 0", str(result)), str(result)
 
 
-def test_a_wrong_earlier_part_is_named_instead_of_misdiagnosed():
-    namespace = {}
+def train_step_calling(hinge_loss_source: str):
+    """A right train_step that calls the student's own hinge_loss, defined by the source."""
+    namespace: dict = {}
     exec(
-        "def hinge_loss(scores, labels):\n"
-        "    return sum(((1 - y * s).relu() for s, y in zip(scores, labels)), 0.0)\n"  # a sum
-        "def train_step(model, optimizer, X, y):\n"
+        hinge_loss_source + "def train_step(model, optimizer, X, y):\n"
         "    optimizer.zero_grad()\n"
         "    loss = hinge_loss([model(x) for x in X], y)\n"
         "    loss.backward()\n"
@@ -729,7 +728,15 @@ def test_a_wrong_earlier_part_is_named_instead_of_misdiagnosed():
         "    return loss.data\n",
         namespace,
     )
-    result = check("train_step", namespace["train_step"], quiet=True)
+    return namespace["train_step"]
+
+
+def test_a_wrong_earlier_part_is_named_instead_of_misdiagnosed():
+    train_step = train_step_calling(
+        "def hinge_loss(scores, labels):\n"
+        "    return sum(((1 - y * s).relu() for s, y in zip(scores, labels)), 0.0)\n"  # a sum
+    )
+    result = check("train_step", train_step, quiet=True)
     assert not result.passed
     assert [d.kind for d in result.diagnoses] == ["fix-earlier-part"]
     assert "hinge_loss" in str(result) and "first" in str(result)

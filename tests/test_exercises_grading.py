@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from exercise_helpers import GRADE
 
 from micrograd.exercises import build as exbuild
 from micrograd.exercises.grading import NOTEBOOKS
@@ -62,17 +63,7 @@ def grade(*args: str | Path, timeout: float = 120) -> tuple[subprocess.Completed
     """Run the command line; return the process and the CSV rows (as dicts)."""
     csv_path = Path(tempfile.mkdtemp(prefix="grades-")) / "grades.csv"
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "micrograd",
-            "exercises",
-            "grade",
-            *map(str, args),
-            "--csv",
-            str(csv_path),
-            "--quiet",
-        ],
+        [*GRADE, *map(str, args), "--csv", str(csv_path), "--quiet"],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -448,16 +439,7 @@ def test_an_unwritable_csv_is_refused_before_grading(built, tmp_path):
     path = submission(built, tmp_path, "02_backward", "x")
     for target in (tmp_path / "missing" / "g.csv", tmp_path):
         proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "micrograd",
-                "exercises",
-                "grade",
-                str(path),
-                "--csv",
-                str(target),
-            ],
+            [*GRADE, str(path), "--csv", str(target)],
             capture_output=True,
             text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},

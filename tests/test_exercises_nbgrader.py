@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from exercise_helpers import GRADE
 
 from micrograd.exercises import build as exbuild
 from micrograd.exercises.grading import NOTEBOOKS, WRITTEN_POINTS
@@ -142,11 +143,7 @@ def test_nbgrader_gives_the_points_micrograd_exercises_grade_gives(course):
 
     grades = course / "grades.csv"
     run(
-        sys.executable,
-        "-m",
-        "micrograd",
-        "exercises",
-        "grade",
+        *GRADE,
         *map(str, submitted),
         "--csv",
         str(grades),

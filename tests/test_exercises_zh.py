@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from exercise_helpers import assert_committed_as_built
 
 from micrograd import i18n
 from micrograd.cli import main
@@ -52,15 +53,9 @@ def _cells(path: Path) -> list[dict]:
 def test_the_committed_zh_notebooks_are_what_the_build_writes(tmp_path):
     written = exbuild.build(tmp_path, solutions=True, lang="zh")
     assert len(written) == 2 * len(exbuild.source_paths())
-    for path in written:
-        committed = COMMITTED_ZH / path.relative_to(tmp_path)
-        assert committed.exists(), (
-            f"{committed} missing: run `micrograd exercises build --lang zh --solutions`"
-        )
-        assert committed.read_text() == path.read_text(), (
-            f"{committed.relative_to(ROOT)} is stale: run "
-            "`micrograd exercises build --lang zh --solutions --shipped`"
-        )
+    assert_committed_as_built(
+        written, tmp_path, COMMITTED_ZH, "micrograd exercises build --lang zh --solutions --shipped"
+    )
     stale = {p.relative_to(COMMITTED_ZH) for p in COMMITTED_ZH.rglob("*.ipynb")} - {
         p.relative_to(tmp_path) for p in written
     }
@@ -302,19 +297,11 @@ def test_a_passing_check_and_a_forgotten_earlier_part_are_chinese_too():
     assert_chinese(check("neuron", corpus.NeuronRight, quiet=True, lang="zh").messages)
     assert_chinese(check("ops", corpus.ScaffoldValue, quiet=True, lang="zh").messages)
     # train_step calls the student's own hinge_loss, which is wrong: "fix that first"
-    namespace: dict = {}
-    exec(
+    train_step = corpus.train_step_calling(
         "def hinge_loss(scores, labels):\n"
         "    return sum(1 - t * s for s, t in zip(scores, labels)) / len(scores)\n"
-        "def train_step(model, optimizer, X, y):\n"
-        "    optimizer.zero_grad()\n"
-        "    loss = hinge_loss([model(x) for x in X], y)\n"
-        "    loss.backward()\n"
-        "    optimizer.step()\n"
-        "    return loss.data\n",
-        namespace,
     )
-    result = check("train_step", namespace["train_step"], quiet=True, lang="zh")
+    result = check("train_step", train_step, quiet=True, lang="zh")
     assert [d.kind for d in result.diagnoses] == ["fix-earlier-part"]
     assert_chinese(result.messages)
     assert "hinge_loss" in str(result)

@@ -174,6 +174,25 @@ class Context:
         self.cases.append(result)
         return result
 
+    def compare(
+        self,
+        name: str,
+        problems: list[str],
+        *,
+        inputs: dict[str, Any] | None = None,
+        received: Any = None,
+        expected: Any = None,
+    ) -> CaseResult:
+        """Record a case that passes when ``problems`` is empty, else fails naming them all."""
+        return self.case(
+            name,
+            not problems,
+            inputs=inputs,
+            received=received,
+            expected=expected,
+            problem=_("; ").join(problems),
+        )
+
     def error_case(self, name: str, error: str, inputs: dict[str, Any] | None = None):
         """Record a case whose student call raised an exception (``error`` describes it)."""
         result = self.case(
@@ -181,6 +200,21 @@ class Context:
         )
         result.raised = True
         return result
+
+    def fail(
+        self,
+        name: str,
+        kind: str,
+        message: str,
+        *hints: str,
+        problem: str,
+        inputs: dict[str, Any] | None = None,
+        rule: str = "",
+        key: str = "",
+    ) -> None:
+        """Record a failed case and the mistake it shows: :meth:`case` then :meth:`diagnose`."""
+        self.case(name, False, inputs=inputs, problem=problem)
+        self.diagnose(kind, message, *hints, rule=rule, key=key)
 
     def diagnose(self, kind: str, message: str, *hints: str, rule: str = "", key: str = "") -> None:
         """Record a recognised mistake, once per ``key`` (default: once per kind).

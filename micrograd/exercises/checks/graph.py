@@ -196,35 +196,36 @@ def _judge_topo(inputs, records, ctx: Context) -> None:
         if "error" in rec:
             ctx.error_case(name, rec["error"], case)
         elif rec.get("mutated"):
-            ctx.case(name, False, inputs=case, problem=_("the graph was changed"))
-            ctx.diagnose(
+            ctx.fail(
+                name,
                 "mutates-graph",
                 _(
                     "topological_sort changed the graph (a node's data or parents): it must only "
                     "read it."
                 ),
+                inputs=case,
+                problem=_("the graph was changed"),
             )
         elif "returned" in rec:
-            ctx.case(
+            ctx.fail(
                 name,
-                False,
-                inputs=case,
-                problem=_("returned {returned}").format(returned=rec["returned"]),
-            )
-            ctx.diagnose(
                 "wrong-return-type",
                 _("topological_sort returned {rec}, not a list.").format(rec=rec["returned"]),
                 _("What does your function give back with `return`?"),
+                inputs=case,
+                problem=_("returned {returned}").format(returned=rec["returned"]),
             )
         elif "endless" in rec:
-            ctx.case(name, False, inputs=case, problem=_("returned endless items"))
-            ctx.diagnose(
+            ctx.fail(
+                name,
                 "wrong-return-type",
                 _(
                     "topological_sort returned more than {value} items for a graph of {n_nodes} "
                     "nodes."
                 ).format(value=10 * len(nodes) + 10, n_nodes=len(nodes)),
                 _("Each node belongs in the list once."),
+                inputs=case,
+                problem=_("returned endless items"),
             )
         else:
             problem = _order_problem(rec, nodes, number, root, ctx)
@@ -458,13 +459,12 @@ def _judge_backward(inputs, records, ctx: Context) -> None:
             for node, g, e in zip(nodes, got, expected)
             if not close(g, e)
         ]
-        ctx.case(
+        ctx.compare(
             name,
-            not wrong,
+            wrong[:2],
             inputs=case,
             received=got,
             expected=expected,
-            problem=_("; ").join(wrong[:2]),
         )
     if observed and not all(c.passed for c in ctx.cases):
         for m in MISTAKES:

@@ -333,9 +333,14 @@ def _judge_model(inputs, records, ctx: Context) -> None:
         where = name.split("(")[0]
         names = parameter_names(case)
         if "shape" in rec:
-            ctx.case(
+            ctx.fail(
                 name,
-                False,
+                "layer-sizes",
+                _(
+                    "{where}: the numbers of neurons or of their inputs are wrong: layer i takes "
+                    "sizes[i] inputs and has sizes[i + 1] neurons, with sizes = [nin] + nouts."
+                ).format(where=where),
+                _("Print len(neuron.w) for each neuron."),
                 problem=_(
                     "neurons per layer {neurons}, inputs per neuron {nins}; expected "
                     "{want_neurons} and {want_nins}"
@@ -345,14 +350,6 @@ def _judge_model(inputs, records, ctx: Context) -> None:
                     want_neurons=[len(layer) for layer in case["weights"]],
                     want_nins=[[len(r) - 1 for r in layer] for layer in case["weights"]],
                 ),
-            )
-            ctx.diagnose(
-                "layer-sizes",
-                _(
-                    "{where}: the numbers of neurons or of their inputs are wrong: layer i takes "
-                    "sizes[i] inputs and has sizes[i + 1] neurons, with sizes = [nin] + nouts."
-                ).format(where=where),
-                _("Print len(neuron.w) for each neuron."),
             )
             continue
         if "error" in rec and "initial" not in rec:
@@ -370,14 +367,15 @@ def _judge_model(inputs, records, ctx: Context) -> None:
                 _("What makes two neurons of a layer different at the start?"),
             )
         if rec["aliased"]:
-            ctx.case(name, False, problem=_("several neurons are one and the same object"))
-            ctx.diagnose(
+            ctx.fail(
+                name,
                 "aliased-neurons",
                 _(
                     "{where}: some neurons are the same object (e.g. `[Neuron(nin)] * nout` "
                     "repeats one neuron): setting one neuron's weights sets the other's."
                 ).format(where=where),
                 _("How many Neuron(...) calls does your list make?"),
+                problem=_("several neurons are one and the same object"),
             )
             continue
         _judge_params(rec, names, where, name, ctx)
@@ -386,10 +384,8 @@ def _judge_model(inputs, records, ctx: Context) -> None:
             ctx.error_case(x_case, rec["error"])
             continue
         if "returned" in rec:
-            ctx.case(
-                x_case, False, problem=_("returned {rec}, not Value(s)").format(rec=rec["returned"])
-            )
-            ctx.diagnose(
+            ctx.fail(
+                x_case,
                 "wrong-return-type",
                 _(
                     "{where} must return a Value (one output) or a list of Values, got {rec}."
@@ -398,19 +394,14 @@ def _judge_model(inputs, records, ctx: Context) -> None:
                     "Is the output built from the Values w, b and x, so that backward() can reach "
                     "the weights?"
                 ),
+                problem=_("returned {rec}, not Value(s)").format(rec=rec["returned"]),
             )
             continue
         want_out, want_grads = reference(case)
         got_out = rec["out"]
         if len(got_out) != len(want_out):
-            ctx.case(
+            ctx.fail(
                 x_case,
-                False,
-                problem=_("{n_got_out} outputs, expected {n_want_out}").format(
-                    n_got_out=len(got_out), n_want_out=len(want_out)
-                ),
-            )
-            ctx.diagnose(
                 "output-count",
                 _("{where} returns {n_got_out} outputs, expected {n_want_out}.").format(
                     where=where, n_got_out=len(got_out), n_want_out=len(want_out)
@@ -418,6 +409,9 @@ def _judge_model(inputs, records, ctx: Context) -> None:
                 _(
                     "How many outputs does a layer of nout neurons have, and what is returned "
                     "when nout == 1?"
+                ),
+                problem=_("{n_got_out} outputs, expected {n_want_out}").format(
+                    n_got_out=len(got_out), n_want_out=len(want_out)
                 ),
             )
             continue
@@ -466,32 +460,36 @@ def _judge_model(inputs, records, ctx: Context) -> None:
             )
 
 
-exercise(
-    "neuron",
-    N_("a Neuron: tanh(w . x + b)"),
-    N_("your Neuron class"),
-    "Neuron",
-    inputs=_neuron_inputs,
-    judge=_judge_model,
-    forbidden=FORBIDDEN,
-)(_observe_model)
-exercise(
+def _model_exercise(name, title, expects, variable, inputs, uses=()):
+    """Register one of the three models: they share one observer and one judge."""
+    exercise(
+        name,
+        title,
+        expects,
+        variable,
+        inputs=inputs,
+        judge=_judge_model,
+        forbidden=FORBIDDEN,
+        uses=uses,
+    )(_observe_model)
+
+
+_model_exercise(
+    "neuron", N_("a Neuron: tanh(w . x + b)"), N_("your Neuron class"), "Neuron", _neuron_inputs
+)
+_model_exercise(
     "layer",
     N_("a Layer: nout neurons on the same inputs"),
     N_("your Layer class"),
     "Layer",
-    inputs=_layer_inputs,
-    judge=_judge_model,
-    forbidden=FORBIDDEN,
+    _layer_inputs,
     uses=("neuron",),
-)(_observe_model)
-exercise(
+)
+_model_exercise(
     "mlp",
     N_("an MLP: layers of neurons, tanh inside, linear output"),
     N_("your MLP class"),
     "MLP",
-    inputs=_mlp_inputs,
-    judge=_judge_model,
-    forbidden=FORBIDDEN,
+    _mlp_inputs,
     uses=("layer",),
-)(_observe_model)
+)

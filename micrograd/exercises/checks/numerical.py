@@ -193,35 +193,29 @@ def _judge_numerical(inputs, records, ctx: Context) -> None:
             ctx.error_case(name, rec["error"], given)
             continue
         if "changed" in rec:
-            ctx.case(
+            ctx.fail(
                 name,
-                False,
-                inputs=given,
-                problem=_("inputs changed to {rec}").format(rec=rec["changed"]),
-            )
-            ctx.diagnose(
                 "mutates-input",
                 _(
                     "numerical_grad changes the list of inputs it is given (e.g. `inputs[i] += "
                     "eps` without putting it back); the caller's numbers must stay as they were."
                 ),
                 _("Which list do you nudge: the one you were given, or a copy?"),
+                inputs=given,
+                problem=_("inputs changed to {rec}").format(rec=rec["changed"]),
             )
             continue
         if "returned" in rec:
-            ctx.case(
+            ctx.fail(
                 name,
-                False,
-                inputs=given,
-                problem=_("returned {returned}").format(returned=rec["returned"]),
-            )
-            ctx.diagnose(
                 "wrong-return-type",
                 _(
                     "numerical_grad must return a list with one derivative per input ({n_xs} "
                     "here), got {rec}."
                 ).format(n_xs=len(xs), rec=rec["returned"]),
                 _("How many numbers should come back, and in what container?"),
+                inputs=given,
+                problem=_("returned {returned}").format(returned=rec["returned"]),
             )
             continue
         expected = list(micrograd.numerical_grad(function.fn, xs, eps=EPS))
@@ -233,13 +227,12 @@ def _judge_numerical(inputs, records, ctx: Context) -> None:
             for i, (g, e) in enumerate(zip(got, expected))
             if not close(g, e, rtol=1e-6, atol=1e-9)
         ]
-        ctx.case(
+        ctx.compare(
             name,
-            not wrong,
+            wrong,
             inputs=given,
             received=got,
             expected=expected,
-            problem=_("; ").join(wrong),
         )
         observed.append((function.fn, xs, got, expected))
     if not all(c.passed for c in ctx.cases) and observed:
@@ -389,30 +382,24 @@ def _judge_gradient_check(inputs, records, ctx: Context) -> None:
         if "error" in rec:
             ctx.error_case(name, rec["error"], given)
         elif "changed" in rec:
-            ctx.case(
+            ctx.fail(
                 name,
-                False,
-                inputs=given,
-                problem=_("inputs changed to {rec}").format(rec=rec["changed"]),
-            )
-            ctx.diagnose(
                 "mutates-input",
                 _("gradient_check changes the list of inputs it is given."),
                 _("Which list do you change: the one you were given, or a copy?"),
+                inputs=given,
+                problem=_("inputs changed to {rec}").format(rec=rec["changed"]),
             )
         elif "returned" in rec:
-            ctx.case(
+            ctx.fail(
                 name,
-                False,
-                inputs=given,
-                problem=_("returned {returned}").format(returned=rec["returned"]),
-            )
-            ctx.diagnose(
                 "wrong-return-type",
                 _("gradient_check must return True or False, got {rec}.").format(
                     rec=rec["returned"]
                 ),
                 _("What type does a comparison give?"),
+                inputs=given,
+                problem=_("returned {returned}").format(returned=rec["returned"]),
             )
         else:
             answer = rec["answer"]

@@ -642,13 +642,8 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
         )
         return
     if rec.get("changed"):
-        ctx.case(
+        ctx.fail(
             desc,
-            False,
-            inputs=inputs,
-            problem=_("{method} changed {name}.data").format(method=method, name=rec["changed"][0]),
-        )
-        ctx.diagnose(
             "mutates-input",
             _("{method} changes its input's .data (e.g. with `self.data *= ...`).").format(
                 method=method
@@ -658,6 +653,8 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
                 "elsewhere in the graph."
             ),
             key=f"mutates-input:{method}",
+            inputs=inputs,
+            problem=_("{method} changed {name}.data").format(method=method, name=rec["changed"][0]),
         )
         return
     if rec.get("no_children"):
@@ -698,13 +695,12 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
             _("What does the second argument of Value(...) become, and what did you pass there?"),
             key=f"missing-parents:{method}",
         )
-    ctx.case(
+    ctx.compare(
         desc,
-        not problems,
+        problems,
         inputs=inputs,
         received=received,
         expected=expected,
-        problem=_("; ").join(problems),
     )
     if case.shape != "reuse" and all(g is not None for g in received):
         for i in range(1 if case.shape in ("unary", "const") else 2):

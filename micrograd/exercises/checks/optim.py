@@ -276,17 +276,14 @@ def _judger(name: str):
                     _diagnose(name, case, history, ctx)
                     break
                 if rec["grads_after"][t] != case["grads"][t]:
-                    ctx.case(
+                    ctx.fail(
                         _("{label}, step {t}").format(label=label, t=t + 1),
-                        False,
-                        problem=_("step() changed p.grad"),
-                    )
-                    ctx.diagnose(
                         "changes-grad",
                         _(
                             "step() changes the gradients; it should only change p.data "
                             "(zero_grad() clears the gradients)."
                         ),
+                        problem=_("step() changed p.grad"),
                     )
                     break
             else:
@@ -323,11 +320,12 @@ def _diagnose(name: str, case: dict, history: list, ctx: Context) -> None:
 def _judge_zero_grad(rec: dict | None, label: str, ctx: Context) -> None:
     name = f"{label}: zero_grad()"
     if rec is None:
-        ctx.case(name, False, problem=_("no zero_grad() method"))
-        ctx.diagnose(
+        ctx.fail(
+            name,
             "no-zero-grad",
             _("the optimizer has no zero_grad() method."),
             _("What must happen to the gradients before the next backward()?"),
+            problem=_("no zero_grad() method"),
         )
     elif "error" in rec:
         ctx.error_case(name, rec["error"])

@@ -158,19 +158,23 @@ def _judger(what: str, needs_engine: bool):
                 ctx.error_case(name, rec["error"], given)
                 continue
             if rec["changed"]:
-                ctx.case(name, False, inputs=given, problem=_("W, x or y was changed"))
-                ctx.diagnose(
+                ctx.fail(
+                    name,
                     "mutates-input",
                     _("{what} changes W, x or y; it must only read them.").format(what=what),
                     _("Do you write into the lists you were given?"),
+                    inputs=given,
+                    problem=_("W, x or y was changed"),
                 )
                 continue
             if rec.get("values"):
-                ctx.case(name, False, inputs=given, problem=_("returned Values, not numbers"))
-                ctx.diagnose(
+                ctx.fail(
+                    name,
                     "wrong-return-type",
                     _("{what} returns Values; the gradient is numbers.").format(what=what),
                     _("Which attribute of a weight holds d loss / d weight after backward()?"),
+                    inputs=given,
+                    problem=_("returned Values, not numbers"),
                 )
                 continue
             want = reference(W, x, y)

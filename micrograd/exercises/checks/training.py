@@ -102,16 +102,15 @@ def _judge_hinge(inputs, records, ctx: Context) -> None:
             ctx.error_case(name, rec["error"])
             continue
         if "returned" in rec:
-            ctx.case(
-                name, False, problem=_("returned {rec}, not a Value").format(rec=rec["returned"])
-            )
-            ctx.diagnose(
+            ctx.fail(
+                name,
                 "wrong-return-type",
                 _("hinge_loss must return a Value, so that backward() can start from it."),
                 _(
                     "Is the loss built from the scores with Value operations, and returned as a "
                     "Value?"
                 ),
+                problem=_("returned {rec}, not a Value").format(rec=rec["returned"]),
             )
             continue
         scores = [Value(s) for s in raw]
@@ -251,16 +250,15 @@ def _judge_step(inputs, records, ctx: Context) -> None:
             ctx.error_case(name, rec["error"])
             return
         if rec["returned"] == "Value":
-            ctx.case(
-                name, False, problem=_("returned a Value; the loss must come back as a number")
-            )
-            ctx.diagnose(
+            ctx.fail(
+                name,
                 "wrong-return-type",
                 _(
                     "train_step returns the loss Value; return its number, so that the graph can "
                     "be freed."
                 ),
                 _("Which attribute of a Value holds its number?"),
+                problem=_("returned a Value; the loss must come back as a number"),
             )
             return
         ok = all_close(rec["params"], want_params, rtol=1e-9)
@@ -439,14 +437,15 @@ def _judge_train(inputs, records, ctx: Context) -> None:
         ),
     )
     if rec["data_changed"]:
-        ctx.case(name + _(": X and y left as given"), False, problem=_("train changed X or y"))
-        ctx.diagnose(
+        ctx.fail(
+            name + _(": X and y left as given"),
             "mutates-input",
             _(
                 "train changes the points or labels it is given; the accuracy is measured on the "
                 "original ones."
             ),
             _("Which lists does your loop write into?"),
+            problem=_("train changed X or y"),
         )
     if ok:
         ctx.notes.append(
