@@ -314,11 +314,12 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
     n_images = settings["samples"] or 1797
     n_train = n_images - round(n_images * DEFAULTS["test_size"])  # as train_test_split counts
     estimate = estimate_seconds(settings["hidden"], n_train, settings["epochs"])
-    if estimate > MAX_SECONDS:
+    if estimate > MAX_SECONDS and not args.force:
         raise fail(
             f"this run would take about {estimate / 60:.0f} minutes (MLP(64, "
             f"{[*settings['hidden'], 10]}), {settings['epochs']} epochs); the limit is "
-            f"{MAX_SECONDS // 60} minutes: use fewer --epochs or smaller --hidden layers"
+            f"{MAX_SECONDS // 60} minutes: use fewer --epochs or smaller --hidden layers, "
+            "or add --force to run it anyway"
         )
     out = args.out
     if os.path.exists(out) and not os.path.isdir(out):

@@ -138,6 +138,7 @@ def test_demo_digits_reports_test_accuracy_and_writes_its_files(tmp_path):
         (["--loss", "hinge"], "--loss hinge is for two classes"),
         (["--samples", "20"], "--samples 20: the digits have 50 to 1797"),
         (["--epochs", "100000", "--hidden", "64"], "would take about"),
+        (["--epochs", "100000", "--hidden", "64"], "add --force to run it anyway"),
     ],
 )
 def test_demo_digits_bad_options_are_one_line(tmp_path, args, words):
