@@ -30,9 +30,7 @@ Importing it needs neither matplotlib, tqdm nor numpy (the browser has none of t
 from __future__ import annotations
 
 import json
-import math
 import random
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +42,7 @@ from micrograd.cli.expression import (
     parse_expression,
     variable_names,
 )
+from micrograd.cli.graph import parse_assignments
 from micrograd.engine import Value, topological_order
 from micrograd.ledger import explain, format_number
 from micrograd.nn import ACTIVATIONS, MLP
@@ -73,24 +72,9 @@ class PlaygroundError(ValueError):
 
 
 def parse_values(text: str) -> dict[str, float]:
-    """``"x=2 w=-3, b=6.88"`` -> ``{"x": 2.0, "w": -3.0, "b": 6.88}`` (the syntax of
-    ``micrograd graph --at``; commas or spaces between the pairs)."""
-    values: dict[str, float] = {}
-    for item in text.replace(",", " ").split():
-        name, sign, number = item.partition("=")
-        name = unicodedata.normalize("NFKC", name.strip())  # as the parser normalises names
-        if not sign or not name or not number:
-            raise PlaygroundError(f"values: expected NAME=NUMBER (e.g. x=2), got {item!r}")
-        try:
-            value = float(number)
-        except ValueError:
-            raise PlaygroundError(f"values: {item}: {number!r} is not a number") from None
-        if not math.isfinite(value):
-            raise PlaygroundError(f"values: {item}: the value must be a finite number")
-        if name in values:
-            raise PlaygroundError(f"values: {name} is given twice")
-        values[name] = value
-    return values
+    """``"x=2 w=-3, b=6.88"`` -> ``{"x": 2.0, "w": -3.0, "b": 6.88}``: the parser of
+    ``micrograd graph --at``, with commas or spaces between the pairs."""
+    return parse_assignments(text.replace(",", " ").split(), "values", PlaygroundError)
 
 
 class ExpressionSession:

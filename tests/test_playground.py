@@ -126,8 +126,8 @@ def test_explain_answers_the_ledger_of_a_clicked_box():
         ("x * y", "x=1", "no value for y: add y=..."),
         ("x", "x=1 z=2", "z is given a value but not used"),
         ("x", "x=one", "'one' is not a number"),
-        ("x", "x=1 x=2", "x is given twice"),
-        ("x", "x", "expected NAME=NUMBER"),
+        ("x", "x=1 x=2", "values gives x twice"),
+        ("x", "x", "values expects NAME=VALUE"),
         ("exp(exp(exp(x)))", "x=10", "too large"),
     ],
 )

@@ -73,10 +73,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def parse_assignments(items: list[str]) -> dict[str, float]:
+def parse_assignments(
+    items: list[str], where: str = "--at", error: type[Exception] = CLIError
+) -> dict[str, float]:
     """``["x=2", "w=-3"]`` -> ``{"x": 2.0, "w": -3.0}``, with one clear error per mistake.
 
     Names are NFKC-normalised as Python normalises them in the expression ("ｘ" is "x").
+    ``where`` names the input in messages and ``error`` is raised (the playground passes
+    its own).
     """
     values: dict[str, float] = {}
     for item in items:
@@ -84,17 +88,16 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         name, text = unicodedata.normalize("NFKC", name.strip()), text.strip()
         shown = shorten(item)
         if not sign or not name or not text:
-            raise CLIError(f"--at expects NAME=VALUE (e.g. x=2), got {shown!r}")
+            raise error(f"{where} expects NAME=VALUE (e.g. x=2), got {shown!r}")
         try:
             value = float(text)
         except ValueError:
-            raise CLIError(f"--at {shown}: {shorten(text)!r} is not a number") from None
+            raise error(f"{where} {shown}: {shorten(text)!r} is not a number") from None
         if not math.isfinite(value):
-            raise CLIError(f"--at {shown}: the value must be a finite number")
+            raise error(f"{where} {shown}: the value must be a finite number")
         if name in values:
-            raise CLIError(
-                f"--at gives {shorten(name)} twice ({shorten(name)}={values[name]:g} and {shown})"
-            )
+            first = f"{shorten(name)}={values[name]:g}"
+            raise error(f"{where} gives {shorten(name)} twice ({first} and {shown})")
         values[name] = value
     return values
 
