@@ -405,7 +405,7 @@ def run_digits_only(path: Path, quick: bool) -> dict:
 
 
 def print_table(report: dict) -> None:
-    title = f"micrograd {report['micrograd_version']} vs {report['original']}"
+    title = f"micrograd-edu {report['micrograd_version']} (ours) vs {report['original']}"
     print(f"\n{title} (Python {report['python']}); best of {report['repeats']} CPU times\n")
     print(f"{'benchmark':<52} {'original':>10} {'ours':>10} {'speedup':>8}")
     for row in report["timings"]:
