@@ -1,30 +1,20 @@
 """The engine: a scalar `Value` that remembers how it was computed, and `backward()`.
 
-The lesson comes first, in four parts, readable top to bottom: (1) **the op table**, one
-row per operation with its forward computation on floats and its *local derivatives*
-(d out / d input); (2) **Values**: applying an op records the parents and the local
-derivatives, computed as floats in the forward pass, so the Values form a graph from each
-result back to what it was made from; (3) **the graph walk**, a topological order found
-without recursion; (4) **the chain rule**: from the output back to the inputs each node
-passes ``local derivative * its own gradient`` to each parent, and a parent used several
-times adds up (``+=``) what all its uses pass back. That is ``backward()`` and ``grad()``.
+The lesson comes first, in four numbered parts, top to bottom: the op table (each op's
+forward computation beside its local derivatives), Values (each new node keeps its parents
+and its local derivatives as floats), the graph walk, and the chain rule (``backward()``,
+``grad()``). After the marked line: error messages and conveniences.
 
 **Coming from the micrograd lecture**, where each operator stores a ``_backward`` closure
 that pushes ``out.grad`` into its inputs: here that rule is data, a row of the table
-(``DIV``'s local derivatives are ``1 / b`` and ``-out / b``), and one loop applies the
-chain rule for every op. Two reasons:
-
-- *No reference cycles.* A closure stored on ``out`` that refers to ``out`` is a cycle,
-  which only Python's cyclic garbage collector can free (long training runs then spend
-  much of their time in it). A node here holds its parents and a few floats, so reference
-  counting frees a graph as soon as it is dropped.
-- *The same rule runs on floats and on Values.* The rules use only ``+ - * / **`` and
-  methods of their inputs, so the row that gives float local derivatives in the forward
-  pass also builds Values when ``grad(..., create_graph=True)`` wants a derivative that
-  can be differentiated again (second derivatives).
-
-The lecture's ``v._prev`` (the set of parents) and ``v._op`` (the op's name) work here too.
-After the marked line near the end: error messages and conveniences.
+(``DIV``'s local derivatives are ``1 / b`` and ``-out / b``), and one loop applies the chain
+rule for every op. Why? *No reference cycles*: a closure stored on ``out`` that refers to
+``out`` is a cycle, which only Python's cyclic garbage collector frees (long training runs
+then spend much of their time in it); a node here holds only its parents and floats, so a
+dropped graph is freed at once. *The same rule on floats and on Values*: the rules use only
+arithmetic, so the row that gives float derivatives in the forward pass also builds Values
+when ``grad(..., create_graph=True)`` wants a derivative to differentiate again (second
+derivatives). The lecture's ``v._prev`` and ``v._op`` work here too.
 """
 
 from __future__ import annotations
@@ -37,7 +27,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from itertools import repeat
 from typing import Union
@@ -50,28 +40,20 @@ Operand = Union["Value", int, float]
 
 @dataclass(frozen=True, slots=True)
 class Op:
-    """One operation: its name, its forward computation and its local derivatives.
-
-    ``forward(*inputs) -> out`` works on floats. ``local_grads(*inputs, out)`` returns
-    ``(d out / d input_1, d out / d input_2, ...)``; it works on floats *and* on Values.
-    """
+    """One operation. ``forward(*inputs)`` gives its result on floats;
+    ``local_grads(*inputs, out)`` gives ``(d out / d input_1, ...)`` on floats or Values."""
 
     name: str
-    forward: Callable[..., float]
-    local_grads: Callable[..., tuple]
-
-    def __repr__(self) -> str:
-        return f"Op({self.name!r})"
+    forward: Callable[..., float] = field(repr=False)
+    local_grads: Callable[..., tuple] = field(repr=False)
 
 
 def _sigmoid(a: float) -> float:  # two forms, so exp never overflows: stable at +-1000
     return 1.0 / (1.0 + math.exp(-a)) if a >= 0.0 else math.exp(a) / (1.0 + math.exp(a))
 
 
-def _add_up(terms: Iterable) -> float:
-    """Left to right, exactly as a chain of ``+`` (Python 3.12's builtin sum() rounds
-    differently), so that a sum or dot node equals its expanded graph bit for bit."""
-    return reduce(operator.add, terms, 0.0)
+def _add_up(terms: Iterable) -> float:  # left to right like a chain of +: the same bits
+    return reduce(operator.add, terms, 0.0)  # (3.12's builtin sum() rounds differently)
 
 
 def _dot(*inputs: float) -> float:  # inputs: w_1..w_n, x_1..x_n, and maybe a bias b
@@ -82,8 +64,7 @@ def _dot(*inputs: float) -> float:  # inputs: w_1..w_n, x_1..x_n, and maybe a bi
 
 def _dot_grads(*args):  # args: w_1..w_n, x_1..x_n, [b,] out
     n = (len(args) - 1) // 2  # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
-    bias = (1.0,) if len(args) % 2 == 0 else ()
-    return (*args[n : 2 * n], *args[:n], *bias)
+    return (*args[n : 2 * n], *args[:n], *((1.0,) if len(args) % 2 == 0 else ()))
 
 
 #   The rules take floats, or Values (which have .sin() and .cos() methods).
@@ -107,7 +88,7 @@ DOT = Op("dot", _dot,                    _dot_grads)  # fmt: skip
 
 @lru_cache(maxsize=256)
 def _power_op(k: float) -> Op:
-    """The row of ``x ** k`` for a plain-number exponent k (one per exponent, e.g. '**2')."""
+    """The row of ``x ** k`` for a plain-number exponent k (one row per k, named '**2'...)."""
     name = f"**{int(k) if k.is_integer() else k}"
     return Op(name, lambda a: math.pow(a, k), lambda a, out: (k * a ** (k - 1) if k else 0.0,))
 
@@ -123,12 +104,8 @@ class Value:
     >>> y.backward()
     >>> x.grad
     7.0
-    >>> y.backward()             # as in PyTorch, leaves accumulate across calls
-    >>> x.grad
-    14.0
 
-    Values hash and compare (``==``) by identity, so they can be used in sets and dicts;
-    ``<``, ``<=``, ``>``, ``>=`` compare the data and return a plain bool.
+    ``==`` and hashing go by identity (Values work in sets and dicts); ``<`` compares data.
     """
 
     # __weakref__: the engine remembers the last backward() root without keeping it alive.
@@ -138,9 +115,7 @@ class Value:
         finite_float = type(data) is float and math.isfinite(data)
         self.data: float = data if finite_float else _as_float(data, "Value()")
         self.grad: float = 0.0
-        if not isinstance(label, str):
-            raise TypeError(f"Value(label=...) needs a str, got {type(label).__name__}: {label!r}.")
-        self.label: str = label
+        self.label: str = label if isinstance(label, str) else _label_error(label)
         self._rule: Op | None = None  # the row of the table that made this Value
         self._parents: tuple[Value, ...] = ()  # the Values it was made from
         self._local_grads: tuple = ()  # d self / d parent, for each parent
@@ -181,17 +156,12 @@ class Value:
     def __ge__(self, other: Operand) -> bool: return self.data >= _data(other)
     def __float__(self) -> float: return self.data
     def detach(self) -> Value: return Value(self.data, self.label)  # a leaf: no history
+    def __repr__(self) -> str: return f"Value(data={self.data!r}, grad={self.grad!r}{_labelled(self)})"
     # fmt: on
-
-    def __repr__(self) -> str:
-        label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __pow__(self, exponent: Operand) -> Value:
         if isinstance(exponent, Value):  # x ** y with y a Value: exp(y * log(x))
-            if self.data <= 0.0:
-                raise _value_exponent_error(self, exponent)
-            return (exponent * self.log()).exp()
+            return (exponent * _positive_base(self, exponent).log()).exp()
         finite_float = type(exponent) is float and math.isfinite(exponent)
         k = exponent if finite_float else _as_float(exponent, "the ** exponent")
         return _node(_power_op(k), (self,), (self.data,))
@@ -199,17 +169,15 @@ class Value:
     def backward(self) -> None:
         """Fill ``.grad`` of every Value this one depends on with d self / d that Value.
 
-        Interior nodes get this call's gradient; leaves add it to what they had. A
-        gradient that is not finite raises ``OverflowError`` (infinite) or
-        ``FloatingPointError`` (NaN) naming the node where it first appeared, and the
-        leaves keep what they had. Calls from several threads run one at a time, so
-        graphs that share a leaf accumulate into it correctly (see docs: engine, threads).
+        Interior nodes get this call's gradient; leaves add it to what they had, as in
+        PyTorch. A non-finite gradient raises ``OverflowError`` (inf) or
+        ``FloatingPointError`` (NaN) naming the node where it began.
         """
         global _last_backward_root
-        with _one_pass_at_a_time, gc_paused():
+        with _one_pass_at_a_time, gc_paused():  # one pass at a time: threads share leaves
             _last_backward_root = weakref.ref(self)  # explain(x) needs the output
             leaves, computed = _depth_first(self)
-            earlier = [leaf.grad for leaf in leaves]  # leaves accumulate across calls
+            earlier = [leaf.grad for leaf in leaves]
             _start_pass(self, leaves, computed)
             _chain_rule(reversed(computed))  # outputs before inputs
             _add_earlier_grads(leaves, earlier, computed)
@@ -217,18 +185,14 @@ class Value:
 
 def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
     """The one function that makes a new node: ``op`` applied to ``parents`` (data ``xs``).
-
-    The forward value and the local derivatives are computed here, as floats, and kept
-    in the new Value with the op and the parents.
-    """
-    try:  # (one or two inputs are passed without *xs: measurably faster in CPython)
-        if len(xs) == 1:
+    The result and the local derivatives are computed here, as floats, and kept in it."""
+    try:  # one or two inputs without *xs: ~15% less time per node in CPython
+        if len(xs) == 2:
+            out = op.forward(xs[0], xs[1])
+            local_grads = op.local_grads(xs[0], xs[1], out)
+        elif len(xs) == 1:
             out = op.forward(xs[0])
             local_grads = op.local_grads(xs[0], out)
-        elif len(xs) == 2:
-            a, b = xs
-            out = op.forward(a, b)
-            local_grads = op.local_grads(a, b, out)
         else:
             out = op.forward(*xs)
             local_grads = op.local_grads(*xs, out)
@@ -242,8 +206,8 @@ def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
     return node
 
 
-def _binary(op: Op, a: Operand, b: Operand) -> Value:
-    try:  # a plain number on either side becomes a constant leaf
+def _binary(op: Op, a: Operand, b: Operand) -> Value:  # a number becomes a constant leaf
+    try:
         if not isinstance(b, Value):
             b = Value(b)
         elif not isinstance(a, Value):
@@ -256,45 +220,34 @@ def _binary(op: Op, a: Operand, b: Operand) -> Value:
 # -- 3. The graph walk: a topological order, without recursion -------------------------
 
 
-def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
-    """Every Value ``root`` depends on, each after all of its parents: leaves, then the
-    computed Values, ``root`` last."""
-    leaves, computed = _depth_first(root)
-    return leaves + computed if include_leaves else computed
+_PARENTS_DONE = object()  # a marker on the stack: the node below it has all parents done
 
 
 def _depth_first(root: Value) -> tuple[list[Value], list[Value]]:
-    """The leaves under ``root``, and its computed Values in topological order: a
-    depth-first search with a stack, not recursion, so a chain of a million ops cannot
-    overflow Python's call stack. A node is pushed again under a marker before its
-    parents; popping the marker means its parents are all done."""
-    if not root._parents:
-        return [root], []
+    """The leaves under ``root``, and its computed Values in topological order (each
+    after its parents). A stack, not recursion: a million-op chain cannot overflow."""
     leaves: list[Value] = []
     computed: list[Value] = []
-    visited = {root}
-    stack: list = [root, _PARENTS_DONE, *root._parents]
+    visited = set()
+    stack: list = [root]
     while stack:
         node = stack.pop()
         if node is _PARENTS_DONE:
-            computed.append(stack.pop())  # the node under the marker
+            computed.append(stack.pop())
         elif node not in visited:
             visited.add(node)
-            if node._parents:
+            if node._parents:  # come back to it (under the marker) after its parents
                 stack += (node, _PARENTS_DONE, *node._parents)
             else:
-                leaves.append(node)  # nothing to wait for
+                leaves.append(node)
     return leaves, computed
 
-
-_PARENTS_DONE = object()
 
 # -- 4. The chain rule, written once: for backward(), grad() and the step-through ------
 
 
 def _start_pass(root: Value, leaves: list[Value], computed: list[Value], seed=1.0) -> None:
-    """Every ``.grad`` of the graph starts from 0, and the output's from ``seed``."""
-    for node in leaves:
+    for node in leaves:  # every .grad starts from 0, the output's from seed
         node.grad = 0.0
     for node in computed:
         node.grad = 0.0
@@ -302,14 +255,10 @@ def _start_pass(root: Value, leaves: list[Value], computed: list[Value], seed=1.
 
 
 def _chain_rule(nodes: Iterable[Value], rules=None) -> None:
-    """The chain rule: each node passes ``local derivative * its own gradient`` to each
-    parent, and ``+=`` adds up what a parent receives from all its uses.
-
-    ``nodes`` come outputs first, so that each node has received from every node that uses
-    it before it passes its gradient on. ``rules(node)`` gives local derivatives other than
-    the recorded floats: ``grad(create_graph=True)`` runs the rules on Values, and then this
-    same loop builds the derivatives as a graph. (The step-through calls it node by node.)
-    """
+    """The chain rule, for ``nodes`` in order from the output back (so each node has
+    received from all its uses before it passes on). ``rules(node)``, if given, computes
+    local derivatives instead of the recorded floats: ``grad(create_graph=True)`` runs the
+    table's rules on Values, and this same loop then builds the derivatives as a graph."""
     for node in nodes:
         upstream = node.grad
         local_grads = node._local_grads if rules is None else rules(node)
@@ -318,30 +267,23 @@ def _chain_rule(nodes: Iterable[Value], rules=None) -> None:
 
 
 def _add_earlier_grads(leaves: list[Value], earlier: list[float], computed: list[Value]):
-    """The leaves add the gradients they had before (computing this call's from 0 makes
-    two calls give exactly twice the gradient). A non-finite gradient anywhere reaches
-    some leaf: then the leaves get their old gradients back and the error says where."""
+    """Leaves accumulate across calls: each adds what it had before this pass (computed
+    from 0, so two calls give exactly twice the gradient)."""
     for leaf, before in zip(leaves, earlier):
-        if not math.isfinite(leaf.grad):
-            for leaf_, before_ in zip(leaves, earlier):
-                leaf_.grad = before_
-            raise _gradient_error(leaves, computed)
+        if not math.isfinite(leaf.grad):  # the leaves get back what they had; say where
+            _restore_and_raise(leaves, earlier, computed)
         leaf.grad += before
 
 
 def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> tuple:
-    """The derivatives of ``output`` with respect to each of ``inputs``, as a tuple.
-
-    Every ``.grad`` is left as it was. The derivatives are floats, or with
-    ``create_graph=True`` Values in a graph of their own, to differentiate again:
+    """The derivatives of ``output`` with respect to each of ``inputs``, as a tuple; an
+    input ``output`` does not depend on gets 0. Every ``.grad`` is left as it was.
+    With ``create_graph=True`` they are Values in a graph of their own, to differentiate:
 
     >>> x = Value(2.0)
     >>> (dy,) = grad(x ** 3, [x], create_graph=True)   # 3x^2 = 12, as a Value
     >>> grad(dy, [x])                                   # 6x = 12
     (12.0,)
-
-    An input that ``output`` does not depend on gets 0. Non-finite derivatives raise as
-    in ``backward()``.
     """
     inputs = tuple(inputs)
     _check_grad_arguments(output, inputs)
@@ -564,12 +506,22 @@ def _op_error(op: Op, xs: Sequence[float], problem: Exception | float) -> Arithm
     )
 
 
-def _value_exponent_error(base: Value, exponent: Value) -> ValueError:
-    return ValueError(
-        f"{base.data!r} ** Value({exponent.data!r}): a Value exponent needs a positive base, "
-        "because it is computed as exp(exponent * log(base)). Use a plain-number exponent "
-        "for a zero or negative base."
-    )
+def _positive_base(base: Value, exponent: Value) -> Value:
+    if base.data <= 0.0:
+        raise ValueError(
+            f"{base.data!r} ** Value({exponent.data!r}): a Value exponent needs a positive "
+            "base, because it is computed as exp(exponent * log(base)). Use a plain-number "
+            "exponent for a zero or negative base."
+        )
+    return base
+
+
+def _label_error(label: object) -> str:
+    raise TypeError(f"Value(label=...) needs a str, got {type(label).__name__}: {label!r}.")
+
+
+def _labelled(value: Value) -> str:  # for repr()
+    return f", label={value.label!r}" if value.label else ""
 
 
 def _describe(node: Value) -> str:
@@ -579,6 +531,14 @@ def _describe(node: Value) -> str:
     if not node._parents:
         return f"the leaf with data {node.data!r}"
     return f"the {node.op!r} node with data {node.data!r}"
+
+
+def _restore_and_raise(leaves: list[Value], earlier: list[float], computed: list[Value]):
+    """A gradient is not finite: the leaves get back what they had before backward(),
+    and the error names where it began."""
+    for leaf, before in zip(leaves, earlier):
+        leaf.grad = before
+    raise _gradient_error(leaves, computed)
 
 
 def _gradient_error(leaves: list[Value], computed: list[Value]) -> ArithmeticError:
@@ -636,6 +596,13 @@ def apply(op: Op, inputs: Sequence[Operand], data: Sequence[float] | None = None
     if not all(map(isinstance, parents, repeat(Value))):
         parents = tuple(_as_value(x, op) for x in parents)
     return _node(op, parents, [p.data for p in parents] if data is None else data)
+
+
+def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
+    """Every Value ``root`` depends on, each after all of its parents: leaves, then the
+    computed Values, ``root`` last (``include_leaves=False``: the computed ones only)."""
+    leaves, computed = _depth_first(root)
+    return leaves + computed if include_leaves else computed
 
 
 # -- functions that work on Values and on plain numbers alike ----------------------------
