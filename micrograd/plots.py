@@ -42,9 +42,13 @@ __all__ = [
     "optimizer_path",
     "plot_ball_rolling",
     "plot_boundary_snapshots",
+    "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_digits",
     "plot_history",
+    "plot_misclassified",
     "plot_optimizer_paths",
+    "plot_weight_images",
     "ravine",
     "rosenbrock",
 ]
@@ -106,13 +110,29 @@ def _new_figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _axes_grid(n: int, ncols: int, width: float, height: float, extra_height: float = 0.0):
+    """A new figure with ``n`` axes of ``width x height`` inches in rows of ``ncols``."""
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig = _new_figure(width * ncols, height * nrows + extra_height)
+    axes = list(fig.subplots(nrows, ncols, squeeze=False).ravel())
+    for unused in axes[n:]:
+        fig.delaxes(unused)
+    return fig, axes[:n]
+
+
 def _new_axes(ax: Axes | None, ncols: int = 1, width: float = 5.0, height: float = 4.5):
     """Axes to draw into: the caller's, or a fresh figure (not registered with pyplot)."""
     if ax is not None:
         return ax.figure, [ax]
-    fig = _new_figure(width * ncols, height)
-    axes = fig.subplots(1, ncols, squeeze=False)[0]
-    return fig, list(axes)
+    return _axes_grid(ncols, ncols, width, height)
+
+
+def _check_count(value: Any, name: str, least: int, where: str = "") -> None:
+    """Refuse anything but a whole number >= ``least`` (True and 3.0 are not counts)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        prefix = f"{where}: " if where else ""
+        raise ValueError(f"{prefix}{name} must be a whole number >= {least}, got {value!r}.")
 
 
 # --------------------------------------------------------------------------------------
@@ -134,8 +154,7 @@ def _grid(X: Sequence[Sequence[float]], resolution: int, padding: float, where: 
     """A ``resolution x resolution`` grid of points covering the data, plus ``padding``."""
     import numpy as np
 
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"{where}: resolution must be an int >= 2, got {resolution!r}.")
+    _check_count(resolution, "resolution", 2, where)
     xs, ys = [p[0] for p in X], [p[1] for p in X]
     gx = np.linspace(min(xs) - padding, max(xs) + padding, resolution)
     gy = np.linspace(min(ys) - padding, max(ys) + padding, resolution)
@@ -292,10 +311,7 @@ class BoundarySnapshots:
         resolution: int = 40,
         padding: float = 0.5,
     ) -> None:
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(
-                f"BoundarySnapshots: every must be a whole number >= 1, got {every!r}."
-            )
+        _check_count(every, "every", 1, "BoundarySnapshots")
         _check_points(X, [0] * len(X), "BoundarySnapshots")
         self.X = [list(p) for p in X]
         self.every = every
@@ -332,29 +348,12 @@ def plot_boundary_snapshots(
             "fit(..., callbacks=[snapshots]) or call snapshots.record(model)."
         )
     y = _check_points(snapshots.X, y, "plot_boundary_snapshots")
-    n = len(snapshots)
-    cols = max(1, min(cols, n))
-    rows = -(-n // cols)
-    fig = _new_figure(2.6 * cols, 2.6 * rows)
-    grid_axes = fig.subplots(rows, cols, squeeze=False).ravel()
-    for axes, step, grid_scores, predicted in zip(
-        grid_axes, snapshots.steps, snapshots.grid_scores, snapshots.predictions
-    ):
+    s = snapshots
+    fig, grid_axes = _axes_grid(len(s), cols, 2.6, 2.6)
+    for axes, step, grid_scores, predicted in zip(grid_axes, s.steps, s.grid_scores, s.predictions):
         accuracy = sum(p == t for p, t in zip(predicted, y)) / len(y)
         title = _("step {step}: {accuracy:.0%}").format(step=step, accuracy=accuracy)
-        _draw_boundary(
-            axes,
-            snapshots.xx,
-            snapshots.yy,
-            grid_scores,
-            snapshots.X,
-            y,
-            predicted,
-            title,
-            small=True,
-        )
-    for axes in grid_axes[n:]:
-        fig.delaxes(axes)
+        _draw_boundary(axes, s.xx, s.yy, grid_scores, s.X, y, predicted, title, small=True)
     return fig
 
 
@@ -388,10 +387,13 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
     # the last step of each epoch, where the epoch averages are drawn
     ends = [i for i in steps if i == len(epoch) - 1 or (epoch and epoch[i] != epoch[i + 1])]
     per_epoch = bool(epoch) and len(ends) < len(steps)
-    panels = [(axes[0], loss, "epoch_loss", N_("loss"))]
+    panels = [(loss, "epoch_loss", N_("loss"), _("loss: {first:.4g} \u2192 {last:.4g}"))]
     if acc:
-        panels.append((axes[1], acc, "epoch_accuracy", N_("accuracy")))
-    for axes_, values, epoch_name, name in panels:
+        heading = _("accuracy: {first:.0%} \u2192 {last:.0%}")
+        panels.append((acc, "epoch_accuracy", N_("accuracy"), heading))
+        axes[1].set_ylim(-0.02, 1.02)
+        axes[1].yaxis.set_major_formatter(lambda v, _position: f"{v:.0%}")
+    for axes_, (values, epoch_name, name, heading) in zip(axes, panels):
         width = 1.0 if per_epoch else 1.8
         axes_.plot(steps, values, color=COLORS[0], lw=width, label=_("per step"))
         epoch_values = _series(history, epoch_name)
@@ -400,15 +402,8 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
             axes_.legend(fontsize="small")
         axes_.set_xlabel(_("step"))
         axes_.set_ylabel(_(name))
+        axes_.set_title(heading.format(first=values[0], last=values[-1]))
         axes_.grid(alpha=0.3)
-    if acc:
-        axes[1].set_ylim(-0.02, 1.02)
-        axes[1].yaxis.set_major_formatter(lambda v, _position: f"{v:.0%}")
-    axes[0].set_title(_("loss: {first:.4g} \u2192 {last:.4g}").format(first=loss[0], last=loss[-1]))
-    if acc:
-        axes[1].set_title(
-            _("accuracy: {first:.0%} \u2192 {last:.0%}").format(first=acc[0], last=acc[-1])
-        )
     if title:
         fig.suptitle(title)
     return fig
@@ -480,58 +475,27 @@ class Surface:
         return self.f(x, y)
 
 
+# The surfaces as a table; each lr was found by trying.
+# fmt: off
 SURFACES: dict[str, Surface] = {
     "ravine": Surface(
-        "ravine",
-        ravine,
-        start=(-9.0, 1.5),
-        minimum=(0.0, 0.0),
-        xlim=(-10.0, 10.0),
-        ylim=(-2.5, 2.5),
-        lr={
-            "sgd": 0.9,
-            "momentum": 0.1,
-            "nesterov": 0.1,
-            "adagrad": 1.5,
-            "rmsprop": 0.1,
-            "adam": 0.5,
-        },
+        "ravine", ravine, start=(-9.0, 1.5), minimum=(0.0, 0.0),
+        xlim=(-10.0, 10.0), ylim=(-2.5, 2.5),
+        lr=dict(sgd=0.9, momentum=0.1, nesterov=0.1, adagrad=1.5, rmsprop=0.1, adam=0.5),
     ),
     "local_minimum": Surface(
-        "local_minimum",
-        local_minimum,
-        start=(2.5, 1.0),
-        minimum=(-1.484, 0.0),
-        xlim=(-2.5, 3.0),
-        ylim=(-1.5, 1.5),
-        lr={
-            "sgd": 0.02,
-            "momentum": 0.02,
-            "nesterov": 0.02,
-            "adagrad": 0.5,
-            "rmsprop": 0.05,
-            "adam": 0.1,
-        },
+        "local_minimum", local_minimum, start=(2.5, 1.0), minimum=(-1.484, 0.0),
+        xlim=(-2.5, 3.0), ylim=(-1.5, 1.5),
+        lr=dict(sgd=0.02, momentum=0.02, nesterov=0.02, adagrad=0.5, rmsprop=0.05, adam=0.1),
     ),
     "rosenbrock": Surface(
-        "rosenbrock",
-        rosenbrock,
-        start=(-1.2, 1.0),
-        minimum=(1.0, 1.0),
-        xlim=(-2.0, 2.0),
-        ylim=(-1.0, 3.0),
-        lr={
-            "sgd": 0.002,
-            "momentum": 0.0005,
-            "nesterov": 0.0005,
-            "adagrad": 0.5,
-            "rmsprop": 0.01,
-            "adam": 0.1,
-        },
-        log_levels=True,
-        steps=500,
+        "rosenbrock", rosenbrock, start=(-1.2, 1.0), minimum=(1.0, 1.0),
+        xlim=(-2.0, 2.0), ylim=(-1.0, 3.0),
+        lr=dict(sgd=0.002, momentum=0.0005, nesterov=0.0005, adagrad=0.5, rmsprop=0.01, adam=0.1),
+        log_levels=True, steps=500,
     ),
 }
+# fmt: on
 
 
 def _get_surface(surface: str | Surface) -> Surface:
@@ -559,8 +523,7 @@ def _make(spec: OptimizerSpec, params: list[Value], lr: float | None):
 
 def _descend(f: Callable, start: Sequence[float], optimizer: OptimizerSpec, lr, steps: int):
     """Minimise ``f(*params)`` from ``start`` with micrograd; the point after every step."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}.")
+    _check_count(steps, "steps", 0)
     params = [Value(float(s), label=f"p{i}") for i, s in enumerate(start)]
     opt = _make(optimizer, params, lr)
     path = [tuple(p.data for p in params)]
@@ -673,10 +636,10 @@ def plot_optimizer_paths(
         raise ValueError("plot_optimizer_paths: separate=True draws its own panels; drop ax=.")
     runs = []
     for i, (label, spec) in enumerate(named):
-        rate = (lr or {}).get(label) if isinstance(spec, str) else None
-        rate = (
-            rate if rate is not None else (surface.lr.get(spec) if isinstance(spec, str) else None)
-        )
+        rate = None
+        if isinstance(spec, str):  # the caller's rate for this label, else the surface's
+            rate = (lr or {}).get(label)
+            rate = surface.lr.get(spec) if rate is None else rate
         path = optimizer_path(surface, spec, lr=rate, start=start, steps=steps)
         settings = _settings_label(spec, rate)
         shown = f"{label} ({settings})" if settings else label
@@ -684,12 +647,7 @@ def plot_optimizer_paths(
             shown += _(", diverged")
         runs.append((COLORS[i % len(COLORS)], shown, path))
     if separate:
-        cols = min(3, len(runs))
-        rows = -(-len(runs) // cols)
-        fig = _new_figure(4.6 * cols, 3.9 * rows)
-        panels = list(fig.subplots(rows, cols, squeeze=False).ravel())
-        for extra in panels[len(runs) :]:
-            fig.delaxes(extra)
+        fig, panels = _axes_grid(len(runs), 3, 4.6, 3.9)
         for axes, run in zip(panels, runs):
             _paths_panel(axes, surface, [run], start, levels)
             axes.set_title(run[1], fontsize="medium")
@@ -793,8 +751,9 @@ def plot_ball_rolling(
     ws = np.linspace(*xlim, 300)
     loss = curve(ws)
 
-    def ball_size(i):  # the first ball is the largest; later ones sit on top as rings
-        return max(15 - 3.5 * i, 4)
+    def ball(axes, i, w, label):  # the first ball is the largest; later ones sit on top as rings
+        axes.plot([w], [float(curve(w))], "o", color=COLORS[i], ms=max(15 - 3.5 * i, 4),
+                  mec="black", zorder=3 + i, label=label)  # fmt: skip
 
     def curve_on(axes):
         axes.plot(ws, loss, color="0.3", lw=1.5)
@@ -810,17 +769,7 @@ def plot_ball_rolling(
         for axes, k in zip(axes_list, frames):
             curve_on(axes)
             for i, (label, path) in enumerate(paths.items()):
-                w = path[min(k, len(path) - 1)]
-                axes.plot(
-                    [w],
-                    [float(curve(w))],
-                    "o",
-                    color=COLORS[i],
-                    ms=ball_size(i),
-                    mec="black",
-                    zorder=3 + i,
-                    label=label,
-                )
+                ball(axes, i, path[min(k, len(path) - 1)], label)
             axes.set_title(_("step {step}").format(step=k))
         axes_list[0].set_ylabel(_("loss"))
         axes_list[0].legend(fontsize="small")
@@ -834,16 +783,8 @@ def plot_ball_rolling(
         heights = [float(curve(w)) for w in path]
         alphas = np.linspace(0.15, 0.9, len(path))
         left.scatter(path, heights, color=color, alpha=alphas, s=14)
-        left.plot(
-            [path[-1]],
-            [heights[-1]],
-            "o",
-            color=color,
-            ms=ball_size(i),
-            mec="black",
-            zorder=3 + i,
-            label=_("{optimizer}: ends at w = {w:.2f}").format(optimizer=label, w=path[-1]),
-        )
+        ending = _("{optimizer}: ends at w = {w:.2f}").format(optimizer=label, w=path[-1])
+        ball(left, i, path[-1], ending)
         right.plot(
             range(len(path)),
             path,
@@ -864,15 +805,7 @@ def plot_ball_rolling(
 
 # --------------------------------------------------------------------------------------
 # Images: handwritten digits, what a classifier confuses, and weights drawn as pictures
-# (appended by the digits work: micrograd.data.load_digits, micrograd.digits)
 # --------------------------------------------------------------------------------------
-
-__all__ += [  # the functions below
-    "plot_confusion_matrix",
-    "plot_digits",
-    "plot_misclassified",
-    "plot_weight_images",
-]
 
 
 def _as_images(rows: Sequence[Sequence[float]], where: str, shape: tuple[int, int] = (8, 8)):
@@ -892,18 +825,12 @@ def _as_images(rows: Sequence[Sequence[float]], where: str, shape: tuple[int, in
 
 def _image_grid(n: int, ncols: int, where: str, cell: float = 1.1, extra_height: float = 0.0):
     """A figure with ``n`` small, blank axes in rows of ``ncols`` (and the unused ones removed)."""
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"{where}: ncols must be a whole number >= 1, got {ncols!r}.")
-    ncols = min(ncols, n)
-    nrows = -(-n // ncols)
-    fig = _new_figure(cell * ncols, cell * nrows + 0.25 + extra_height)
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    _check_count(ncols, "ncols", 1, where)
+    fig, axes = _axes_grid(n, ncols, cell, cell, 0.25 + extra_height)
     for a in axes:
         a.set_xticks([])
         a.set_yticks([])
-    for a in axes[n:]:
-        fig.delaxes(a)
-    return fig, list(axes[:n])
+    return fig, axes
 
 
 @_in_figure_language
@@ -930,8 +857,7 @@ def plot_digits(
     where = "plot_digits"
     if not X:
         raise ValueError(f"{where}: no images to draw (X is empty).")
-    if isinstance(max_images, bool) or not isinstance(max_images, int) or max_images < 1:
-        raise ValueError(f"{where}: max_images must be a whole number >= 1, got {max_images!r}.")
+    _check_count(max_images, "max_images", 1, where)
     for name, labels in (("y", y), ("predicted", predicted)):
         if labels is not None and len(labels) != len(X):
             raise ValueError(
