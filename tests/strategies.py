@@ -225,6 +225,16 @@ def _sum_expanded(*args, param):
     return total
 
 
+def _unary(f: Callable[[object], object]) -> Callable[..., object]:
+    """``f`` as a table entry: called with the one argument, the ``param`` ignored."""
+    return lambda a, param: f(a)
+
+
+def _functions(namespace: object, names: Sequence[str]) -> OpTable:
+    """The ops that an engine spells as ``namespace.exp(a)``, ``namespace.tanh(a)``, ..."""
+    return {name: _unary(getattr(namespace, name)) for name in names}
+
+
 def _arith_ops() -> OpTable:
     """The ops that every engine spells the same way with Python operators."""
     return {
@@ -242,15 +252,9 @@ def _arith_ops() -> OpTable:
 # reflected operators) are exercised; sum and dot are the n-ary nodes.
 MICROGRAD_OPS: OpTable = {
     **_arith_ops(),
+    **_functions(micrograd, ("exp", "log", "tanh", "sigmoid", "relu", "sin", "cos")),
     "const": float,
-    "exp": lambda a, param: micrograd.exp(a),
-    "log": lambda a, param: micrograd.log(a),
-    "tanh": lambda a, param: micrograd.tanh(a),
-    "sigmoid": lambda a, param: micrograd.sigmoid(a),
-    "relu": lambda a, param: micrograd.relu(a),
-    "sin": lambda a, param: micrograd.sin(a),
-    "cos": lambda a, param: micrograd.cos(a),
-    "abs": lambda a, param: abs(a),
+    "abs": _unary(abs),  # Value.__abs__
     "sum": lambda *args, param: micrograd.sum(args),
     "dot": lambda *args, param: micrograd.dot(*_split_dot(args, param)),
 }
@@ -322,13 +326,11 @@ _RAW_FLOAT_OPS: OpTable = {
     "/": lambda a, b, param: a / _away_from_zero(b),
     "powk": _float_powk,
     "**": _float_pow,
-    "exp": lambda a, param: _float_exp(a),
-    "log": lambda a, param: _float_log(a),
-    "tanh": lambda a, param: math.tanh(a),
-    "sigmoid": lambda a, param: _float_sigmoid(a),
+    **_functions(math, ("tanh", "sin", "cos")),
+    "exp": _unary(_float_exp),
+    "log": _unary(_float_log),
+    "sigmoid": _unary(_float_sigmoid),
     "relu": _kink(lambda a: max(a, 0.0)),
-    "sin": lambda a, param: math.sin(a),
-    "cos": lambda a, param: math.cos(a),
     "abs": _kink(abs),
     "sum": _sum_expanded,
     "dot": _dot_expanded,
@@ -341,10 +343,9 @@ PLAIN_FLOAT_OPS: OpTable = {
     "/": lambda a, b, param: a / b,
     "powk": lambda a, param: a ** int(param),
     "**": lambda a, b, param: a**b,
-    "exp": lambda a, param: math.exp(a),
-    "log": lambda a, param: math.log(a),
-    "relu": lambda a, param: max(a, 0.0),
-    "abs": lambda a, param: abs(a),
+    **_functions(math, ("exp", "log")),
+    "relu": _unary(lambda a: max(a, 0.0)),
+    "abs": _unary(abs),
 }
 
 
@@ -397,14 +398,10 @@ def to_sympy(expr: Expr, symbols: Sequence[object]) -> object:
         **_arith_ops(),
         "const": sympy.Rational,  # the float's exact binary value
         "powk": lambda a, param: a ** sympy.Integer(int(param)),
-        "exp": lambda a, param: sympy.exp(a),
-        "log": lambda a, param: sympy.log(a),
-        "tanh": lambda a, param: sympy.tanh(a),
-        "sigmoid": lambda a, param: 1 / (1 + sympy.exp(-a)),
-        "relu": lambda a, param: sympy.Max(0, a),
-        "sin": lambda a, param: sympy.sin(a),
-        "cos": lambda a, param: sympy.cos(a),
-        "abs": lambda a, param: sympy.Abs(a),
+        **_functions(sympy, ("exp", "log", "tanh", "sin", "cos")),
+        "sigmoid": _unary(lambda a: 1 / (1 + sympy.exp(-a))),
+        "relu": _unary(lambda a: sympy.Max(0, a)),
+        "abs": _unary(sympy.Abs),
         "sum": lambda *args, param: sympy.Add(*args),
         "dot": _dot_expanded,
     }
@@ -423,14 +420,7 @@ def evaluate_torch(expr: Expr, inputs: Sequence[object]) -> object:
         # masks the exponent-0 case to a zero gradient, which also zeroes the gradient's
         # derivative). For (1 + sigmoid(x)) ** x at x = 0 it gives 0.331 instead of 0.498.
         "**": lambda a, b, param: torch.exp(b * torch.log(torch.as_tensor(a, dtype=torch.float64))),
-        "exp": lambda a, param: torch.exp(a),
-        "log": lambda a, param: torch.log(a),
-        "tanh": lambda a, param: torch.tanh(a),
-        "sigmoid": lambda a, param: torch.sigmoid(a),
-        "relu": lambda a, param: torch.relu(a),
-        "sin": lambda a, param: torch.sin(a),
-        "cos": lambda a, param: torch.cos(a),
-        "abs": lambda a, param: torch.abs(a),
+        **_functions(torch, ("exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "abs")),
         "sum": _sum_expanded,
         "dot": _dot_expanded,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,14 @@ from hypothesis import strategies as st
 
 import micrograd
 from micrograd import Value
+
+
+def raised(error: type[Exception], call: Callable[[], object]) -> str:
+    """The message of the ``error`` that ``call()`` must raise."""
+    with pytest.raises(error) as info:
+        call()
+    return str(info.value)
+
 
 # --------------------------------------------------------------------------------------
 # Value(data): real numbers only
@@ -31,18 +40,15 @@ from micrograd import Value
     ],
 )
 def test_value_of_a_non_number_is_a_type_error_naming_the_type(data, type_name):
-    with pytest.raises(TypeError) as info:
-        Value(data)
-    message = str(info.value)
+    message = raised(TypeError, lambda: Value(data))
     assert type_name in message
     assert "Value" in message  # which call went wrong
 
 
 @pytest.mark.parametrize("data", [math.nan, math.inf, -math.inf])
 def test_value_of_nan_or_infinity_is_a_value_error(data):
-    with pytest.raises(ValueError, match="Value") as info:
-        Value(data)
-    assert repr(data) in str(info.value)
+    message = raised(ValueError, lambda: Value(data))
+    assert "Value" in message and repr(data) in message
 
 
 def test_value_of_an_integer_too_large_for_a_float():
@@ -67,10 +73,7 @@ def test_label_must_be_a_string():
     ],
 )
 def test_operators_with_a_non_number_name_the_op_and_type(build, op, type_name):
-    x = Value(2.0)
-    with pytest.raises(TypeError) as info:
-        build(x)
-    message = str(info.value)
+    message = raised(TypeError, lambda: build(Value(2.0)))
     assert type_name in message
     assert op in message
 
@@ -87,18 +90,15 @@ def test_power_with_a_non_number_exponent_names_the_type():
 
 @pytest.mark.parametrize("data", [0.0, -0.0, -2.5, -1e-300])
 def test_log_of_a_non_positive_value(data):
-    with pytest.raises(ValueError) as info:
-        Value(data).log()
-    message = str(info.value)
+    message = raised(ValueError, Value(data).log)
     assert "log" in message
     assert repr(data) in message
 
 
 @pytest.mark.parametrize("data", [0.0, -3.0])
 def test_log_function_on_a_plain_number(data):
-    with pytest.raises(ValueError) as info:
-        micrograd.log(data)
-    assert "log" in str(info.value) and repr(float(data)) in str(info.value)
+    message = raised(ValueError, lambda: micrograd.log(data))
+    assert "log" in message and repr(float(data)) in message
 
 
 def test_log_of_a_computed_zero():
@@ -114,9 +114,7 @@ def test_log_of_a_computed_zero():
 
 @pytest.mark.parametrize("data", [710.0, 1000.0, 1e300])
 def test_exp_overflow(data):
-    with pytest.raises(OverflowError) as info:
-        Value(data).exp()
-    message = str(info.value)
+    message = raised(OverflowError, Value(data).exp)
     assert "exp" in message
     assert repr(data) in message
 
@@ -140,10 +138,7 @@ def test_exp_just_below_the_limit_is_fine():
     ],
 )
 def test_overflow_in_arithmetic_names_the_op(build, op):
-    x = Value(1e200)
-    with pytest.raises(OverflowError) as info:
-        build(x)
-    message = str(info.value)
+    message = raised(OverflowError, lambda: build(Value(1e200)))
     assert op in message
     assert "1e+200" in message or "1.7e+308" in message or "1e+308" in message
 
@@ -166,19 +161,15 @@ def test_overflow_in_arithmetic_names_the_op(build, op):
     ids=["value/value", "value/int", "value/float", "number/value", "0/0", "computed zero"],
 )
 def test_division_by_zero(build):
-    x, z = Value(3.0), Value(0.0)
-    with pytest.raises(ZeroDivisionError) as info:
-        build(x, z)
-    message = str(info.value)
+    message = raised(ZeroDivisionError, lambda: build(Value(3.0), Value(0.0)))
     assert "division" in message or "/" in message
     assert "0.0" in message
 
 
 @pytest.mark.parametrize("k", [-1, -2, -0.5])
 def test_negative_power_of_zero(k):
-    with pytest.raises(ZeroDivisionError) as info:
-        Value(0.0) ** k
-    assert "0.0" in str(info.value) and repr(float(k)) in str(info.value)
+    message = raised(ZeroDivisionError, lambda: Value(0.0) ** k)
+    assert "0.0" in message and repr(float(k)) in message
 
 
 # --------------------------------------------------------------------------------------
@@ -197,17 +188,14 @@ def test_negative_power_of_zero(k):
     ],
 )
 def test_non_positive_base_with_a_value_exponent(build, base):
-    with pytest.raises(ValueError) as info:
-        build()
-    message = str(info.value)
+    message = raised(ValueError, build)
     assert repr(base) in message
     assert "positive" in message  # says what the base needs to be
 
 
 def test_negative_base_with_a_fractional_plain_exponent():
-    with pytest.raises(ValueError) as info:
-        Value(-4.0) ** 0.5
-    assert "-4.0" in str(info.value) and "0.5" in str(info.value)
+    message = raised(ValueError, lambda: Value(-4.0) ** 0.5)
+    assert "-4.0" in message and "0.5" in message
 
 
 def test_negative_base_with_a_whole_plain_exponent_is_fine():
@@ -280,29 +268,24 @@ non_numbers = st.one_of(
 
 @given(non_numbers)
 def test_any_non_number_in_value_is_a_type_error_naming_its_type(data):
-    with pytest.raises(TypeError) as info:
-        Value(data)
-    assert type(data).__name__ in str(info.value)
+    assert type(data).__name__ in raised(TypeError, lambda: Value(data))
 
 
 @given(non_numbers, st.sampled_from(["+", "-", "*", "/"]), st.booleans())
 def test_any_non_number_operand_is_a_type_error_naming_its_type(data, op, value_first):
     x = Value(1.5)
     a, b = (x, data) if value_first else (data, x)
-    with pytest.raises(TypeError) as info:
-        {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}[op](a, b)
-    assert type(data).__name__ in str(info.value)
+    apply = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}[op]
+    assert type(data).__name__ in raised(TypeError, lambda: apply(a, b))
 
 
 @given(st.floats(max_value=0.0, allow_nan=False, allow_infinity=False))
 def test_log_of_any_non_positive_number(data):
-    with pytest.raises(ValueError) as info:
-        Value(data).log()
-    assert "log" in str(info.value) and repr(data) in str(info.value)
+    message = raised(ValueError, Value(data).log)
+    assert "log" in message and repr(data) in message
 
 
 @given(st.floats(min_value=709.8, allow_nan=False, allow_infinity=False))
 def test_exp_of_any_too_large_number(data):
-    with pytest.raises(OverflowError) as info:
-        Value(data).exp()
-    assert "exp" in str(info.value) and repr(data) in str(info.value)
+    message = raised(OverflowError, Value(data).exp)
+    assert "exp" in message and repr(data) in message
