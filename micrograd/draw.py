@@ -27,6 +27,7 @@ import sys
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import graphviz
@@ -562,24 +563,16 @@ def _count_boxes(order: list[Value], group_of: Mapping[Value, str], expand_dot: 
     return count
 
 
+@dataclass
 class _Drawer:
     """The drawing settings, and how one box of each kind is drawn with them."""
 
-    def __init__(
-        self,
-        rankdir: str,
-        show: tuple[str, ...],
-        precision: int,
-        grads: Mapping[Value, float] | None,
-        highlight: set[Value],
-        roles: bool,
-    ) -> None:
-        self.rankdir = rankdir
-        self.show = show
-        self.precision = precision
-        self.grads = grads
-        self.highlight = highlight
-        self.roles = roles
+    rankdir: str
+    show: tuple[str, ...]
+    precision: int
+    grads: Mapping[Value, float] | None
+    highlight: set[Value]
+    roles: bool
 
     def fields(self, label: str, data: float, grad: float | None) -> list[str]:
         fields = []

@@ -179,8 +179,7 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     >>> [len(s.contributions) for s in steps], a.grad
     ([2, 2], 7.0)
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"backward_steps(root) needs a Value, got {type(root).__name__}: {root!r}.")
+    _check_root(root, "backward_steps")
     return _steps(root)
 
 

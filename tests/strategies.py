@@ -115,36 +115,37 @@ def const(c: float) -> Expr:
     return Expr("const", (), float(c))
 
 
+def _bottom_up(expr: Expr, combine: Callable[[Expr, list], object]) -> object:
+    """``combine(node, [the results of its args])`` for every node, children before parents.
+
+    A shared node is combined once and its result reused. Iterative (no recursion), so
+    deep expressions are fine.
+    """
+    results: dict[int, object] = {}
+    stack = [(expr, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in results:
+            continue
+        if children_done or not node.args:
+            results[id(node)] = combine(node, [results[id(a)] for a in node.args])
+        else:
+            stack.append((node, True))
+            stack.extend((a, False) for a in node.args)
+    return results[id(expr)]
+
+
 def variables(expr: Expr) -> set[int]:
     """Indices of the inputs an expression uses."""
-    found: set[int] = set()
-    stack, seen = [expr], set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if node.op == "var":
-            found.add(int(node.param))
-        stack.extend(node.args)
-    return found
+    return _bottom_up(
+        expr, lambda node, used: {int(node.param)} if node.op == "var" else set().union(*used)
+    )
 
 
 def tree_size(expr: Expr) -> int:
     """Number of nodes with shared subexpressions counted at each use (the size of the
     source text, and of the expression sympy sees)."""
-    sizes: dict[int, int] = {}
-    stack = [(expr, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
-        if children_done or not node.args:
-            sizes[id(node)] = 1 + sum(sizes[id(a)] for a in node.args)
-        else:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args)
-    return sizes[id(expr)]
+    return _bottom_up(expr, lambda node, sizes: 1 + sum(sizes))
 
 
 def to_source(expr: Expr) -> str:
@@ -183,25 +184,16 @@ def evaluate(expr: Expr, inputs: Sequence[object], ops: OpTable) -> object:
     """Evaluate ``expr`` with ``ops[op](*args, param=...)``; shared nodes are evaluated once.
 
     ``ops["const"](c)`` makes a constant; ``inputs[i]`` is the value of ``var i``.
-    Iterative (no recursion), children before parents.
     """
-    results: dict[int, object] = {}
-    stack = [(expr, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if id(node) in results:
-            continue
+
+    def value(node: Expr, args: list) -> object:
         if node.op == "var":
-            results[id(node)] = inputs[int(node.param)]
-        elif node.op == "const":
-            results[id(node)] = ops["const"](node.param)
-        elif children_done:
-            args = [results[id(a)] for a in node.args]
-            results[id(node)] = ops[node.op](*args, param=node.param)
-        else:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args)
-    return results[id(expr)]
+            return inputs[int(node.param)]
+        if node.op == "const":
+            return ops["const"](node.param)
+        return ops[node.op](*args, param=node.param)
+
+    return _bottom_up(expr, value)
 
 
 def _split_dot(args: Sequence, param: float) -> tuple[list, list, object]:
