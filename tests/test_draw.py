@@ -409,12 +409,17 @@ def test_no_forgot_backward_warning_when_it_is_not_forgotten():
 # --------------------------------------------------------------------------------------
 
 
-def fake_dot(directory: Path, real: Path, log: Path) -> Path:
-    """A `dot` program that writes to ``log`` and then runs ``real``."""
-    script = directory / "dot"
-    script.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{real}" "$@"\n')
+def fake_program(directory: Path, body: str, name: str = "fake-dot") -> Path:
+    """A shell script ``name`` in ``directory`` that runs ``body``."""
+    script = directory / name
+    script.write_text(f"#!/bin/sh\n{body}\n")
     script.chmod(0o755)
     return script
+
+
+def fake_dot(directory: Path, real: Path, log: Path) -> Path:
+    """A `dot` program that writes to ``log`` and then runs ``real``."""
+    return fake_program(directory, f'echo "$@" >> "{log}"\nexec "{real}" "$@"', name="dot")
 
 
 def rendered_svg() -> tuple[str, Value]:
@@ -629,13 +634,6 @@ def test_draw_dot_maps_every_value_to_its_box():
     for name, value in v.items():
         assert graph.node_ids[value] == node_of(graph.source, name)
         assert graph.shown_grads[graph.node_ids[value]] is value
-
-
-def fake_program(directory: Path, body: str) -> Path:
-    script = directory / "fake-dot"
-    script.write_text(f"#!/bin/sh\n{body}\n")
-    script.chmod(0o755)
-    return script
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs /bin/false")
