@@ -286,11 +286,8 @@ def _settings_from(args: Any, parser_defaults: dict[str, Any], fail: Callable[[s
             f"--loss {args.loss} is for two classes; the digits have ten: "
             "leave --loss out (cross_entropy)"
         )
-    settings = {
-        name: getattr(args, name) if given(name) else DEFAULTS[name]
-        for name in ("hidden", "activation", "optimizer", "schedule", "epochs", "alpha")
-    }
-    settings["batch_size"] = args.batch_size if given("batch_size") else DEFAULTS["batch_size"]
+    options = ("hidden", "activation", "optimizer", "schedule", "epochs", "batch_size", "alpha")
+    settings = {name: getattr(args, name) if given(name) else DEFAULTS[name] for name in options}
     if given("lr"):
         settings["lr"] = args.lr
     elif given("optimizer"):
