@@ -29,7 +29,7 @@ Measured (notebook 08, the README): at least 95% test accuracy within 30 s on on
 
 from __future__ import annotations
 
-import itertools
+import argparse
 import math
 import random
 import time
@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from micrograd.cli import budget
 from micrograd.i18n import _, figure_language
 
 __all__ = [
@@ -61,12 +62,6 @@ DEFAULTS: dict[str, Any] = {
     "alpha": 0.0,  # no L2 penalty: the test set, not a penalty, tells when to stop
     "test_size": 0.2,
 }
-
-#: Refuse a run estimated to take longer than this (seconds): a teaching run takes seconds.
-MAX_SECONDS = 30 * 60
-#: Measured cost of one sample's forward + backward + update, per parameter (seconds), on the
-#: shared development machine; the estimate only has to be right within a factor of a few.
-SECONDS_PER_PARAMETER_SAMPLE = 6e-7
 
 
 def confusion_matrix(
@@ -162,11 +157,24 @@ def _subset(X: list, y: list, samples: int | None, seed: int) -> tuple[list, lis
     return X_part, y_part
 
 
-def estimate_seconds(hidden: Sequence[int], n_train: int, epochs: int) -> float:
-    """A rough training time: parameters x training samples x epochs x a measured constant."""
-    widths = [64, *hidden, 10]
-    parameters = sum((a + 1) * b for a, b in itertools.pairwise(widths))
-    return parameters * n_train * epochs * SECONDS_PER_PARAMETER_SAMPLE
+def estimate_seconds(
+    hidden: Sequence[int],
+    n_train: int,
+    epochs: int,
+    batch_size: int | None = DEFAULTS["batch_size"],
+) -> float:
+    """A rough training time of MLP(64, [*hidden, 10]): the command line's one estimate.
+
+    See :func:`micrograd.cli.budget.estimate` (the cost of each parameter and neuron, measured).
+    """
+    return budget.estimate(_run_size(hidden, n_train, epochs, batch_size), nin=64, nout=10)[0]
+
+
+def _run_size(hidden, n_train, epochs, batch_size, force=False) -> argparse.Namespace:
+    """The size of a digits run as the budget reads it (the demo's options)."""
+    return argparse.Namespace(
+        hidden=list(hidden), samples=n_train, epochs=epochs, batch_size=batch_size, force=force
+    )
 
 
 def train_digits(
@@ -278,11 +286,8 @@ def _settings_from(args: Any, parser_defaults: dict[str, Any], fail: Callable[[s
             f"--loss {args.loss} is for two classes; the digits have ten: "
             "leave --loss out (cross_entropy)"
         )
-    settings = {
-        name: getattr(args, name) if given(name) else DEFAULTS[name]
-        for name in ("hidden", "activation", "optimizer", "schedule", "epochs", "alpha")
-    }
-    settings["batch_size"] = args.batch_size if given("batch_size") else DEFAULTS["batch_size"]
+    options = ("hidden", "activation", "optimizer", "schedule", "epochs", "batch_size", "alpha")
+    settings = {name: getattr(args, name) if given(name) else DEFAULTS[name] for name in options}
     if given("lr"):
         settings["lr"] = args.lr
     elif given("optimizer"):
@@ -301,29 +306,20 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
     ``args`` are the demo's parsed options, ``parser_defaults`` their defaults (to tell which
     ones the user set), ``fail(message)`` makes the command line's error (one line on stderr).
     Writes ``confusion_matrix.png``, ``misclassified.png``, ``loss_curve.png``,
-    ``summary.json`` and ``model.json`` into ``--out``, each atomically.
+    ``summary.json`` and ``model.json`` into ``--out``, each atomically, as the demo does.
     """
-    import json
-    import os
-
     from micrograd import plots
-    from micrograd._files import atomic_path, atomic_write
     from micrograd.cli import EpochReport
+    from micrograd.cli.demo import _check_out, _write_results
 
     settings = _settings_from(args, parser_defaults, fail)
     n_images = settings["samples"] or 1797
     n_train = n_images - round(n_images * DEFAULTS["test_size"])  # as train_test_split counts
-    estimate = estimate_seconds(settings["hidden"], n_train, settings["epochs"])
-    if estimate > MAX_SECONDS and not args.force:
-        raise fail(
-            f"this run would take about {estimate / 60:.0f} minutes (MLP(64, "
-            f"{[*settings['hidden'], 10]}), {settings['epochs']} epochs); the limit is "
-            f"{MAX_SECONDS // 60} minutes: use fewer --epochs or smaller --hidden layers, "
-            "or add --force to run it anyway"
-        )
-    out = args.out
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise fail(f"--out {out!r} is a file, not a folder; choose another path")
+    size = _run_size(
+        settings["hidden"], n_train, settings["epochs"], settings["batch_size"], args.force
+    )
+    estimate = budget.check(size, nin=64, nout=10)  # refuses a run far beyond a lesson's
+    _check_out(args.out)
 
     sizes = [*settings["hidden"], 10]
     print(
@@ -352,7 +348,7 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
     started = time.perf_counter()
     try:
         run = train_digits(
-            **{k: v for k, v in settings.items()},
+            **settings,
             seed=args.seed,
             progress=args.progress,
             callbacks=[report],
@@ -383,17 +379,6 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
         )
     )
 
-    try:
-        os.makedirs(out, exist_ok=True)
-    except OSError as error:
-        raise fail(f"cannot create the output folder {out!r}: {error.strerror}") from None
-    files = {
-        "confusion_matrix": os.path.join(out, "confusion_matrix.png"),
-        "misclassified": os.path.join(out, "misclassified.png"),
-        "loss_curve": os.path.join(out, "loss_curve.png"),
-        "summary": os.path.join(out, "summary.json"),
-        "model": os.path.join(out, "model.json"),
-    }
     with figure_language():  # the titles in the language the plots can draw
         confusion_title = _("test set: {right} of {total} right ({accuracy:.1%})").format(
             right=n_test - run.test_mistakes, total=n_test, accuracy=run.test_accuracy
@@ -407,9 +392,6 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
                 run.history, title=_("digits, MLP(64, {sizes})").format(sizes=sizes)
             ),
         }
-    for name, figure in figures.items():
-        with atomic_path(files[name]) as tmp:
-            figure.savefig(tmp, dpi=110, format="png")
     summary = {
         "dataset": "digits",
         "samples": run.settings["samples"],
@@ -419,8 +401,10 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
         "architecture": {"nin": 64, "sizes": sizes, "activation": settings["activation"]},
         "parameters": len(run.model.parameters()),
         "loss": "cross_entropy",
-        **{k: run.settings[k] for k in ("alpha", "optimizer", "lr", "schedule", "epochs")},
-        "batch_size": run.settings["batch_size"],
+        **{
+            k: run.settings[k]
+            for k in ("alpha", "optimizer", "lr", "schedule", "epochs", "batch_size")
+        },
         "steps": run.history.steps,
         "seed": args.seed,
         "final_loss": run.history.loss[-1],
@@ -433,9 +417,6 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
         "total_seconds": round(time.perf_counter() - started, 3),
         "history": run.history.as_dict(),
     }
-    atomic_write(files["summary"], json.dumps(summary, indent=1) + "\n")
-    with atomic_path(files["model"]) as tmp:
-        run.model.save(tmp)  # load it again with MLP.load(path)
-    for name, path in files.items():
+    for name, path in _write_results(args.out, figures, summary, run.model).items():
         print(_("wrote {name}: {path}").format(name=name, path=path))
     return 0

@@ -33,6 +33,7 @@ from micrograd.engine import Number, Value
 __all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
 
 Scalar = Union[Value, Number]  # noqa: UP007 - evaluated at runtime on 3.10
+Batch = Union[Sequence[Scalar], Scalar]  # noqa: UP007 - one sample's value, or a list of them
 REDUCTIONS = ("mean", "sum", "none")
 
 
@@ -52,8 +53,13 @@ def _as_list(x: Any, name: str, where: str) -> list:
         ) from None
 
 
-def _batch(a: Any, b: Any, names: tuple[str, str], where: str) -> tuple[list, list]:
-    """Both sides of a batch as lists of the same, non-zero length."""
+def _batch(
+    a: Any, b: Any, names: tuple[str, str], where: str, values: bool = True
+) -> tuple[list, list]:
+    """Both sides of a batch as lists of the same, non-zero length; the first as Values.
+
+    ``values=False`` leaves the first side as it is (cross_entropy's rows of logits).
+    """
     a, b = _as_list(a, names[0], where), _as_list(b, names[1], where)
     if len(a) != len(b):
         raise ValueError(
@@ -62,6 +68,8 @@ def _batch(a: Any, b: Any, names: tuple[str, str], where: str) -> tuple[list, li
         )
     if not a:
         raise ValueError(f"{where}: the batch is empty; pass at least one sample.")
+    if values:
+        a = [_value(x, names[0], i, where) for i, x in enumerate(a)]
     return a, b
 
 
@@ -121,11 +129,7 @@ def _signs(labels: Sequence[Any], where: str) -> list[float]:
 # --------------------------------------------------------------------------------------
 
 
-def mse(
-    predictions: Sequence[Scalar] | Scalar,
-    targets: Sequence[Scalar] | Scalar,
-    reduction: str = "mean",
-) -> Value | list[Value]:
+def mse(predictions: Batch, targets: Batch, reduction: str = "mean") -> Value | list[Value]:
     """Mean squared error: mean of ``(prediction - target) ** 2``.
 
     >>> mse([1.0, 2.0], [0.0, 0.0]).data      # (1 + 4) / 2
@@ -133,12 +137,11 @@ def mse(
     """
     where = "mse"
     predictions, targets = _batch(predictions, targets, ("predictions", "targets"), where)
-    losses = []
-    for i, (p, t) in enumerate(zip(predictions, targets)):
-        p = _value(p, "predictions", i, where)
-        if not isinstance(t, Value):
-            t = _number(t, "targets", i, where)
-        losses.append((p - t) ** 2)
+    targets = [
+        t if isinstance(t, Value) else _number(t, "targets", i, where)
+        for i, t in enumerate(targets)
+    ]
+    losses = [(p - t) ** 2 for p, t in zip(predictions, targets)]
     return _reduce(losses, reduction, where)
 
 
@@ -147,11 +150,7 @@ def mse(
 # --------------------------------------------------------------------------------------
 
 
-def hinge(
-    scores: Sequence[Scalar] | Scalar,
-    labels: Sequence[Scalar] | Scalar,
-    reduction: str = "mean",
-) -> Value | list[Value]:
+def hinge(scores: Batch, labels: Batch, reduction: str = "mean") -> Value | list[Value]:
     """The SVM "max-margin" loss of the original micrograd demo: mean of ``relu(1 - y * score)``.
 
     ``y`` is +1 or -1 (labels 0/1 are read as -1/+1). A sample costs nothing once its score
@@ -164,17 +163,12 @@ def hinge(
     """
     where = "hinge"
     scores, labels = _batch(scores, labels, ("scores", "labels"), where)
-    losses = []
-    for i, (s, y) in enumerate(zip(scores, _signs(labels, where))):
-        s = _value(s, "scores", i, where)
-        losses.append((1.0 - s if y > 0 else 1.0 + s).relu())
+    losses = [(1.0 - s if y > 0 else 1.0 + s).relu() for s, y in zip(scores, _signs(labels, where))]
     return _reduce(losses, reduction, where)
 
 
 def binary_cross_entropy(
-    logits: Sequence[Scalar] | Scalar,
-    labels: Sequence[Scalar] | Scalar,
-    reduction: str = "mean",
+    logits: Batch, labels: Batch, reduction: str = "mean"
 ) -> Value | list[Value]:
     """Binary cross-entropy from logits, like PyTorch's ``binary_cross_entropy_with_logits``.
 
@@ -196,7 +190,6 @@ def binary_cross_entropy(
     logits, labels = _batch(logits, labels, ("logits", "labels"), where)
     losses = []
     for i, (z, y) in enumerate(zip(logits, labels)):
-        z = _value(z, "logits", i, where)
         y = _number(y, "labels", i, where)
         if y == -1.0:
             y = 0.0
@@ -243,7 +236,8 @@ def cross_entropy(
     1.098612
     """
     where = "cross_entropy"
-    rows, labels = _batch(logits_rows, class_indices, ("rows of logits", "class indices"), where)
+    names = ("rows of logits", "class indices")
+    rows, labels = _batch(logits_rows, class_indices, names, where, values=False)
     k = None
     losses = []
     for i, (row, y) in enumerate(zip(rows, labels)):

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Union
 
 from micrograd import losses
@@ -270,15 +270,8 @@ class History:
         return len(self.epoch_loss)
 
     def as_dict(self) -> dict[str, list]:
-        """The history as a dict of lists (JSON-friendly)."""
-        return {
-            "loss": list(self.loss),
-            "accuracy": list(self.accuracy),
-            "lr": list(self.lr),
-            "epoch": list(self.epoch),
-            "epoch_loss": list(self.epoch_loss),
-            "epoch_accuracy": list(self.epoch_accuracy),
-        }
+        """The history as a dict of lists (copies, JSON-friendly)."""
+        return asdict(self)
 
     def __repr__(self) -> str:
         if not self.loss:
@@ -313,14 +306,6 @@ class StopTraining(Exception):
 # --------------------------------------------------------------------------------------
 # fit
 # --------------------------------------------------------------------------------------
-
-
-def _set_lr(optimizer: Any, lr: float) -> None:
-    optimizer.lr = lr
-
-
-def _get_lr(optimizer: Any) -> float:
-    return float(getattr(optimizer, "lr", math.nan))
 
 
 def fit(
@@ -402,14 +387,14 @@ def fit(
             epoch_batches = batches(X, y, batch_size, shuffle=shuffle, seed=rng)
             for index, (X_batch, y_batch) in enumerate(epoch_batches):
                 if lr_schedule is not None:
-                    _set_lr(optimizer, lr_schedule(step))
+                    optimizer.lr = lr_schedule(step)
                 with gc_paused():
                     batch_loss, batch_accuracy = _step(
                         model, params, optimizer, loss_fn, X_batch, y_batch, alpha
                     )
                 history.loss.append(batch_loss)
                 history.accuracy.append(batch_accuracy)
-                history.lr.append(_get_lr(optimizer))
+                history.lr.append(float(getattr(optimizer, "lr", math.nan)))
                 history.epoch.append(epoch)
                 total_loss += batch_loss * len(y_batch)
                 total_correct += batch_accuracy * len(y_batch)

@@ -11,17 +11,19 @@ import argparse
 
 from micrograd.cli import CLIError
 
-# One unit of work is one parameter seen by one sample in one epoch (its multiply-add,
-# forward and backward, and its share of the update). Measured with fit() on two moons,
-# hinge loss, full batch, on the 2-core machine this was written on while other jobs ran:
-# 0.85 us per unit for MLP(2, [16, 16, 1]), 0.94 for [32, 32, 1], 1.5 for [64, 1], 2.3 for
-# [8, 1] (small layers pay more per parameter for their activations); tracemalloc's peak
-# for one step was 59 to 180 bytes per parameter and sample of the batch (the graph of the
-# step). The constants are the upper end, so the estimate errs towards caution.
-SECONDS_PER_UNIT = 2.5e-6
+# One sample in one epoch costs, forward and backward with its share of the update, about
+# SECONDS_PER_PARAMETER for each weight and bias (its multiply-add) and SECONDS_PER_NEURON for
+# each neuron (its sum, its activation, its lists). Measured with fit() on the 2-core machine
+# this was written on while other jobs ran: 0.4 us and 4 us fit MLP(2, [16, 16, 1]),
+# [32, 32, 1], [64, 1] and [8, 1] on two moons (hinge loss, full batch) within 10%, and the
+# digits run (MLP(64, [16, 10]), cross-entropy, batches of 32) within 2%. The constants are a
+# quarter above that, so the estimate errs towards caution. tracemalloc's peak for one step
+# was 59 to 180 bytes per parameter and sample of the batch (the graph of the step).
+SECONDS_PER_PARAMETER = 0.5e-6
+SECONDS_PER_NEURON = 5e-6
 BYTES_PER_UNIT = 200  # per parameter and sample of one batch: the graph backward() walks
 BYTES_PER_SAMPLE = 200  # the data set itself: a list of coordinates and a label
-MAX_SECONDS = 300  # the default demo: 3 to 7 s (estimated 8.5 s); a lesson can wait 5 min
+MAX_SECONDS = 300  # the default demo: 2 to 5 s (estimated 3.4 s); a lesson can wait 5 min
 MAX_BYTES = 2 * 1024**3
 
 
@@ -30,33 +32,36 @@ def parameter_count(nin: int, sizes: list[int]) -> int:
     return sum((n_in + 1) * n_out for n_in, n_out in zip([nin, *sizes], sizes))
 
 
-def estimate(args: argparse.Namespace, nin: int = 2) -> tuple[float, float]:
+def estimate(args: argparse.Namespace, nin: int = 2, nout: int = 1) -> tuple[float, float]:
     """(seconds, bytes) the run would take, from its size alone, before building anything.
 
-    The output layer is counted as one neuron (two classes), a small underestimate for
-    more classes.
+    ``args`` has ``hidden``, ``samples`` (to train on), ``epochs`` and ``batch_size``; the
+    model is MLP(nin, [*hidden, nout]). The one estimate of a training run's time: the demo
+    and the digits run (:func:`micrograd.digits.estimate_seconds`) both use it.
     """
-    parameters = parameter_count(nin, [*args.hidden, 1])
+    sizes = [*args.hidden, nout]
+    parameters = parameter_count(nin, sizes)
     batch = min(args.batch_size or args.samples, args.samples)
     steps_per_epoch = -(-args.samples // batch)
-    units = parameters * args.epochs * (args.samples + steps_per_epoch)
+    per_sample = parameters * SECONDS_PER_PARAMETER + sum(sizes) * SECONDS_PER_NEURON
+    seconds = per_sample * args.epochs * (args.samples + steps_per_epoch)
     memory = parameters * batch * BYTES_PER_UNIT + args.samples * BYTES_PER_SAMPLE
-    return units * SECONDS_PER_UNIT, memory
+    return seconds, memory
 
 
-def check(args: argparse.Namespace, nin: int = 2) -> float:
+def check(args: argparse.Namespace, nin: int = 2, nout: int = 1) -> float:
     """Refuse a run far beyond a teaching run unless --force; return the estimated seconds."""
-    seconds, memory = estimate(args, nin)
+    seconds, memory = estimate(args, nin, nout)
     if args.force or (seconds <= MAX_SECONDS and memory <= MAX_BYTES):
         return seconds
-    parameters = parameter_count(nin, [*args.hidden, 1])
+    parameters = parameter_count(nin, [*args.hidden, nout])
     work = f"{parameters:,} parameters x {args.samples:,} samples x {args.epochs:,} epochs"
     limit = f"{readable_time(MAX_SECONDS)} and {readable_bytes(MAX_BYTES)}"
     raise CLIError(
         f"this run would take about {readable_time(seconds)} and {readable_bytes(memory)} of "
-        f"memory (estimated: {work} at ~{SECONDS_PER_UNIT * 1e6:g} us each); a teaching run "
-        f"stays under {limit}: use smaller --samples, --epochs or --hidden (or --batch-size "
-        "for memory), or add --force to run it anyway"
+        f"memory (estimated: {work}); a teaching run stays under {limit}: use smaller "
+        "--samples, --epochs or --hidden (or --batch-size for memory), or add --force to run "
+        "it anyway"
     )
 
 
