@@ -37,10 +37,9 @@ from typing import Any
 from micrograd import data, stepper, train
 from micrograd.cli import shorten
 from micrograd.cli.expression import (
-    FUNCTIONS,
     ExpressionError,
+    match_values,
     parse_expression,
-    variable_names,
 )
 from micrograd.cli.graph import parse_assignments
 from micrograd.engine import Value, topological_order
@@ -84,12 +83,10 @@ class ExpressionSession:
     def __init__(self, text: str, values: str) -> None:
         numbers = parse_values(values)
         try:
-            used = variable_names(text)
-            missing = [n for n in used if n not in numbers and n not in FUNCTIONS]
+            used, missing, unused = match_values(text, numbers)
             if missing:
                 example = " ".join(f"{n}=..." for n in missing)
                 raise PlaygroundError(f"no value for {', '.join(missing)}: add {example}")
-            unused = [n for n in numbers if n not in used]
             if unused:
                 raise PlaygroundError(f"{', '.join(unused)} is given a value but not used")
             root = parse_expression(text, numbers, label_subexpressions=True)

@@ -109,6 +109,19 @@ def variable_names(text: str) -> list[str]:
     return list(dict.fromkeys(n.id for n in names))
 
 
+def match_values(text: str, values: dict) -> tuple[list[str], list[str], list[str]]:
+    """The variables ``text`` uses, those of them with no value in ``values``, and the
+    names in ``values`` that ``text`` does not use (what the graph command and the
+    playground refuse before computing anything).
+
+    >>> match_values("x*w + b", {"x": 1.0, "w": 2.0, "c": 3.0})
+    (['x', 'w', 'b'], ['b'], ['c'])
+    """
+    used = variable_names(text)
+    missing = [name for name in used if name not in values and name not in FUNCTIONS]
+    return used, missing, [name for name in values if name not in used]
+
+
 def _parse(text: str) -> tuple[ast.Expression, int]:
     """The syntax tree of ``text``, and how many leading spaces were cut off for ``ast``."""
     if not isinstance(text, str):

@@ -133,10 +133,9 @@ def prepare_argv(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from micrograd.cli.expression import (
-        FUNCTIONS,
         ExpressionError,
+        match_values,
         parse_expression,
-        variable_names,
     )
     from micrograd.draw import draw_dot, format_number
 
@@ -144,14 +143,12 @@ def run(args: argparse.Namespace) -> int:
     _check_outputs(args)
     values = parse_assignments(args.at)
     try:
-        used = variable_names(text)
-        missing = [name for name in used if name not in values and name not in FUNCTIONS]
+        used, missing, unused = match_values(text, values)
         if missing:
             example = " ".join(f"{name}=..." for name in missing)
             raise CLIError(
                 f"no value for {shorten(', '.join(missing))}: add --at {shorten(example)}"
             )
-        unused = [name for name in values if name not in used]
         if unused:
             raise CLIError(
                 f"--at gives {shorten(', '.join(unused))}, which {shorten(text)!r} does not use"
