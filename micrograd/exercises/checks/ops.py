@@ -20,6 +20,7 @@ wrong, fits *hypotheses*: for each operand, every combination of a candidate loc
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable
@@ -888,20 +889,21 @@ TITLES = {
 }
 
 
-def _register(op: str) -> None:
+def _register(name: str, title: str, inputs, judge, observe) -> None:
+    """Every check of exercise 1 takes the student's Value class."""
     exercise(
-        op,
-        TITLES[op],
+        name,
+        title,
         N_("your Value class"),
         "Value",
-        inputs=_inputs(op),
-        judge=lambda inputs, records, ctx: judge_op(op, inputs, records, ctx),
+        inputs=inputs,
+        judge=judge,
         forbidden=FORBIDDEN,
-    )(_observe(op))
+    )(observe)
 
 
 for _op in OPS:
-    _register(_op)
+    _register(_op, TITLES[_op], _inputs(_op), functools.partial(judge_op, _op), _observe(_op))
 
 
 def _ops_inputs(rng):
@@ -926,15 +928,6 @@ def _ops_judge(inputs: dict, records: list, ctx: Context) -> None:
         raise Stop("not implemented", _("none of the six ops is written yet."))
 
 
-@exercise(
-    "ops",
-    N_("the six ops of exercise 1"),
-    N_("your Value class"),
-    "Value",
-    inputs=_ops_inputs,
-    judge=_ops_judge,
-    forbidden=FORBIDDEN,
-)
 def _ops_observe(cls, inputs, probe):
     for op in OPS:
         try:
@@ -944,3 +937,6 @@ def _ops_observe(cls, inputs, probe):
             if stop.status != "not implemented":
                 raise
             yield {"op": op, "record": "not implemented"}
+
+
+_register("ops", N_("the six ops of exercise 1"), _ops_inputs, _ops_judge, _ops_observe)

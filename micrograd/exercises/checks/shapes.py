@@ -298,25 +298,16 @@ def _diagnose_values(got, want, W, x, y, what, ctx: Context) -> None:
             return
 
 
-def _inputs(rng):
-    return make_cases(rng)
-
-
-exercise(
-    "grad_W_by_hand",
-    N_("d loss / d W by hand (the formula)"),
-    "grad_W_by_hand",
-    "grad_W_by_hand",
-    inputs=_inputs,
-    judge=_judger("grad_W_by_hand", False),
-    forbidden=FORBIDDEN_BY_HAND,
-)(_observer("grad_W_by_hand", False))
-exercise(
-    "grad_W_with_engine",
-    N_("d loss / d W with the engine"),
-    "grad_W_with_engine",
-    "grad_W_with_engine",
-    inputs=_inputs,
-    judge=_judger("grad_W_with_engine", True),
-    forbidden=FORBIDDEN_WITH_ENGINE,
-)(_observer("grad_W_with_engine", True))
+for _what, _title, _forbidden, _needs_engine in (
+    ("grad_W_by_hand", N_("d loss / d W by hand (the formula)"), FORBIDDEN_BY_HAND, False),
+    ("grad_W_with_engine", N_("d loss / d W with the engine"), FORBIDDEN_WITH_ENGINE, True),
+):
+    exercise(
+        _what,
+        _title,
+        _what,
+        _what,
+        inputs=make_cases,
+        judge=_judger(_what, _needs_engine),
+        forbidden=_forbidden,
+    )(_observer(_what, _needs_engine))

@@ -24,6 +24,7 @@ from micrograd.data import make_moons
 from micrograd.engine import Value
 from micrograd.exercises.core import Context, all_close, close, exercise, fmt
 from micrograd.i18n import N_, _
+from micrograd.train import accuracy
 
 TARGET_ACCURACY = 0.9
 STEPS = 50
@@ -43,10 +44,6 @@ def moons(n: int, seed: int) -> tuple[list[list[float]], list[int]]:
 def model_and_optimizer(seed: int, lr: float):
     model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=seed)
     return model, optim.Adam(model.parameters(), lr=lr)
-
-
-def accuracy(model, X, y) -> float:
-    return sum((model(x).data > 0) == (t > 0) for x, t in zip(X, y)) / len(X)
 
 
 # --------------------------------------------------------------------------------------
