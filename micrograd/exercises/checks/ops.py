@@ -24,7 +24,7 @@ import functools
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from micrograd.engine import Value as RefValue
 from micrograd.exercises.core import Context, Stop, close, exercise, fmt
@@ -69,17 +69,8 @@ class OpCase:
 
     @classmethod
     def from_plain(cls, d: dict) -> OpCase:
-        return cls(d["op"], d["shape"], tuple(d["xs"]), d["upstream"], tuple(d["pre"]), d["const"])
-
-    def to_plain(self) -> dict:
-        return dict(
-            op=self.op,
-            shape=self.shape,
-            xs=list(self.xs),
-            upstream=self.upstream,
-            pre=list(self.pre),
-            const=self.const,
-        )
+        """The case from its fields as they come back from JSON (lists for tuples)."""
+        return cls(**{**d, "xs": tuple(d["xs"]), "pre": tuple(d["pre"])})
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -528,7 +519,7 @@ def observe_case(cls, case: OpCase, probe) -> dict:
 
 def _inputs(op: str):
     def draw(rng):
-        return [c.to_plain() for c in make_cases(op, rng)]
+        return [asdict(c) for c in make_cases(op, rng)]
 
     return draw
 
@@ -566,14 +557,7 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
     method = METHOD[case.op]
     ref_out, ref_locals = case.reference()
     desc = case.describe()
-    inputs = {
-        "op": case.op,
-        "shape": case.shape,
-        "xs": case.xs,
-        "upstream": case.upstream,
-        "pre": case.pre,
-        "const": case.const,
-    }
+    inputs = asdict(case)
     if "error" in rec and "grads" not in rec:
         ctx.error_case(desc, rec["error"], inputs)
         return
@@ -587,31 +571,23 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
             problem=_("{method} returned {got}").format(method=method, got=got),
         )
         if got == "NoneType":
-            ctx.diagnose(
-                "wrong-return-type",
-                _("{method} returned None instead of the new Value.").format(method=method),
-                _("Every op must give back the node it made: what does your method return?"),
-                key=f"wrong-return-type:{method}",
-            )
+            message = _("{method} returned None instead of the new Value.")
+            hint = _("Every op must give back the node it made: what does your method return?")
         elif rec["has_data"]:
-            ctx.diagnose(
-                "wrong-return-type",
-                _(
-                    "{method} returned a {got} without a `_backward` ({rec}): a node of another "
-                    "class (micrograd's own Value?) instead of this exercise's Value."
-                ).format(method=method, got=got, rec=rec["repr"]),
-                _("Which class should the new node be made with?"),
-                key=f"wrong-return-type:{method}",
+            message = _(
+                "{method} returned a {got} without a `_backward` ({rec}): a node of another "
+                "class (micrograd's own Value?) instead of this exercise's Value."
             )
+            hint = _("Which class should the new node be made with?")
         else:
-            ctx.diagnose(
-                "wrong-return-type",
-                _("{method} returned a {got} ({rec}) instead of a Value.").format(
-                    method=method, got=got, rec=rec["repr"]
-                ),
-                _("A plain number has no gradient and no children: what should wrap the result?"),
-                key=f"wrong-return-type:{method}",
-            )
+            message = _("{method} returned a {got} ({rec}) instead of a Value.")
+            hint = _("A plain number has no gradient and no children: what should wrap the result?")
+        ctx.diagnose(
+            "wrong-return-type",
+            message.format(method=method, got=got, rec=rec["repr"]),
+            hint,
+            key=f"wrong-return-type:{method}",
+        )
         return
     out_data = rec.get("out")
     if out_data is None or not close(out_data, ref_out):
@@ -828,23 +804,16 @@ def _merge_operands(method: str, start: int, ctx: Context) -> None:
         _("{method} (the `{var}` operand)").format(method=method, var="self"),
         _("{method} (the `{var}` operand)").format(method=method, var="other"),
     )
+    both = _("{method} (both operands)").format(method=method)
+
+    def twin(d, tag):
+        return any(e.kind == d.kind and tag in e.message for e in mine)
+
     merged = []
     for d in mine:
-        twin = any(e.kind == d.kind and other_tag in e.message for e in mine)
-        if self_tag in d.message and twin:
-            merged.append(
-                replace(
-                    d,
-                    message=d.message.replace(
-                        self_tag, _("{method} (both operands)").format(method=method)
-                    ),
-                )
-            )
-        elif other_tag in d.message and any(
-            e.kind == d.kind and self_tag in e.message for e in mine
-        ):
-            continue  # folded into the `self` one
-        else:
+        if self_tag in d.message and twin(d, other_tag):
+            merged.append(replace(d, message=d.message.replace(self_tag, both)))
+        elif not (other_tag in d.message and twin(d, self_tag)):  # else folded into `self`'s
             merged.append(d)
     ctx.diagnoses[start:] = merged
 
