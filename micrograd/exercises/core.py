@@ -22,7 +22,7 @@ import math
 import os
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,6 +215,22 @@ class Context:
         """Record a failed case and the mistake it shows: :meth:`case` then :meth:`diagnose`."""
         self.case(name, False, inputs=inputs, problem=problem)
         self.diagnose(kind, message, *hints, rule=rule, key=key)
+
+    def first_mistake(
+        self, where: str, mistakes: dict[str, tuple[str, ...]], found: Iterable[str]
+    ) -> None:
+        """Diagnose the first kind in ``found`` as "{where}: {message}", with the message and
+        hints ``mistakes`` gives it.
+
+        ``found`` is lazy: the judge's usual mistakes, in the order of trying, that reproduce
+        what the student's code gave (each judge simulates its own).
+        """
+        kind = next(iter(found), None)
+        if kind is not None:
+            message, *hints = mistakes[kind]
+            self.diagnose(
+                kind, _("{where}: {message}").format(where=where, message=_(message)), *hints
+            )
 
     def diagnose(self, kind: str, message: str, *hints: str, rule: str = "", key: str = "") -> None:
         """Record a recognised mistake, once per ``key`` (default: once per kind).

@@ -310,11 +310,11 @@ def _diagnose(name: str, case: dict, history: list, ctx: Context) -> None:
             _("Does your step change p.data of the parameters themselves, in place?"),
         )
         return
-    for kind, (message, hint) in MISTAKES[name].items():
-        simulated = RULES[name](kind)(case)
-        if all(all_close(h, s) for h, s in zip(history, simulated)):
-            ctx.diagnose(kind, _("{where}: {message}").format(where=name, message=_(message)), hint)
-            return
+
+    def reproduces(kind: str) -> bool:
+        return all(all_close(h, s) for h, s in zip(history, RULES[name](kind)(case)))
+
+    ctx.first_mistake(name, MISTAKES[name], filter(reproduces, MISTAKES[name]))
 
 
 def _judge_zero_grad(rec: dict | None, label: str, ctx: Context) -> None:
