@@ -723,6 +723,11 @@ def _explain(op: str, operand: int, observations: list[Observation], ctx: Contex
     )
 
 
+def _operand(method: str, var: str) -> str:
+    """Where a mistake of a two-operand method is: in the line for ``self`` or ``other``."""
+    return _("{method} (the `{var}` operand)").format(method=method, var=var)
+
+
 def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -> None:
     method = METHOD[op]
 
@@ -731,11 +736,7 @@ def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -
 
     o = next((x for x in obs if x.case.pre[operand] != 0 and x.case.upstream != 1.0), obs[0])
     correct = hypotheses(op, operand)[0]
-    where = (
-        _("{method} (the `{var}` operand)").format(method=method, var=var)
-        if op in ("mul", "div")
-        else method
-    )
+    where = _operand(method, var) if op in ("mul", "div") else method
     want = correct.predict(o.args, o.case.upstream, o.case.pre[operand])
     name = o.case.names[operand]
     example = _("For {describe}: {name}.grad came out as {received}, expected {want}.").format(
@@ -800,10 +801,7 @@ def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -
 def _merge_operands(method: str, start: int, ctx: Context) -> None:
     """The same mistake for both operands of a method: one diagnosis, "(both operands)"."""
     mine = ctx.diagnoses[start:]
-    self_tag, other_tag = (
-        _("{method} (the `{var}` operand)").format(method=method, var="self"),
-        _("{method} (the `{var}` operand)").format(method=method, var="other"),
-    )
+    self_tag, other_tag = _operand(method, "self"), _operand(method, "other")
     both = _("{method} (both operands)").format(method=method)
 
     def twin(d, tag):

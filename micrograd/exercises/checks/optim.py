@@ -230,6 +230,10 @@ def _observer(name: str):
     return run
 
 
+def _at_step(label: str, t: int) -> str:
+    return _("{label}, step {t}").format(label=label, t=t)
+
+
 def _judger(name: str):
     def judge(inputs, records, ctx: Context) -> None:
         for case, rec in zip(inputs, records):
@@ -247,7 +251,7 @@ def _judger(name: str):
             for t, (got, expected) in enumerate(zip(history, want)):
                 if not all_close(got, expected):
                     ctx.case(
-                        _("{label}, step {t}").format(label=label, t=t + 1),
+                        _at_step(label, t + 1),
                         False,
                         received=got,
                         expected=expected,
@@ -264,7 +268,7 @@ def _judger(name: str):
                     break
                 if rec["grads_after"][t] != case["grads"][t]:
                     ctx.fail(
-                        _("{label}, step {t}").format(label=label, t=t + 1),
+                        _at_step(label, t + 1),
                         "changes-grad",
                         _(
                             "step() changes the gradients; it should only change p.data "
@@ -275,9 +279,7 @@ def _judger(name: str):
                     break
             else:
                 if "error" in rec:
-                    ctx.error_case(
-                        _("{label}, step {t}").format(label=label, t=len(history) + 1), rec["error"]
-                    )
+                    ctx.error_case(_at_step(label, len(history) + 1), rec["error"])
                     continue
                 ctx.case(
                     _("{label}: {steps} steps").format(label=label, steps=STEPS),
