@@ -8,7 +8,6 @@ names the mistake (its ``kind``), and the message says where (the op) and with w
 from __future__ import annotations
 
 import math
-import random
 import re
 import textwrap
 
@@ -40,21 +39,10 @@ def value_class_with(method_source: str) -> type:
     return Student
 
 
-MUL = """
-def __mul__(self, other):
+BINARY = """
+def {name}(self, other):
     other = other if isinstance(other, Value) else Value(other)
-    out = Value(self.data * other.data, {children}, "*")
-    def _backward():
-        self.grad {acc} {self_local} * {chain}
-        other.grad {acc} {other_local} * {chain}
-    out._backward = _backward
-    return out
-"""
-
-DIV = """
-def __truediv__(self, other):
-    other = other if isinstance(other, Value) else Value(other)
-    out = Value(self.data / other.data, {children}, "/")
+    out = Value(self.data {op} other.data, {children}, "{op}")
     def _backward():
         self.grad {acc} {self_local} * {chain}
         other.grad {acc} {other_local} * {chain}
@@ -72,27 +60,12 @@ def {name}(self{arg}):
 """
 
 
-def mul(
-    children="(self, other)",
-    acc="+=",
-    self_local="other.data",
-    other_local="self.data",
-    chain="out.grad",
-):
-    return MUL.format(**locals())
-
-
-def div(
-    children="(self, other)",
-    acc="+=",
-    self_local="(1 / other.data)",
-    other_local="(-self.data / other.data**2)",
-    chain="out.grad",
-):
-    return DIV.format(**locals())
-
-
-UNARY_DEFAULTS = {
+# The right source of each method; a corpus entry changes one or two fields.
+DEFAULTS = {
+    "__mul__": dict(op="*", self_local="other.data", other_local="self.data"),
+    "__truediv__": dict(
+        op="/", self_local="(1 / other.data)", other_local="(-self.data / other.data**2)"
+    ),
     "__pow__": dict(arg=", n", forward="self.data ** n", local="(n * self.data ** (n - 1))"),
     "exp": dict(arg="", forward="math.exp(self.data)", local="out.data"),
     "tanh": dict(arg="", forward="math.tanh(self.data)", local="(1 - out.data**2)"),
@@ -100,13 +73,24 @@ UNARY_DEFAULTS = {
 }
 
 
-def unary(name, children="(self,)", acc="+=", chain="out.grad", **overrides):
-    fields = dict(UNARY_DEFAULTS[name], name=name, children=children, acc=acc, chain=chain)
-    fields.update(overrides)
-    return UNARY.format(**fields)
+def method(name, acc="+=", chain="out.grad", **changes):
+    """The source of the method ``name``, right but for ``changes`` (e.g. ``acc="="``)."""
+    binary = "op" in DEFAULTS[name]
+    fields = dict(DEFAULTS[name], children="(self, other)" if binary else "(self,)")
+    fields.update(changes, name=name, acc=acc, chain=chain)
+    return (BINARY if binary else UNARY).format(**fields)
 
 
-CHECK_NAME = {"__pow__": "pow", "exp": "exp", "tanh": "tanh", "log": "log"}
+def mul(**changes):
+    return method("__mul__", **changes)
+
+
+def div(**changes):
+    return method("__truediv__", **changes)
+
+
+unary = method  # the one-operand methods: __pow__, exp, tanh, log
+
 
 # (check name, source of the wrong method, expected diagnosis kind)
 OP_CORPUS = [
@@ -190,7 +174,7 @@ def test_the_corpus_is_large_enough():
 
 def test_the_template_is_right():
     """The corpus helpers without a mistake pass: the failures below come from the mistakes."""
-    cls = value_class_with(mul() + div() + "".join(unary(n) for n in UNARY_DEFAULTS))
+    cls = value_class_with("".join(method(name) for name in DEFAULTS))
     result = check("ops", cls, quiet=True)
     assert result.passed, result.messages
 
@@ -253,44 +237,32 @@ def test_hints_diagnose_but_never_give_the_fix(monkeypatch):
 # --------------------------------------------------------------------------------------
 
 
-def topo_right(root):
-    order, visited = [], set()
+def topo_with(preorder=False, remember=True):
+    """A depth-first topological sort; ``preorder`` lists a node before its parents,
+    ``remember=False`` forgets the visited nodes (a reused node comes out more than once)."""
 
-    def visit(v):
-        if v not in visited:
-            visited.add(v)
+    def topological_sort(root):
+        order, visited = [], set()
+
+        def visit(v):
+            if remember:
+                if v in visited:
+                    return
+                visited.add(v)
+            if preorder:
+                order.append(v)
             for parent in v.parents:
                 visit(parent)
-            order.append(v)
+            if not preorder:
+                order.append(v)
 
-    visit(root)
-    return order
+        visit(root)
+        return order
 
-
-def topo_preorder(root):
-    order, visited = [], set()
-
-    def visit(v):
-        if v not in visited:
-            visited.add(v)
-            order.append(v)
-            for parent in v.parents:
-                visit(parent)
-
-    visit(root)
-    return order
+    return topological_sort
 
 
-def topo_no_visited(root):
-    order = []
-
-    def visit(v):
-        for parent in v.parents:
-            visit(parent)
-        order.append(v)
-
-    visit(root)
-    return order
+topo_right = topo_with()
 
 
 def topo_leaves_missing(root):
@@ -315,14 +287,14 @@ def backward_with(order=topo_right, seed=True, reverse=True, chain=True, accumul
 
 
 GRAPH_CORPUS = [
-    ("topological_sort", topo_preorder, "topo-preorder"),
-    ("topological_sort", topo_no_visited, "topo-duplicates"),
+    ("topological_sort", topo_with(preorder=True), "topo-preorder"),
+    ("topological_sort", topo_with(remember=False), "topo-duplicates"),
     ("topological_sort", topo_leaves_missing, "topo-missing-nodes"),
     ("topological_sort", lambda root: topo_right(root)[::-1], "topo-reversed"),
     ("topological_sort", lambda root: None, "wrong-return-type"),
     ("backward", backward_with(seed=False), "backward-no-seed"),
     ("backward", backward_with(reverse=False), "backward-wrong-order"),
-    ("backward", backward_with(order=topo_no_visited), "backward-duplicates"),
+    ("backward", backward_with(order=topo_with(remember=False)), "backward-duplicates"),
     ("backward", backward_with(only_root=True), "backward-wrong-order"),
     ("backward", backward_with(chain=False), "missing-chain-factor"),
     ("backward", backward_with(accumulate=False), "assign-not-accumulate"),
@@ -477,18 +449,9 @@ def test_a_transposed_square_gradient_is_caught_by_its_numbers():
 # --------------------------------------------------------------------------------------
 
 
-class NeuronRight:
-    def __init__(self, nin, nonlin=True):
-        self.w = [EngineValue(random.uniform(-1, 1)) for _ in range(nin)]
-        self.b = EngineValue(0.0)
-        self.nonlin = nonlin
-
-    def __call__(self, x):
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-        return act.tanh() if self.nonlin else act
-
-    def parameters(self):
-        return [*self.w, self.b]
+# The right ones are the teacher's solutions; each wrong one below changes one method.
+NETWORK = solution_namespace("04_neural_network")
+NeuronRight = NETWORK["Neuron"]
 
 
 class NeuronNoActivation(NeuronRight):
@@ -518,16 +481,9 @@ class NeuronForgetsBias(NeuronRight):  # the bias starts at 0: only a nonzero on
         return act.tanh() if self.nonlin else act
 
 
-class LayerAliased:
+class LayerAliased(NETWORK["Layer"]):
     def __init__(self, nin, nout, **kwargs):
         self.neurons = [NeuronRight(nin, **kwargs)] * nout  # one neuron, nout times
-
-    def __call__(self, x):
-        outs = [n(x) for n in self.neurons]
-        return outs[0] if len(outs) == 1 else outs
-
-    def parameters(self):
-        return [p for n in self.neurons for p in n.parameters()]
 
 
 class NeuronWrapsTheLibrary:
@@ -544,17 +500,7 @@ class NeuronWrapsTheLibrary:
         return self.inner.parameters()
 
 
-class SGDRight:
-    def __init__(self, params, lr=0.01):
-        self.params, self.lr = list(params), lr
-
-    def step(self):
-        for p in self.params:
-            p.data -= self.lr * p.grad
-
-    def zero_grad(self):
-        for p in self.params:
-            p.grad = 0.0
+SGDRight = solution_namespace("05_optimizers")["SGD"]
 
 
 class SGDUphill(SGDRight):
@@ -760,11 +706,9 @@ CHAIN_CODE = {"out.grad": "out.grad", "nothing": "1.0", "self.grad": "self.grad"
 MUL_HYPOTHESES = hypotheses("mul", 0)
 MUL_MUTANTS = [
     value_class_with(
-        MUL.format(
-            children="(self, other)",
+        mul(
             acc="+=" if h.accumulate else "=",
             self_local=("" if h.sign > 0 else "-") + f"({FORMULA_CODE[h.formula.text]})",
-            other_local="self.data",
             chain=CHAIN_CODE[h.chain],
         )
     )

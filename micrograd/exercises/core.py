@@ -22,7 +22,7 @@ import math
 import os
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +104,11 @@ class CheckResult:
     diagnoses: list[Diagnosis] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     attempt: int = 0
+    # For the feedback (see render): what the judge noted, why the check stopped early, and
+    # what the student's code printed.
+    _notes: list[str] = field(default_factory=list, repr=False, compare=False)
+    _stop_message: str = field(default="", repr=False, compare=False)
+    _output: str = field(default="", repr=False, compare=False)
     _printed: bool = field(default=False, repr=False, compare=False)
 
     @property
@@ -215,6 +220,22 @@ class Context:
         """Record a failed case and the mistake it shows: :meth:`case` then :meth:`diagnose`."""
         self.case(name, False, inputs=inputs, problem=problem)
         self.diagnose(kind, message, *hints, rule=rule, key=key)
+
+    def first_mistake(
+        self, where: str, mistakes: dict[str, tuple[str, ...]], found: Iterable[str]
+    ) -> None:
+        """Diagnose the first kind in ``found`` as "{where}: {message}", with the message and
+        hints ``mistakes`` gives it.
+
+        ``found`` is lazy: the judge's usual mistakes, in the order of trying, that reproduce
+        what the student's code gave (each judge simulates its own).
+        """
+        kind = next(iter(found), None)
+        if kind is not None:
+            message, *hints = mistakes[kind]
+            self.diagnose(
+                kind, _("{where}: {message}").format(where=where, message=_(message)), *hints
+            )
 
     def diagnose(self, kind: str, message: str, *hints: str, rule: str = "", key: str = "") -> None:
         """Record a recognised mistake, once per ``key`` (default: once per kind).
@@ -396,10 +417,9 @@ def judge(
         )
     if status in (FAILED, ERROR):
         _earlier_first(ex, ctx)
-    result = CheckResult(ex.name, status, ctx.cases, ctx.diagnoses)
-    result._notes = ctx.notes  # type: ignore[attr-defined]
-    result._stop_message = stop_message  # type: ignore[attr-defined]
-    return result
+    return CheckResult(
+        ex.name, status, ctx.cases, ctx.diagnoses, _notes=ctx.notes, _stop_message=stop_message
+    )
 
 
 def _is_raised(problem: str) -> bool:
@@ -462,9 +482,8 @@ _MAX_OUTPUT_SHOWN = 1500
 
 def render(result: CheckResult, ex: Exercise) -> list[str]:
     """The feedback lines a student reads (in the language of the check, see :func:`check`)."""
-    output = getattr(result, "_output", "")
-    notes = [_(note) for note in getattr(result, "_notes", [])]
-    stop_message = getattr(result, "_stop_message", "")
+    output, stop_message = result._output, result._stop_message
+    notes = [_(note) for note in result._notes]
     n = len(result.cases)
     failed = [c for c in result.cases if not c.passed]
     if result.status == PASSED:
@@ -552,7 +571,7 @@ def run_check(
     inputs = plain(ex.inputs(random.Random(seed)))
     observed = observe(ex, student, inputs, timeout)
     result = judge(ex, inputs, observed, earlier)
-    result._output = observed.output  # type: ignore[attr-defined]
+    result._output = observed.output
     result.messages = render(result, ex)
     return result
 

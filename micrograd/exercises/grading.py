@@ -264,7 +264,7 @@ def judge_submission(
         ex = EXERCISES[name]
         observed = run.observed.get(name) or _missing(run, timeout)
         result = judge(ex, inputs[name], observed, earlier=results)
-        result._output = observed.output  # type: ignore[attr-defined]
+        result._output = observed.output
         result.messages = render(result, ex)
         results[name] = result
     return results

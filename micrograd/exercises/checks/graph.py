@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from micrograd import engine
 from micrograd.exercises.core import Context, all_close, close, exercise, fmt
@@ -349,59 +348,38 @@ def _observe_backward(backward, inputs, probe):
         yield {"grads": [float(n.grad) for n in nodes]}
 
 
-@dataclass(frozen=True)
-class Mistake:
-    kind: str
-    message: str
-    hint: str
-    order: str = "outputs-first"  # or "inputs-first", "no-visited"
-    seed: bool = True
-    chain: bool = True
-    accumulate: bool = True
-
-
-MISTAKES = [
-    Mistake(
-        "backward-no-seed",
+MISTAKES = {
+    "backward-no-seed": (
         N_("every gradient stays 0: the output's gradient is never set before the loop."),
         N_("What is d root / d root?"),
-        seed=False,
     ),
-    Mistake(
-        "backward-wrong-order",
+    "backward-wrong-order": (
         N_(
             "only the output passes a gradient on: either the nodes are visited inputs first "
             "(each node passes its gradient on before it has received it; a node may pass it on "
             "only once every use of it has added its part), or only the root is visited."
         ),
         N_("Which nodes does your loop visit, and in which order?"),
-        order="inputs-first",
     ),
-    Mistake(
-        "backward-duplicates",
+    "backward-duplicates": (
         N_(
             "some nodes pass their gradient on more than once (nodes reached along several paths "
             "are visited again), so the gradients come out too large."
         ),
         N_("How many times may each node pass its gradient on?"),
-        order="no-visited",
     ),
-    Mistake(
-        "missing-chain-factor",
+    "missing-chain-factor": (
         N_("each parent gets the local derivative alone, not times the node's own gradient."),
         N_("The chain rule multiplies two factors: which ones?"),
-        chain=False,
     ),
-    Mistake(
-        "assign-not-accumulate",
+    "assign-not-accumulate": (
         N_(
             "each parent's gradient is assigned (=) instead of accumulated, so a node used twice "
             "keeps only one of its parts."
         ),
         N_("A node with two children gets a gradient from each: how do they add up?"),
-        accumulate=False,
     ),
-]
+}
 
 
 def _postorder(root, visited: bool) -> list:
@@ -420,24 +398,23 @@ def _postorder(root, visited: bool) -> list:
     return order
 
 
-def simulate(graph: dict, m: Mistake) -> list[float]:
-    """Every node's gradient after a backward() with the mistake ``m``, by number."""
+def simulate(graph: dict, mistake: str = "") -> list[float]:
+    """Every node's gradient after a backward() with ``mistake`` (one of MISTAKES), by number."""
     root, _leaves = build(graph)
     nodes, number = numbered(root)
     grads = [0.0] * len(nodes)
-    if m.seed:
+    if mistake != "backward-no-seed":
         grads[number[id(root)]] = 1.0
-    walk = {
-        "outputs-first": lambda: _postorder(root, True)[::-1],
-        "inputs-first": lambda: _postorder(root, True),
-        "no-visited": lambda: _postorder(root, False)[::-1],
-    }[m.order]()
+    if mistake == "backward-wrong-order":  # inputs first
+        walk = _postorder(root, True)
+    else:  # outputs first; forgetting the visited nodes, they come again on every path
+        walk = _postorder(root, mistake != "backward-duplicates")[::-1]
     for node in walk:
         upstream = grads[number[id(node)]]
         for parent, d in zip(node.parents, node.local_grads):
-            term = d * upstream if m.chain else d
+            term = d if mistake == "missing-chain-factor" else d * upstream
             k = number[id(parent)]
-            grads[k] = grads[k] + term if m.accumulate else term
+            grads[k] = term if mistake == "assign-not-accumulate" else grads[k] + term
     return grads
 
 
@@ -467,14 +444,11 @@ def _judge_backward(inputs, records, ctx: Context) -> None:
             expected=expected,
         )
     if observed and not all(c.passed for c in ctx.cases):
-        for m in MISTAKES:
-            if all(all_close(got, simulate(graph, m)) for graph, got in observed):
-                ctx.diagnose(
-                    m.kind,
-                    _("{where}: {message}").format(where="backward", message=_(m.message)),
-                    m.hint,
-                )
-                return
+
+        def reproduces(kind: str) -> bool:
+            return all(all_close(got, simulate(graph, kind)) for graph, got in observed)
+
+        ctx.first_mistake("backward", MISTAKES, filter(reproduces, MISTAKES))
 
 
 exercise(

@@ -13,7 +13,7 @@ whose gradient differs (``layers.0.neurons.1.b: expected grad 0.42, got 0``).
 from __future__ import annotations
 
 from micrograd import engine
-from micrograd.exercises.core import Context, Stop, close, exercise, fmt
+from micrograd.exercises.core import Context, Stop, all_close, close, exercise, fmt
 from micrograd.i18n import N_, _
 
 # The library's own Neuron, Layer and MLP (every method, their base class's too).
@@ -425,13 +425,8 @@ def _judge_model(inputs, records, ctx: Context) -> None:
                     got=fmt(got_out[0]), want=fmt(want_out[0])
                 ),
             )
-            for kind, variant in _variants(case).items():
-                if all(close(a, b) for a, b in zip(got_out, variant)):
-                    message, hint = FORWARD_MISTAKES[kind]
-                    ctx.diagnose(
-                        kind, _("{where}: {message}").format(where=where, message=_(message)), hint
-                    )
-                    break
+            found = (k for k, out in _variants(case).items() if all_close(got_out, out))
+            ctx.first_mistake(where, FORWARD_MISTAKES, found)
             continue
         wrong = [(n, g, w) for n, g, w in zip(names, rec["grads"], want_grads) if not close(g, w)]
         problem = ", ".join(

@@ -20,10 +20,11 @@ wrong, fits *hypotheses*: for each operand, every combination of a candidate loc
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from micrograd.engine import Value as RefValue
 from micrograd.exercises.core import Context, Stop, close, exercise, fmt
@@ -68,17 +69,8 @@ class OpCase:
 
     @classmethod
     def from_plain(cls, d: dict) -> OpCase:
-        return cls(d["op"], d["shape"], tuple(d["xs"]), d["upstream"], tuple(d["pre"]), d["const"])
-
-    def to_plain(self) -> dict:
-        return dict(
-            op=self.op,
-            shape=self.shape,
-            xs=list(self.xs),
-            upstream=self.upstream,
-            pre=list(self.pre),
-            const=self.const,
-        )
+        """The case from its fields as they come back from JSON (lists for tuples)."""
+        return cls(**{**d, "xs": tuple(d["xs"]), "pre": tuple(d["pre"])})
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -527,7 +519,7 @@ def observe_case(cls, case: OpCase, probe) -> dict:
 
 def _inputs(op: str):
     def draw(rng):
-        return [c.to_plain() for c in make_cases(op, rng)]
+        return [asdict(c) for c in make_cases(op, rng)]
 
     return draw
 
@@ -565,14 +557,7 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
     method = METHOD[case.op]
     ref_out, ref_locals = case.reference()
     desc = case.describe()
-    inputs = {
-        "op": case.op,
-        "shape": case.shape,
-        "xs": case.xs,
-        "upstream": case.upstream,
-        "pre": case.pre,
-        "const": case.const,
-    }
+    inputs = asdict(case)
     if "error" in rec and "grads" not in rec:
         ctx.error_case(desc, rec["error"], inputs)
         return
@@ -586,31 +571,23 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
             problem=_("{method} returned {got}").format(method=method, got=got),
         )
         if got == "NoneType":
-            ctx.diagnose(
-                "wrong-return-type",
-                _("{method} returned None instead of the new Value.").format(method=method),
-                _("Every op must give back the node it made: what does your method return?"),
-                key=f"wrong-return-type:{method}",
-            )
+            message = _("{method} returned None instead of the new Value.")
+            hint = _("Every op must give back the node it made: what does your method return?")
         elif rec["has_data"]:
-            ctx.diagnose(
-                "wrong-return-type",
-                _(
-                    "{method} returned a {got} without a `_backward` ({rec}): a node of another "
-                    "class (micrograd's own Value?) instead of this exercise's Value."
-                ).format(method=method, got=got, rec=rec["repr"]),
-                _("Which class should the new node be made with?"),
-                key=f"wrong-return-type:{method}",
+            message = _(
+                "{method} returned a {got} without a `_backward` ({rec}): a node of another "
+                "class (micrograd's own Value?) instead of this exercise's Value."
             )
+            hint = _("Which class should the new node be made with?")
         else:
-            ctx.diagnose(
-                "wrong-return-type",
-                _("{method} returned a {got} ({rec}) instead of a Value.").format(
-                    method=method, got=got, rec=rec["repr"]
-                ),
-                _("A plain number has no gradient and no children: what should wrap the result?"),
-                key=f"wrong-return-type:{method}",
-            )
+            message = _("{method} returned a {got} ({rec}) instead of a Value.")
+            hint = _("A plain number has no gradient and no children: what should wrap the result?")
+        ctx.diagnose(
+            "wrong-return-type",
+            message.format(method=method, got=got, rec=rec["repr"]),
+            hint,
+            key=f"wrong-return-type:{method}",
+        )
         return
     out_data = rec.get("out")
     if out_data is None or not close(out_data, ref_out):
@@ -746,6 +723,11 @@ def _explain(op: str, operand: int, observations: list[Observation], ctx: Contex
     )
 
 
+def _operand(method: str, var: str) -> str:
+    """Where a mistake of a two-operand method is: in the line for ``self`` or ``other``."""
+    return _("{method} (the `{var}` operand)").format(method=method, var=var)
+
+
 def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -> None:
     method = METHOD[op]
 
@@ -754,11 +736,7 @@ def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -
 
     o = next((x for x in obs if x.case.pre[operand] != 0 and x.case.upstream != 1.0), obs[0])
     correct = hypotheses(op, operand)[0]
-    where = (
-        _("{method} (the `{var}` operand)").format(method=method, var=var)
-        if op in ("mul", "div")
-        else method
-    )
+    where = _operand(method, var) if op in ("mul", "div") else method
     want = correct.predict(o.args, o.case.upstream, o.case.pre[operand])
     name = o.case.names[operand]
     example = _("For {describe}: {name}.grad came out as {received}, expected {want}.").format(
@@ -823,27 +801,17 @@ def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -
 def _merge_operands(method: str, start: int, ctx: Context) -> None:
     """The same mistake for both operands of a method: one diagnosis, "(both operands)"."""
     mine = ctx.diagnoses[start:]
-    self_tag, other_tag = (
-        _("{method} (the `{var}` operand)").format(method=method, var="self"),
-        _("{method} (the `{var}` operand)").format(method=method, var="other"),
-    )
+    self_tag, other_tag = _operand(method, "self"), _operand(method, "other")
+    both = _("{method} (both operands)").format(method=method)
+
+    def twin(d, tag):
+        return any(e.kind == d.kind and tag in e.message for e in mine)
+
     merged = []
     for d in mine:
-        twin = any(e.kind == d.kind and other_tag in e.message for e in mine)
-        if self_tag in d.message and twin:
-            merged.append(
-                replace(
-                    d,
-                    message=d.message.replace(
-                        self_tag, _("{method} (both operands)").format(method=method)
-                    ),
-                )
-            )
-        elif other_tag in d.message and any(
-            e.kind == d.kind and self_tag in e.message for e in mine
-        ):
-            continue  # folded into the `self` one
-        else:
+        if self_tag in d.message and twin(d, other_tag):
+            merged.append(replace(d, message=d.message.replace(self_tag, both)))
+        elif not (other_tag in d.message and twin(d, self_tag)):  # else folded into `self`'s
             merged.append(d)
     ctx.diagnoses[start:] = merged
 
@@ -888,20 +856,21 @@ TITLES = {
 }
 
 
-def _register(op: str) -> None:
+def _register(name: str, title: str, inputs, judge, observe) -> None:
+    """Every check of exercise 1 takes the student's Value class."""
     exercise(
-        op,
-        TITLES[op],
+        name,
+        title,
         N_("your Value class"),
         "Value",
-        inputs=_inputs(op),
-        judge=lambda inputs, records, ctx: judge_op(op, inputs, records, ctx),
+        inputs=inputs,
+        judge=judge,
         forbidden=FORBIDDEN,
-    )(_observe(op))
+    )(observe)
 
 
 for _op in OPS:
-    _register(_op)
+    _register(_op, TITLES[_op], _inputs(_op), functools.partial(judge_op, _op), _observe(_op))
 
 
 def _ops_inputs(rng):
@@ -926,15 +895,6 @@ def _ops_judge(inputs: dict, records: list, ctx: Context) -> None:
         raise Stop("not implemented", _("none of the six ops is written yet."))
 
 
-@exercise(
-    "ops",
-    N_("the six ops of exercise 1"),
-    N_("your Value class"),
-    "Value",
-    inputs=_ops_inputs,
-    judge=_ops_judge,
-    forbidden=FORBIDDEN,
-)
 def _ops_observe(cls, inputs, probe):
     for op in OPS:
         try:
@@ -944,3 +904,6 @@ def _ops_observe(cls, inputs, probe):
             if stop.status != "not implemented":
                 raise
             yield {"op": op, "record": "not implemented"}
+
+
+_register("ops", N_("the six ops of exercise 1"), _ops_inputs, _ops_judge, _ops_observe)

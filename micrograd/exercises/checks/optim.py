@@ -15,7 +15,6 @@ Adam is checked with a large ``eps`` (0.01) so that where eps goes shows in the 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from micrograd.engine import Value
 from micrograd.exercises.core import Context, Stop, all_close, exercise, fmt
@@ -42,75 +41,63 @@ def _inputs(rng) -> list[dict]:
     return cases
 
 
-# Simulations on plain floats: (case) -> data after each step. "" is the right rule.
-Rule = Callable[[dict], list[list[float]]]
+# Simulations on plain floats: the data after each step of a case, with the mistake ``kind``
+# ("": the right rule).
+def sgd_rule(case: dict, kind: str = "") -> list[list[float]]:
+    p, history = list(case["start"]), []
+    lr = 1.0 if kind == "missing-lr" else case["lr"]
+    sign = -1.0 if kind == "gradient-ascent" else 1.0
+    for g in case["grads"]:
+        p = [x - sign * lr * gi for x, gi in zip(p, g)]
+        history.append(p)
+    return history
 
 
-def sgd_rule(kind: str = "") -> Rule:
-    def run(case):
-        p, history = list(case["start"]), []
-        lr = 1.0 if kind == "missing-lr" else case["lr"]
+def momentum_rule(case: dict, kind: str = "") -> list[list[float]]:
+    lr, mu = case["lr"], case["momentum"]
+    p, history, b, shared = list(case["start"]), [], [0.0] * 3, 0.0
+    for t, g in enumerate(case["grads"]):
+        if kind == "momentum-not-kept":
+            b = list(g)
+        elif kind in ("momentum-ema", "momentum-ema-no-lr"):  # an average of the gradients
+            b = [mu * bi + (1 - mu) * gi for bi, gi in zip(b, g)]
+        elif kind == "shared-velocity":
+            shared = mu * shared + sum(g) / len(g)
+            b = [shared] * len(p)
+        else:
+            b = list(g) if t == 0 else [mu * bi + gi for bi, gi in zip(b, g)]
         sign = -1.0 if kind == "gradient-ascent" else 1.0
-        for g in case["grads"]:
-            p = [x - sign * lr * gi for x, gi in zip(p, g)]
-            history.append(p)
-        return history
-
-    return run
+        step = 1.0 if kind == "momentum-ema-no-lr" else lr
+        p = [x - sign * step * bi for x, bi in zip(p, b)]
+        history.append(p)
+    return history
 
 
-def momentum_rule(kind: str = "") -> Rule:
-    def run(case):
-        lr, mu = case["lr"], case["momentum"]
-        p, history, b, shared = list(case["start"]), [], [0.0] * 3, 0.0
-        for t, g in enumerate(case["grads"]):
-            if kind == "momentum-not-kept":
-                b = list(g)
-            elif kind in ("momentum-ema", "momentum-ema-no-lr"):  # an average of the gradients
-                b = [mu * bi + (1 - mu) * gi for bi, gi in zip(b, g)]
-            elif kind == "shared-velocity":
-                shared = mu * shared + sum(g) / len(g)
-                b = [shared] * len(p)
-            else:
-                b = list(g) if t == 0 else [mu * bi + gi for bi, gi in zip(b, g)]
-            sign = -1.0 if kind == "gradient-ascent" else 1.0
-            step = 1.0 if kind == "momentum-ema-no-lr" else lr
-            p = [x - sign * step * bi for x, bi in zip(p, b)]
-            history.append(p)
-        return history
-
-    return run
-
-
-def adam_rule(kind: str = "") -> Rule:
+def adam_rule(case: dict, kind: str = "") -> list[list[float]]:
     b1, b2 = BETAS
-
-    def run(case):
-        lr = case["lr"]
-        p, history = list(case["start"]), []
-        m, v = [0.0] * 3, [0.0] * 3
-        for t0, g in enumerate(case["grads"]):
-            t = 1 if kind == "t-not-incremented" else t0 + 1
-            if kind == "moments-not-kept":
-                m, v = [0.0] * 3, [0.0] * 3
-            m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
-            v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
-            if kind == "no-bias-correction":
-                m_hat, v_hat = m, v
-            else:
-                m_hat = [mi / (1 - b1**t) for mi in m]
-                v_hat = [vi / (1 - b2**t) for vi in v]
-            if kind == "eps-inside-sqrt":
-                steps = [mh / math.sqrt(vh + EPS) for mh, vh in zip(m_hat, v_hat)]
-            elif kind == "gradient-not-average":
-                steps = [gi / (math.sqrt(vh) + EPS) for gi, vh in zip(g, v_hat)]
-            else:
-                steps = [mh / (math.sqrt(vh) + EPS) for mh, vh in zip(m_hat, v_hat)]
-            p = [x - lr * s for x, s in zip(p, steps)]
-            history.append(p)
-        return history
-
-    return run
+    lr = case["lr"]
+    p, history = list(case["start"]), []
+    m, v = [0.0] * 3, [0.0] * 3
+    for t0, g in enumerate(case["grads"]):
+        t = 1 if kind == "t-not-incremented" else t0 + 1
+        if kind == "moments-not-kept":
+            m, v = [0.0] * 3, [0.0] * 3
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
+        v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
+        if kind == "no-bias-correction":
+            m_hat, v_hat = m, v
+        else:
+            m_hat = [mi / (1 - b1**t) for mi in m]
+            v_hat = [vi / (1 - b2**t) for vi in v]
+        if kind == "eps-inside-sqrt":
+            steps = [mh / math.sqrt(vh + EPS) for mh, vh in zip(m_hat, v_hat)]
+        elif kind == "gradient-not-average":
+            steps = [gi / (math.sqrt(vh) + EPS) for gi, vh in zip(g, v_hat)]
+        else:
+            steps = [mh / (math.sqrt(vh) + EPS) for mh, vh in zip(m_hat, v_hat)]
+        p = [x - lr * s for x, s in zip(p, steps)]
+        history.append(p)
+    return history
 
 
 RULES = {"sgd": sgd_rule, "momentum": momentum_rule, "adam": adam_rule}
@@ -243,6 +230,10 @@ def _observer(name: str):
     return run
 
 
+def _at_step(label: str, t: int) -> str:
+    return _("{label}, step {t}").format(label=label, t=t)
+
+
 def _judger(name: str):
     def judge(inputs, records, ctx: Context) -> None:
         for case, rec in zip(inputs, records):
@@ -255,12 +246,12 @@ def _judger(name: str):
             if "error" in rec and not rec.get("history"):
                 ctx.error_case(label, rec["error"])
                 continue
-            want = RULES[name]()(case)
+            want = RULES[name](case)
             history = rec["history"]
             for t, (got, expected) in enumerate(zip(history, want)):
                 if not all_close(got, expected):
                     ctx.case(
-                        _("{label}, step {t}").format(label=label, t=t + 1),
+                        _at_step(label, t + 1),
                         False,
                         received=got,
                         expected=expected,
@@ -277,7 +268,7 @@ def _judger(name: str):
                     break
                 if rec["grads_after"][t] != case["grads"][t]:
                     ctx.fail(
-                        _("{label}, step {t}").format(label=label, t=t + 1),
+                        _at_step(label, t + 1),
                         "changes-grad",
                         _(
                             "step() changes the gradients; it should only change p.data "
@@ -288,9 +279,7 @@ def _judger(name: str):
                     break
             else:
                 if "error" in rec:
-                    ctx.error_case(
-                        _("{label}, step {t}").format(label=label, t=len(history) + 1), rec["error"]
-                    )
+                    ctx.error_case(_at_step(label, len(history) + 1), rec["error"])
                     continue
                 ctx.case(
                     _("{label}: {steps} steps").format(label=label, steps=STEPS),
@@ -310,11 +299,11 @@ def _diagnose(name: str, case: dict, history: list, ctx: Context) -> None:
             _("Does your step change p.data of the parameters themselves, in place?"),
         )
         return
-    for kind, (message, hint) in MISTAKES[name].items():
-        simulated = RULES[name](kind)(case)
-        if all(all_close(h, s) for h, s in zip(history, simulated)):
-            ctx.diagnose(kind, _("{where}: {message}").format(where=name, message=_(message)), hint)
-            return
+
+    def reproduces(kind: str) -> bool:
+        return all(all_close(h, s) for h, s in zip(history, RULES[name](case, kind)))
+
+    ctx.first_mistake(name, MISTAKES[name], filter(reproduces, MISTAKES[name]))
 
 
 def _judge_zero_grad(rec: dict | None, label: str, ctx: Context) -> None:

@@ -262,6 +262,25 @@ def _diagnose_shape(shape: str, m: int, n: int, what: str, ctx: Context) -> None
         )
 
 
+VALUE_MISTAKES = {
+    "missing-factor-2": (
+        N_("every entry is half the right one: the factor 2 from the square is missing."),
+        N_("Differentiate (y_pred_i - y_i)**2 with the chain rule: what comes down?"),
+    ),
+    "wrong-sign": (
+        N_("the gradient has the wrong sign: the residual is taken the other way round."),
+        N_("If y_pred_i is too big, should making W[i][j] smaller (for x[j] > 0) lower the loss?"),
+    ),
+    "transposed": (
+        N_(
+            "entry [i][j] holds d loss / d W[j][i]: the result is transposed (with a square W "
+            "the shape alone cannot show it)."
+        ),
+        N_("Row i of the gradient belongs to output i: which index goes with the residual?"),
+    ),
+}
+
+
 def _diagnose_values(got, want, W, x, y, what, ctx: Context) -> None:
     m, n = len(W), len(x)
     r = _residual(W, x, y)
@@ -271,52 +290,20 @@ def _diagnose_values(got, want, W, x, y, what, ctx: Context) -> None:
     }
     if m == n:
         variants["transposed"] = [[want[j][i] for j in range(n)] for i in range(m)]
-    messages = {
-        "missing-factor-2": (
-            _("every entry is half the right one: the factor 2 from the square is missing."),
-            _("Differentiate (y_pred_i - y_i)**2 with the chain rule: what comes down?"),
-        ),
-        "wrong-sign": (
-            _("the gradient has the wrong sign: the residual is taken the other way round."),
-            _(
-                "If y_pred_i is too big, should making W[i][j] smaller (for x[j] > 0) lower the "
-                "loss?"
-            ),
-        ),
-        "transposed": (
-            _(
-                "entry [i][j] holds d loss / d W[j][i]: the result is transposed (with a square W "
-                "the shape alone cannot show it)."
-            ),
-            _("Row i of the gradient belongs to output i: which index goes with the residual?"),
-        ),
-    }
-    for kind, variant in variants.items():
-        if _matches(got, variant):
-            message, hint = messages[kind]
-            ctx.diagnose(kind, _("{where}: {message}").format(where=what, message=message), hint)
-            return
+    found = (kind for kind, variant in variants.items() if _matches(got, variant))
+    ctx.first_mistake(what, VALUE_MISTAKES, found)
 
 
-def _inputs(rng):
-    return make_cases(rng)
-
-
-exercise(
-    "grad_W_by_hand",
-    N_("d loss / d W by hand (the formula)"),
-    "grad_W_by_hand",
-    "grad_W_by_hand",
-    inputs=_inputs,
-    judge=_judger("grad_W_by_hand", False),
-    forbidden=FORBIDDEN_BY_HAND,
-)(_observer("grad_W_by_hand", False))
-exercise(
-    "grad_W_with_engine",
-    N_("d loss / d W with the engine"),
-    "grad_W_with_engine",
-    "grad_W_with_engine",
-    inputs=_inputs,
-    judge=_judger("grad_W_with_engine", True),
-    forbidden=FORBIDDEN_WITH_ENGINE,
-)(_observer("grad_W_with_engine", True))
+for _what, _title, _forbidden, _needs_engine in (
+    ("grad_W_by_hand", N_("d loss / d W by hand (the formula)"), FORBIDDEN_BY_HAND, False),
+    ("grad_W_with_engine", N_("d loss / d W with the engine"), FORBIDDEN_WITH_ENGINE, True),
+):
+    exercise(
+        _what,
+        _title,
+        _what,
+        _what,
+        inputs=make_cases,
+        judge=_judger(_what, _needs_engine),
+        forbidden=_forbidden,
+    )(_observer(_what, _needs_engine))

@@ -24,6 +24,7 @@ from micrograd.data import make_moons
 from micrograd.engine import Value
 from micrograd.exercises.core import Context, all_close, close, exercise, fmt
 from micrograd.i18n import N_, _
+from micrograd.train import accuracy
 
 TARGET_ACCURACY = 0.9
 STEPS = 50
@@ -43,10 +44,6 @@ def moons(n: int, seed: int) -> tuple[list[list[float]], list[int]]:
 def model_and_optimizer(seed: int, lr: float):
     model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=seed)
     return model, optim.Adam(model.parameters(), lr=lr)
-
-
-def accuracy(model, X, y) -> float:
-    return sum((model(x).data > 0) == (t > 0) for x, t in zip(X, y)) / len(X)
 
 
 # --------------------------------------------------------------------------------------
@@ -131,15 +128,9 @@ def _judge_hinge(inputs, records, ctx: Context) -> None:
                 "missing-relu": sum(1 - t * s for s, t in zip(raw, labels)) / n,
                 "wrong-sign": sum(max(0.0, 1 + t * s) for s, t in zip(raw, labels)) / n,
             }
-            for kind, value in variants.items():
-                if n > 1 and close(rec["loss"], value):
-                    message, hint = HINGE_MISTAKES[kind]
-                    ctx.diagnose(
-                        kind,
-                        _("{where}: {message}").format(where="hinge_loss", message=_(message)),
-                        hint,
-                    )
-                    break
+            if n > 1:  # one sample tells too little (its sum is its mean)
+                found = (k for k, loss in variants.items() if close(rec["loss"], loss))
+                ctx.first_mistake("hinge_loss", HINGE_MISTAKES, found)
             continue
         ref_grads = [s.grad for s in scores]
         ok = all_close(rec["grads"], ref_grads)
@@ -273,15 +264,14 @@ def _judge_step(inputs, records, ctx: Context) -> None:
         ctx.case(name, ok and loss_ok, received=rec["loss"], expected=want_loss, problem=problem)
     if ctx.cases and not all(c.passed for c in ctx.cases):
         snapshots = [r["params"] for r in records if "params" in r]
-        for mistake, (message, hint) in STEP_MISTAKES.items():
+
+        def reproduces(mistake: str) -> bool:
             simulated = _reference_steps(key, mistake)
-            if all(all_close(got, sim, rtol=1e-9) for got, (_, sim) in zip(snapshots, simulated)):
-                ctx.diagnose(
-                    mistake,
-                    _("{where}: {message}").format(where="train_step", message=_(message)),
-                    hint,
-                )
-                return
+            return all(
+                all_close(got, sim, rtol=1e-9) for got, (_, sim) in zip(snapshots, simulated)
+            )
+
+        ctx.first_mistake("train_step", STEP_MISTAKES, filter(reproduces, STEP_MISTAKES))
 
 
 exercise(
