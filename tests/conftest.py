@@ -63,3 +63,14 @@ def gc_enabled():
     yield
     if not was:  # pragma: no cover - pytest runs with the collector on
         gc.disable()
+
+
+@pytest.fixture
+def fresh_attempts():
+    """Each test of the exercises starts and ends with no attempts counted (the checks
+    count a student's tries per exercise, in the process)."""
+    from micrograd.exercises import reset_attempts
+
+    reset_attempts()
+    yield
+    reset_attempts()

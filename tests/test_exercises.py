@@ -13,7 +13,7 @@ from exercise_helpers import assert_committed_as_built
 
 import micrograd
 from micrograd.cli import main
-from micrograd.exercises import EXERCISES, CheckResult, check, list_exercises, reset_attempts
+from micrograd.exercises import EXERCISES, CheckResult, check, list_exercises
 from micrograd.exercises import build as exbuild
 from micrograd.exercises.checks.graph import build as build_graph
 from micrograd.exercises.checks.graph import make_graphs
@@ -27,11 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "notebooks" / "exercises"
 
 
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
+pytestmark = pytest.mark.usefixtures("fresh_attempts")  # tests/conftest.py
 
 
 # --------------------------------------------------------------------------------------

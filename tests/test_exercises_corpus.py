@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd import Value as EngineValue
-from micrograd.exercises import check, reset_attempts
+from micrograd.exercises import check
 from micrograd.exercises.build import solution_namespace
 from micrograd.exercises.checks.ops import OpCase, hypotheses
 
@@ -149,11 +149,7 @@ def _id(entry):
     return f"{name}-{kind}-{abs(hash(source)) % 1000:03d}"
 
 
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
+pytestmark = pytest.mark.usefixtures("fresh_attempts")  # tests/conftest.py
 
 
 def test_the_corpus_is_large_enough():

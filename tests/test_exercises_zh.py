@@ -34,11 +34,8 @@ PO = i18n.LOCALE_DIR / "zh" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
 
 
 @pytest.fixture(autouse=True)
-def clean_state(monkeypatch):
+def clean_state(monkeypatch, fresh_attempts):
     monkeypatch.delenv(i18n.ENVIRONMENT_VARIABLE, raising=False)
-    reset_attempts()
-    yield
-    reset_attempts()
 
 
 # --------------------------------------------------------------------------------------
