@@ -61,3 +61,61 @@ def test_make_test_adds_the_dev_tools(tmp_path):
     plan = _make_plan("test", tmp_path / "venv")
     assert any("pip install -q -e '.[dev,docs]'" in line for line in plan), plan
     assert plan[-1].endswith("python -m pytest")
+
+
+def test_speed_table_states_the_figures_of_benchmarks_results_json():
+    """Every number in the README's speed table comes from ``make bench``'s output file, so
+    a new benchmark run that is not copied into the README fails here."""
+    import json
+
+    results = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    measured = {}  # README row label -> (original, ours, ratio) as results.json has them
+    for entry in results["timings"]:
+        measured[entry["benchmark"]] = (entry["original_s"], entry["ours_s"], entry["speedup"])
+    for entry in results["memory"]:
+        measured[entry["benchmark"]] = (
+            entry["original_bytes_per_node"],
+            entry["ours_bytes_per_node"],
+            entry["ratio"],
+        )
+    for entry in results["peak"]:
+        measured[entry["benchmark"]] = (
+            entry["original_bytes"],
+            entry["ours_bytes"],
+            entry["ratio"],
+        )
+    rows = re.findall(
+        r"^\| ([^|]+?) \| ([\d.]+ (?:s|B|MB)) \| ([\d.]+ (?:s|B|MB)) \| ([\d.]+)x ",
+        README,
+        flags=re.MULTILINE,
+    )
+    assert len(rows) == len(measured) == 7, rows
+    scale = {"s": 1.0, "B": 1.0, "MB": 1e6}
+    for (label, original, ours, ratio), (name, figures) in zip(rows, measured.items()):
+        expected_original, expected_ours, expected_ratio = figures
+        assert ratio == (
+            f"{expected_ratio:.1f}" if expected_ratio < 10 else f"{expected_ratio:.0f}"
+        ), (label, name)
+        for shown, expected in ((original, expected_original), (ours, expected_ours)):
+            number, unit = shown.split()
+            assert abs(float(number) * scale[unit] - expected) <= 0.051 * expected, (
+                label,
+                shown,
+                expected,
+            )
+
+
+def test_chinese_readme_states_the_same_speed_ratios():
+    """README.zh-CN.md shows four of the rows; their ratios are the English table's."""
+    chinese = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    english = dict(
+        (label, ratio)
+        for label, ratio in re.findall(r"^\| ([^|]+?) \|[^|]+\|[^|]+\| ([\d.]+)x ", README, re.M)
+    )
+    shown = re.findall(r"^\| [^|]+ \| [^|]+ \| [^|]+ \| [快小] ([\d.]+)x \|$", chinese, re.M)
+    assert shown == [
+        english["one training step, MLP(2,[16,16,1]) on 100 moons, hinge + L2"],
+        english["the demo: 100 such steps (both reach 100% training accuracy)"],
+        english["one Adam step, MLP(64,[16,10]) on 32 digits, softmax cross-entropy"],
+        english["peak memory (RSS) of the demo run"],
+    ]
