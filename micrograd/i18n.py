@@ -128,11 +128,10 @@ class Translator:
         self.language = language  # "en" or "zh"
         self.translations = translations  # the standard library's gettext object
 
-    def __call__(self, message: str) -> str:
-        return self.translations.gettext(message)
-
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
+
+    __call__ = gettext
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
