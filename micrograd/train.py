@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Union
 
-from micrograd import losses
+from micrograd import losses, optim
 from micrograd.data import batches
 from micrograd.engine import Value, gc_paused  # gc_paused: re-exported for fit's users
 
@@ -229,10 +229,8 @@ def make_optimizer(name: str, params: Sequence[Value], lr: float | None = None, 
     if name not in OPTIMIZERS:
         choices = ", ".join(repr(n) for n in OPTIMIZERS)
         raise ValueError(f"unknown optimizer {name!r}; choose one of {choices}.")
-    from micrograd import optim as _optim
-
     class_name, default_lr, defaults = OPTIMIZERS[name]
-    optimizer_class = getattr(_optim, class_name)
+    optimizer_class = getattr(optim, class_name)
     return optimizer_class(list(params), lr=default_lr if lr is None else lr, **defaults, **kwargs)
 
 
