@@ -170,12 +170,10 @@ def _bce(outputs: list, y: Sequence[int]) -> Value:
 
 def _cross_entropy(outputs: list, y: Sequence[int]) -> Value:
     logits = [_outputs(out) for out in outputs]
-    k = len(logits[0])
-    bad = [t for t in y if not (isinstance(t, int) and 0 <= t < k)]
-    if k < 2 or bad:
+    if len(logits[0]) < 2:  # the labels (0..k-1) are checked by losses.cross_entropy
         raise ValueError(
-            f"the 'cross_entropy' loss needs one model output per class and labels 0..{k - 1}; "
-            f"the model has {k} output(s)" + (f" and a label is {bad[0]!r}." if bad else ".")
+            "the 'cross_entropy' loss needs one model output per class (two or more); "
+            f"the model has {len(logits[0])}."
         )
     return losses.cross_entropy(logits, list(y))
 
