@@ -37,8 +37,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from micrograd import optim, train
 from micrograd.cli import budget
+from micrograd.data import load_digits, train_test_split
 from micrograd.i18n import _, figure_language
+from micrograd.nn import MLP
 
 __all__ = [
     "DEFAULTS",
@@ -144,8 +147,6 @@ class DigitsRun:
 
 def _subset(X: list, y: list, samples: int | None, seed: int) -> tuple[list, list]:
     """``samples`` images with every digit in proportion (all of them when None)."""
-    from micrograd.data import train_test_split
-
     if samples is None or samples == len(X):
         return X, y
     if isinstance(samples, bool) or not isinstance(samples, int) or not 50 <= samples <= len(X):
@@ -200,11 +201,6 @@ def train_digits(
     ``lr=None`` takes the optimizer's default (:data:`micrograd.train.OPTIMIZERS`).
     Training errors (e.g. ``OverflowError`` when a learning rate is far too large) propagate.
     """
-    from micrograd import optim
-    from micrograd.data import load_digits, train_test_split
-    from micrograd.nn import MLP
-    from micrograd.train import accuracy, fit, make_optimizer, predict
-
     if schedule not in ("linear", "constant"):
         raise ValueError(
             f"train_digits: schedule must be 'linear' or 'constant', got {schedule!r}."
@@ -215,11 +211,11 @@ def train_digits(
         X, y, test_size=test_size, seed=seed, stratify=y
     )
     model = init_like_pytorch(MLP(64, [*hidden, 10], activation=activation, seed=seed))
-    opt = make_optimizer(optimizer, model.parameters(), lr=lr)
+    opt = train.make_optimizer(optimizer, model.parameters(), lr=lr)
     steps = epochs * math.ceil(len(X_train) / (batch_size or len(X_train)))
     decay = optim.linear_decay(opt.lr, opt.lr / 10, steps) if schedule == "linear" else None
     started, started_cpu = time.perf_counter(), time.process_time()
-    history = fit(
+    history = train.fit(
         model,
         X_train,
         y_train,
@@ -235,7 +231,7 @@ def train_digits(
     )
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - started_cpu
-    test_predicted = predict(model, X_test)
+    test_predicted = train.predict(model, X_test)
     return DigitsRun(
         model=model,
         history=history,
@@ -243,7 +239,7 @@ def train_digits(
         X_test=X_test,
         y_train=y_train,
         y_test=y_test,
-        train_accuracy=accuracy(model, X_train, y_train),
+        train_accuracy=train.accuracy(model, X_train, y_train),
         test_accuracy=sum(p == t for p, t in zip(test_predicted, y_test)) / len(y_test),
         test_predicted=test_predicted,
         seconds=seconds,
@@ -417,6 +413,5 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
         "total_seconds": round(time.perf_counter() - started, 3),
         "history": run.history.as_dict(),
     }
-    for name, path in _write_results(args.out, figures, summary, run.model).items():
-        print(_("wrote {name}: {path}").format(name=name, path=path))
+    _write_results(args.out, figures, summary, run.model)
     return 0

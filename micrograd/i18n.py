@@ -128,11 +128,10 @@ class Translator:
         self.language = language  # "en" or "zh"
         self.translations = translations  # the standard library's gettext object
 
-    def __call__(self, message: str) -> str:
-        return self.translations.gettext(message)
-
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
+
+    __call__ = gettext
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
@@ -219,17 +218,12 @@ CJK_FONTS = (
 )
 
 
-def _needs_cjk_font(character: str) -> bool:
-    """Characters a Latin font lacks: CJK ideographs, CJK and full-width punctuation."""
-    return ord(character) >= 0x2E80
-
-
 @functools.cache
 def _characters_to_draw(lang: str) -> frozenset[str]:
-    """Every character of the catalog's translations that needs a CJK font."""
-    catalog = _catalog(lang)
-    messages = getattr(catalog, "_catalog", {})  # GNUTranslations keeps them here
-    return frozenset(c for text in messages.values() for c in str(text) if _needs_cjk_font(c))
+    """Every character of the catalog's translations that a Latin font lacks (from U+2E80 on:
+    CJK ideographs, CJK and full-width punctuation)."""
+    messages = getattr(_catalog(lang), "_catalog", {})  # GNUTranslations keeps them here
+    return frozenset(c for text in messages.values() for c in str(text) if ord(c) >= 0x2E80)
 
 
 @functools.cache

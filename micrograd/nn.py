@@ -38,7 +38,6 @@ its checks live in :mod:`micrograd.model_file`: every bad file is a ``ValueError
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import random
@@ -453,7 +452,7 @@ class MLP(Module):
         self.activation = _check_activation(activation, "MLP")
         self.output_activation = _check_activation(output_activation, "MLP")
         widths = [nin, *self.sizes]
-        _check_parameter_count(sum((a + 1) * b for a, b in itertools.pairwise(widths)), "MLP")
+        _check_parameter_count(model_file._parameter_count(widths), "MLP")
         rng = _make_rng(seed, rng, "MLP")
         last = len(self.sizes) - 1
         self.layers = [
@@ -483,7 +482,7 @@ class MLP(Module):
         }
 
     def __repr__(self) -> str:
-        count = sum((layer.nin + 1) * layer.nout for layer in self.layers)
+        count = model_file._parameter_count([self.nin, *self.sizes])
         lines = [f"MLP(nin={self.nin}, sizes={self.sizes}, parameters={count},"]
         lines += [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
         return "\n".join([*lines, ")"])

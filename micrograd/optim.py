@@ -376,12 +376,6 @@ class Adam(Optimizer):
 # --------------------------------------------------------------------------------------
 
 
-def _check_step(step: object, schedule: str) -> int:
-    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-        raise ValueError(f"{schedule}: the step number must be a whole number >= 0, got {step!r}.")
-    return step
-
-
 def _power(base: float, exponent: int, schedule: str, step: int) -> float:
     """``base ** exponent``, with a clear message when a growing schedule overflows."""
     try:
@@ -393,9 +387,9 @@ def _power(base: float, exponent: int, schedule: str, step: int) -> float:
         ) from None
 
 
-def _check_count(owner: str, name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{owner}: {name} must be a whole number >= 1, got {value!r}.")
+def _check_whole(owner: str, name: str, value: object, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{owner}: {name} must be a whole number >= {minimum}, got {value!r}.")
     return value
 
 
@@ -408,7 +402,7 @@ class StepDecay:
     every: int
 
     def __call__(self, step: int) -> float:
-        drops = _check_step(step, "step_decay") // self.every
+        drops = _check_whole("step_decay", "the step number", step, 0) // self.every
         return self.lr0 * _power(self.drop, drops, "step_decay", step)
 
 
@@ -421,7 +415,8 @@ class LinearDecay:
     total_steps: int
 
     def __call__(self, step: int) -> float:
-        progress = min(_check_step(step, "linear_decay"), self.total_steps) / self.total_steps
+        step = _check_whole("linear_decay", "the step number", step, 0)
+        progress = min(step, self.total_steps) / self.total_steps
         return self.lr0 * (1.0 - progress) + self.lr_end * progress  # exact at both ends
 
 
@@ -433,7 +428,7 @@ class ExponentialDecay:
     gamma: float
 
     def __call__(self, step: int) -> float:
-        step = _check_step(step, "exponential_decay")
+        step = _check_whole("exponential_decay", "the step number", step, 0)
         return self.lr0 * _power(self.gamma, step, "exponential_decay", step)
 
 
@@ -448,7 +443,7 @@ def step_decay(lr0: float, drop: float, every: int) -> StepDecay:
     drop = _check_number("step_decay", "drop", drop)
     if drop == 0.0:
         raise ValueError("step_decay: drop must be > 0, got 0.0 (the rate would become 0).")
-    return StepDecay(lr0, drop, _check_count("step_decay", "every", every))
+    return StepDecay(lr0, drop, _check_whole("step_decay", "every", every))
 
 
 def linear_decay(lr0: float, lr_end: float, total_steps: int) -> LinearDecay:
@@ -463,7 +458,7 @@ def linear_decay(lr0: float, lr_end: float, total_steps: int) -> LinearDecay:
     """
     lr0 = _check_number("linear_decay", "lr0", lr0)
     lr_end = _check_number("linear_decay", "lr_end", lr_end)
-    return LinearDecay(lr0, lr_end, _check_count("linear_decay", "total_steps", total_steps))
+    return LinearDecay(lr0, lr_end, _check_whole("linear_decay", "total_steps", total_steps))
 
 
 def exponential_decay(lr0: float, gamma: float) -> ExponentialDecay:

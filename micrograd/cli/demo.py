@@ -327,8 +327,7 @@ def _run(args: argparse.Namespace) -> int:
         "seconds": round(seconds, 3),
         "history": history.as_dict(),
     }
-    for name, path in _write_results(args.out, pictures, summary, model).items():
-        print(_("wrote {name}: {path}").format(name=name, path=path))
+    _write_results(args.out, pictures, summary, model)
     return 0
 
 
@@ -367,8 +366,8 @@ def _evaluate_and_plot(model, X, y, history, loss: str, sizes: list[int], args):
     return final_accuracy, pictures
 
 
-def _write_results(out: str, pictures: dict, summary: dict, model) -> dict[str, str]:
-    """Write the figures, summary.json and model.json into ``out``, each atomically.
+def _write_results(out: str, pictures: dict, summary: dict, model) -> None:
+    """Write the figures, summary.json and model.json into ``out``, each atomically; say so.
 
     The folder is made only now, so a run that fails leaves no empty folder behind.
     """
@@ -393,4 +392,5 @@ def _write_results(out: str, pictures: dict, summary: dict, model) -> dict[str, 
         where = shorten(list(written.values())[-1] if written else out, 200)  # not the temporary
         reason = getattr(error, "strerror", None) or error
         raise CLIError(f"cannot write {where}: {reason}") from None
-    return written
+    for name, path in written.items():
+        print(_("wrote {name}: {path}").format(name=name, path=path))

@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 import math
 import re
-import subprocess
 import sys
 import unicodedata
 from pathlib import Path
 
+from micrograd._files import atomic_path, check_file_path
 from micrograd.cli import CLIError, one_line, shorten
+from micrograd.engine import topological_order
 
 HELP = 'draw the computation graph of an expression, e.g. "tanh(x*w + b)"'
 
@@ -167,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     if args.html:
         _write_html(root, args)
     if args.backward and used:
-        leaves = {v.label: v for v in _leaves(root)}
+        leaves = {v.label: v for v in topological_order(root) if v.is_leaf}
         grads = ", ".join(
             f"d/d{name} = {format_number(leaves[name].grad, args.precision)}" for name in used
         )
@@ -188,8 +189,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse output paths that cannot work before computing anything."""
-    from micrograd._files import check_file_path
-
     for option, path in (("-o", args.output), ("--html", args.html)):
         if path and path != "-":
             try:
@@ -227,18 +226,8 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def _render_errors():
-    """The exceptions a renderer may raise: draw's RenderError, and until every renderer
-    failure is a RenderError, those of the subprocess it runs."""
-    from micrograd.draw import RenderError
-
-    return (RenderError, subprocess.CalledProcessError, subprocess.TimeoutExpired)
-
-
 def _backward(root, text: str) -> None:
     """``root.backward()``, refusing gradients too large for a float (as the engine does)."""
-    from micrograd.engine import topological_order
-
     try:
         root.backward()
         if all(math.isfinite(v.grad) for v in topological_order(root)):
@@ -252,15 +241,8 @@ def _backward(root, text: str) -> None:
     )
 
 
-def _leaves(root):
-    from micrograd.engine import topological_order
-
-    return [v for v in topological_order(root) if v.is_leaf]
-
-
 def _write_graph(graph, output: str) -> None:
-    from micrograd._files import atomic_path
-    from micrograd.draw import save
+    from micrograd.draw import RenderError, save
 
     if output == "-":
         sys.stdout.write(graph.source)
@@ -269,22 +251,11 @@ def _write_graph(graph, output: str) -> None:
     try:
         with atomic_path(output) as tmp:  # a failed drawing leaves no half-written file
             save(graph, tmp, format=fmt)
-    except _render_errors() as error:
-        raise CLIError(_renderer_failed(error)) from None
+    except RenderError as error:  # the renderer's one-line message (crash, timeout...)
+        raise CLIError(one_line(error, 300)) from None
     except OSError as error:
         raise CLIError(f"cannot write {shorten(output)}: {error.strerror or error}") from None
     print(f"wrote {output}")
-
-
-def _renderer_failed(error: BaseException) -> str:
-    if isinstance(error, subprocess.CalledProcessError):
-        return (
-            f"the Graphviz renderer failed (exit status {error.returncode}); "
-            "check the MICROGRAD_DOT setting or write the source with -o graph.dot"
-        )
-    if isinstance(error, subprocess.TimeoutExpired):
-        return "the Graphviz renderer took too long; draw a smaller expression"
-    return one_line(error, 300)
 
 
 def _write_html(root, args: argparse.Namespace) -> None:
@@ -294,8 +265,7 @@ def _write_html(root, args: argparse.Namespace) -> None:
         raise CLIError(
             f"--html needs micrograd.stepper.export_html, which this installation lacks ({error})"
         ) from None
-    from micrograd._files import atomic_path
-    from micrograd.engine import topological_order
+    from micrograd.draw import RenderError
 
     nodes = topological_order(root)
     grads = [v.grad for v in nodes]
@@ -306,8 +276,8 @@ def _write_html(root, args: argparse.Namespace) -> None:
             export_html(
                 root, tmp, title=args.expression, rankdir=args.rankdir, precision=args.precision
             )
-    except _render_errors() as error:
-        raise CLIError(_renderer_failed(error)) from None
+    except RenderError as error:
+        raise CLIError(one_line(error, 300)) from None
     except OSError as error:
         raise CLIError(f"cannot write {shorten(args.html)}: {error.strerror or error}") from None
     except ValueError as error:  # e.g. too many steps for one page, or too many boxes
