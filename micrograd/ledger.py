@@ -391,8 +391,6 @@ def _enumerate_paths(x: Value, output: Value, paths_to_x: dict[Value, int]):
 
     Only edges into nodes that reach x are followed, so no work is wasted on dead ends.
     """
-    if output not in paths_to_x:
-        return
     # Stack of (node, index of the next parent edge to try); edges holds the current path.
     stack: list[list] = [[output, 0]]
     edges: list[ChainEdge] = []
