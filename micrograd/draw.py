@@ -384,7 +384,7 @@ def draw_dot(
     params_set = _as_set(params, "params") if params is not None else set(seeds)
     inputs_set = _as_set(inputs, "inputs") | _fed_with(order, params_set)
     group_ids = {name: f"g{k}" for k, name in enumerate(members)}
-    used_roles: list[str] = []
+    used_roles: set[str] = set()
     group_edges: set[tuple[str, str]] = set()
 
     def connect(p: Value, head: str, hot: bool) -> None:
@@ -403,16 +403,14 @@ def draw_dot(
             graph.node_ids[v] = group_ids[name]
             if v is members[name][0]:  # draw the group's box where its first member is
                 drawer.group_box(graph, group_ids[name], name, members[name], outputs[name])
-                if "collapsed" not in used_roles:
-                    used_roles.append("collapsed")
+                used_roles.add("collapsed")
             for p in v.parents:
                 if group_of.get(p) != name:
                     connect(p, group_ids[name], v in highlight)
             continue
 
         role = _role(v, root, params_set, inputs_set)
-        if role not in used_roles:
-            used_roles.append(role)
+        used_roles.add(role)
         graph.node_ids[v] = f"n{i}"
         drawer.value_box(graph, f"n{i}", v, role)
         if not v.parents:
@@ -638,7 +636,7 @@ class _Drawer:
             connect(b, f"op{i}", hot)
 
 
-def _add_legend(graph: graphviz.Digraph, used_roles: list[str]) -> None:
+def _add_legend(graph: graphviz.Digraph, used_roles: set[str]) -> None:
     """One small table naming the colours used, in the order of ROLE_COLOURS."""
     cells = "".join(
         f'<td bgcolor="{colour}">{"collapsed group" if role == "collapsed" else role}</td>'

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_PATHS = 200
-_INFIX = {"+": "+", "-": "-", "*": "*", "/": "/"}
+_INFIX = ("+", "-", "*", "/")
 _MAX_NAME = 28  # longer made-up expression names fall back to "tanh_3"
 
 
@@ -301,14 +301,13 @@ def count_paths(x: Value, output: Value) -> int:
     >>> count_paths(a, c)
     4
     """
-    paths = _paths_to(x, output)
-    return paths.get(output, 0)
+    return _paths_to(x, topological_order(output)).get(output, 0)
 
 
-def _paths_to(x: Value, output: Value) -> dict[Value, int]:
-    """For every node of output's graph that reaches x: its number of paths to x."""
+def _paths_to(x: Value, order: list[Value]) -> dict[Value, int]:
+    """For every node of a graph (in topological order) that reaches x: its paths to x."""
     paths: dict[Value, int] = {}
-    for node in topological_order(output):  # parents before children
+    for node in order:  # parents before children
         n = 1 if node is x else sum(paths.get(p, 0) for p in node.parents)
         if n:
             paths[node] = n
@@ -356,7 +355,7 @@ def explain(
         raise ValueError(f"explain(max_paths=...) needs a positive int, got {max_paths!r}.")
 
     order = topological_order(output)
-    paths_to_x = _paths_to(x, output)
+    paths_to_x = _paths_to(x, order)
     n = paths_to_x.get(output, 0)
     if n > max_paths:
         raise ValueError(
@@ -392,21 +391,15 @@ def _enumerate_paths(x: Value, output: Value, paths_to_x: dict[Value, int]):
 
     Only edges into nodes that reach x are followed, so no work is wasted on dead ends.
     """
-    if output not in paths_to_x:
-        return
     # Stack of (node, index of the next parent edge to try); edges holds the current path.
     stack: list[list] = [[output, 0]]
     edges: list[ChainEdge] = []
     while stack:
         frame = stack[-1]
         node, i = frame
-        if node is x:
-            yield ChainPath(tuple(edges), math.prod(e.local_grad for e in edges))
-            stack.pop()
-            if edges:
-                edges.pop()
-            continue
-        if i == len(node.parents):  # all edges of this node done: step back
+        if node is x or i == len(node.parents):  # a path found, or every edge tried: back
+            if node is x:
+                yield ChainPath(tuple(edges), math.prod(e.local_grad for e in edges))
             stack.pop()
             if edges:
                 edges.pop()

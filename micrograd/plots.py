@@ -823,10 +823,10 @@ def _as_images(rows: Sequence[Sequence[float]], where: str, shape: tuple[int, in
     return np.array(rows, dtype=float).reshape(len(rows), *shape)
 
 
-def _image_grid(n: int, ncols: int, where: str, cell: float = 1.1, extra_height: float = 0.0):
+def _image_grid(n: int, ncols: int, where: str, extra_height: float = 0.0):
     """A figure with ``n`` small, blank axes in rows of ``ncols`` (and the unused ones removed)."""
     _check_count(ncols, "ncols", 1, where)
-    fig, axes = _axes_grid(n, ncols, cell, cell, 0.25 + extra_height)
+    fig, axes = _axes_grid(n, ncols, 1.1, 1.1, 0.25 + extra_height)
     for a in axes:
         a.set_xticks([])
         a.set_yticks([])

@@ -78,16 +78,6 @@ class RendererNotFoundWarning(UserWarning):
 # --------------------------------------------------------------------------------------
 
 
-def _script_dirs() -> list[Path]:
-    """Where pip puts the programs of this Python, judged from ``sys.executable``.
-
-    Next to the interpreter in a virtual environment (bin/ or Scripts\\), and in its
-    Scripts\\ folder for a Windows or conda installation without one.
-    """
-    here = Path(sys.executable).parent
-    return [here, here / "Scripts", here / "bin"]
-
-
 def find_renderer() -> Path | None:
     """The ``dot`` program to render with, or None if there is none (see the module doc).
 
@@ -104,19 +94,15 @@ def find_renderer() -> Path | None:
             )
         return Path(found)
     found = shutil.which("dot")  # a system Graphviz
-    if found is None:  # graphviz-pure: where pip put it first, then on PATH (path=None)
-        for directory in [*map(str, _script_dirs()), None]:
+    if found is None:
+        # graphviz-pure where pip put it (next to the interpreter in a virtual environment,
+        # in Scripts\\ or bin/ of a Windows or conda installation), then on PATH (path=None)
+        here = Path(sys.executable).parent
+        for directory in [*map(str, (here, here / "Scripts", here / "bin")), None]:
             found = shutil.which("graphviz-pure", path=directory)
             if found:
                 break
     return Path(found) if found else None
-
-
-def _require_renderer() -> Path:
-    program = find_renderer()
-    if program is None:
-        raise RendererNotFoundError(f"no Graphviz renderer found. {RENDERER_HINT}")
-    return program
 
 
 # --------------------------------------------------------------------------------------
@@ -142,7 +128,9 @@ def render_source(
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
-    program = _require_renderer()
+    program = find_renderer()
+    if program is None:
+        raise RendererNotFoundError(f"no Graphviz renderer found. {RENDERER_HINT}")
     # Graphviz reads UTF-8. draw_dot never emits a lone surrogate (UTF-8 has none); in a
     # graph made by hand one is written as its escape rather than crash.
     data = source.encode("utf-8", "backslashreplace")

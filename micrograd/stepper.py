@@ -475,7 +475,6 @@ class _FramePictures:
         # Outlined with a node, as draw_dot's highlight does: its box, the op oval and the
         # edges that made it. Each outlined shape has slots for its colours and width.
         red, width = HIGHLIGHT["color"], HIGHLIGHT["penwidth"]
-        outline: dict[ET.Element, list[tuple[str, str]]] = {}
         self.outlined: dict[Value, list[tuple[str, str]]] = {}
         for v, node_id in graph.node_ids.items():
             if node_id.startswith("n") and v.parents:
@@ -483,10 +482,7 @@ class _FramePictures:
                 made = [titled[node_id], titled[op], *edges_into.get(op, []), *edges_into[node_id]]
             else:  # a leaf, or a collapsed group: its box and the edges into it
                 made = [titled[node_id], *edges_into.get(node_id, [])]
-            for g in made:
-                if g not in outline:
-                    outline[g] = self._outline_slots(g, red, width)
-            self.outlined[v] = [slot for g in made for slot in outline[g]]
+            self.outlined[v] = [slot for g in made for slot in self._outline_slots(g, red, width)]
 
         for element in svg.iter():  # ids get a per-frame prefix, unique in a page of frames
             if "id" in element.attrib:
@@ -499,7 +495,7 @@ class _FramePictures:
 
         The name is written between NUL characters, which no SVG can contain otherwise.
         """
-        if (element, attribute) in self.slots:  # the box of a collapsed group, again
+        if (element, attribute) in self.slots:  # a collapsed group's box, or a shape outlined again
             return self.slots[element, attribute]
         name = self.slots[element, attribute] = str(len(self.defaults))
         self.defaults[name] = element.get(attribute, default) if attribute else default
