@@ -387,7 +387,11 @@ def observe(ex: Exercise, student: Any, inputs: Any, timeout: float | None = Non
 def judge(
     ex: Exercise, inputs: Any, observed: Observed, earlier: dict[str, CheckResult] | None = None
 ) -> CheckResult:
-    """Step 3: compare and diagnose; the status and score come from here only."""
+    """Step 3: compare and diagnose; the status and score come from here only.
+
+    The result comes with its feedback (``messages``) rendered, what the student's code printed
+    included.
+    """
     ctx = Context(ex.name, earlier=dict(earlier or {}))
     status, stop_message = PASSED, ""
     if observed.stop is not None:
@@ -417,9 +421,17 @@ def judge(
         )
     if status in (FAILED, ERROR):
         _earlier_first(ex, ctx)
-    return CheckResult(
-        ex.name, status, ctx.cases, ctx.diagnoses, _notes=ctx.notes, _stop_message=stop_message
+    result = CheckResult(
+        ex.name,
+        status,
+        ctx.cases,
+        ctx.diagnoses,
+        _notes=ctx.notes,
+        _stop_message=stop_message,
+        _output=observed.output,
     )
+    result.messages = render(result, ex)
+    return result
 
 
 def _is_raised(problem: str) -> bool:
@@ -569,11 +581,7 @@ def run_check(
 ) -> CheckResult:
     """All three steps in this process; returns the result without printing it."""
     inputs = plain(ex.inputs(random.Random(seed)))
-    observed = observe(ex, student, inputs, timeout)
-    result = judge(ex, inputs, observed, earlier)
-    result._output = observed.output
-    result.messages = render(result, ex)
-    return result
+    return judge(ex, inputs, observe(ex, student, inputs, timeout), earlier)
 
 
 def check(

@@ -43,7 +43,6 @@ from micrograd.exercises.core import (
     Observed,
     judge,
     plain,
-    render,
 )
 from micrograd.i18n import _, language, override
 
@@ -256,17 +255,13 @@ def _missing(run: ChildRun, timeout: float) -> Observed:
 
 
 def judge_submission(
-    stem: str, inputs: dict[str, Any], run: ChildRun, timeout: float
+    names: list[str], inputs: dict[str, Any], run: ChildRun, timeout: float
 ) -> dict[str, CheckResult]:
-    """Every check of one submission, in order, each judged here from plain data."""
+    """The checks ``names`` of one submission, in order, each judged here from plain data."""
     results: dict[str, CheckResult] = {}
-    for name in NOTEBOOKS[stem]:
-        ex = EXERCISES[name]
+    for name in names:
         observed = run.observed.get(name) or _missing(run, timeout)
-        result = judge(ex, inputs[name], observed, earlier=results)
-        result._output = observed.output
-        result.messages = render(result, ex)
-        results[name] = result
+        results[name] = judge(EXERCISES[name], inputs[name], observed, earlier=results)
     return results
 
 
@@ -293,7 +288,7 @@ def grade_one(
     run = run_child(path, inputs, timeout, memory_mb, lang)
     rows = []
     with override(lang):
-        judged = judge_submission(stem, inputs, run, timeout)
+        judged = judge_submission(list(NOTEBOOKS[stem]), inputs, run, timeout)
     for name, result in judged.items():
         max_points = float(NOTEBOOKS[stem][name])
         points = round(max_points * result.score, 4)
@@ -416,12 +411,7 @@ def autograde(name: str, *, timeout: float = DEFAULT_TIMEOUT, seed: int | None =
     inputs = check_inputs(earlier, seed)
     lang = language()  # a zh notebook sets MICROGRAD_LANG=zh in its first cells
     run = run_child(path, inputs, timeout, lang=lang)
-    results: dict[str, CheckResult] = {}
     with override(lang):
-        for n in earlier:
-            observed = run.observed.get(n) or _missing(run, timeout)
-            results[n] = judge(EXERCISES[n], inputs[n], observed, earlier=results)
-        result = results[name]
-        result.messages = render(result, EXERCISES[name])
+        result = judge_submission(earlier, inputs, run, timeout)[name]
     print(result)
     return round(float(NOTEBOOKS[stem][name]) * result.score, 4)

@@ -383,6 +383,8 @@ MISTAKES = {
 
 
 def _postorder(root, visited: bool) -> list:
+    # A walk of its own, not the engine's order: with `=` instead of `+=` the gradients depend
+    # on the order, and a student's recursive walk visits the nodes in this one.
     order, seen, todo = [], set(), [(root, False)]
     while todo and len(order) < 200_000:
         node, done = todo.pop()
