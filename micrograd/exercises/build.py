@@ -142,7 +142,7 @@ def parse_source(text: str, name: str = "<source>") -> list[Cell]:
     result = []
     for kind, lines, lang in cells:
         body = "\n".join(lines).strip("\n")
-        _check_regions(body, name)
+        _marked(body, name)  # a malformed region is an error here, where the file is named
         result.append(Cell(kind, body, BEGIN in body, lang))
     return result
 
@@ -163,19 +163,28 @@ def edition(cells: list[Cell], lang: str = "en") -> list[Cell]:
     return chosen
 
 
-def _check_regions(text: str, name: str) -> None:
-    depth = 0
+def _marked(text: str, name: str = "<source>") -> list[tuple[str, str]]:
+    """Each line with where it stands: BEGIN, END, "inside" a solution region or "" (outside).
+
+    SourceError for a region that is nested or left open.
+    """
+    found, inside = [], False
     for line in text.splitlines():
         if line.strip() == BEGIN:
-            if depth:
+            if inside:
                 raise SourceError(f"{name}: nested {BEGIN!r}")
-            depth = 1
+            inside = True
+            found.append((line, BEGIN))
         elif line.strip() == END:
-            if not depth:
+            if not inside:
                 raise SourceError(f"{name}: {END!r} without {BEGIN!r}")
-            depth = 0
-    if depth:
+            inside = False
+            found.append((line, END))
+        else:
+            found.append((line, "inside" if inside else ""))
+    if inside:
         raise SourceError(f"{name}: {BEGIN!r} without {END!r}")
+    return found
 
 
 def _enclosing(lines: list[str], index: int, indent: int) -> str:
@@ -194,11 +203,10 @@ def _enclosing(lines: list[str], index: int, indent: int) -> str:
 def _student_text(cell: Cell, name: str = "<source>") -> str:
     lines = cell.text.splitlines()
     out: list[str] = []
-    inside = False
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped == BEGIN:
-            inside = True
+    for i, (line, where) in enumerate(_marked(cell.text, name)):
+        if where == "":
+            out.append(line)
+        elif where == BEGIN:
             indent = line[: len(line) - len(line.lstrip())]
             if cell.kind == "markdown":
                 out.append("YOUR ANSWER HERE")
@@ -208,13 +216,9 @@ def _student_text(cell: Cell, name: str = "<source>") -> str:
                     f"{name}: a solution region must be inside a function, so that the "
                     f"student notebook runs: {cell.text[:60]!r}"
                 )
-            where = _enclosing(lines, i, len(indent))
+            owner = _enclosing(lines, i, len(indent))
             out.append(f"{indent}# YOUR CODE HERE")
-            out.append(f'{indent}raise NotImplementedError("{where} is yours to write")')
-        elif stripped == END:
-            inside = False
-        elif not inside:
-            out.append(line)
+            out.append(f'{indent}raise NotImplementedError("{owner} is yours to write")')
     return "\n".join(out)
 
 
@@ -225,16 +229,7 @@ def to_student(cells: list[Cell], name: str = "<source>") -> list[Cell]:
 
 def solution_lines(cells: list[Cell]) -> list[str]:
     """Every line inside a solution region (for tests: none may reach a student notebook)."""
-    found, inside = [], False
-    for cell in cells:
-        for line in cell.text.splitlines():
-            if line.strip() == BEGIN:
-                inside = True
-            elif line.strip() == END:
-                inside = False
-            elif inside:
-                found.append(line)
-    return found
+    return [line for c in cells for line, where in _marked(c.text) if where == "inside"]
 
 
 def _nbgrader(
