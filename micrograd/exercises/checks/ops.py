@@ -452,14 +452,10 @@ def hypotheses(op: str, operand: int) -> list[Hypothesis]:
     return sorted(found, key=lambda h: h.cost)  # stable: simplest explanation first
 
 
-def local_args(case: OpCase, operand: int, out: float) -> tuple[float, float, float]:
-    if case.op == "pow":
-        return (case.xs[0], case.const, out)
-    if case.shape == "binary":
-        return (case.xs[0], case.xs[1], out)
-    if case.shape == "const":
-        return (case.xs[0], case.const, out)
-    return (case.xs[0], 0.0, out)
+def local_args(case: OpCase, out: float) -> tuple[float, float, float]:
+    """The arguments (a, b_or_exponent, out) of the case's formulas."""
+    b = case.xs[1] if case.shape == "binary" else case.const
+    return (case.xs[0], 0.0 if b is None else b, out)
 
 
 # --------------------------------------------------------------------------------------
@@ -517,27 +513,21 @@ def observe_case(cls, case: OpCase, probe) -> dict:
     return record
 
 
-def _inputs(op: str):
-    def draw(rng):
-        return [asdict(c) for c in make_cases(op, rng)]
-
-    return draw
+def _inputs(op: str, rng) -> list[dict]:
+    return [asdict(c) for c in make_cases(op, rng)]
 
 
-def _observe(op: str):
-    def run(cls, inputs, probe):
-        if not isinstance(cls, type):
-            raise Stop(
-                "error",
-                _(
-                    "check('{op}', ...) needs your Value class itself (e.g. check('{op}', "
-                    "Value)), got {name}."
-                ).format(op=op, name=type(cls).__name__),
-            )
-        for case in inputs:
-            yield observe_case(cls, OpCase.from_plain(case), probe)
-
-    return run
+def _observe(op: str, cls, inputs, probe):
+    if not isinstance(cls, type):
+        raise Stop(
+            "error",
+            _(
+                "check('{op}', ...) needs your Value class itself (e.g. check('{op}', "
+                "Value)), got {name}."
+            ).format(op=op, name=type(cls).__name__),
+        )
+    for case in inputs:
+        yield observe_case(cls, OpCase.from_plain(case), probe)
 
 
 # --------------------------------------------------------------------------------------
@@ -642,9 +632,8 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
                 "template's __init__ and pass the children when you make the node."
             ).format(method=method),
         )
-    if "grads" not in rec:
-        problem = rec.get("problem") or _("raised {error}").format(error=rec.get("error"))
-        ctx.case(desc, False, inputs=inputs, problem=problem)
+    if "problem" in rec:  # a node's _backward is not callable
+        ctx.case(desc, False, inputs=inputs, problem=rec["problem"])
         return
     received = rec["grads"]
     expected = [p + case.upstream * g for p, g in zip(case.pre, ref_locals)]
@@ -681,7 +670,7 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
     )
     if case.shape != "reuse" and all(g is not None for g in received):
         for i in range(1 if case.shape in ("unary", "const") else 2):
-            observations.append(Observation(case, i, local_args(case, i, ref_out), received[i]))
+            observations.append(Observation(case, i, local_args(case, ref_out), received[i]))
 
 
 def _explain(op: str, operand: int, observations: list[Observation], ctx: Context) -> None:
@@ -700,7 +689,7 @@ def _explain(op: str, operand: int, observations: list[Observation], ctx: Contex
     var = "self" if operand == 0 else "other"
     for h in candidates[1:]:
         if all(fits(h, o) for o in obs):
-            _report(h, op, var, obs, operand, ctx)
+            _report(h, correct, op, var, obs, operand, ctx)
             return
     example = next(o for o in obs if not fits(correct, o))
     want = correct.predict(example.args, example.case.upstream, example.case.pre[operand])
@@ -728,14 +717,15 @@ def _operand(method: str, var: str) -> str:
     return _("{method} (the `{var}` operand)").format(method=method, var=var)
 
 
-def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -> None:
+def _report(
+    h: Hypothesis, correct: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context
+) -> None:
     method = METHOD[op]
 
     def diagnose(kind, message, *hints):
         ctx.diagnose(kind, message, *hints, rule=RULES[op], key=f"{kind}:{method}:{var}")
 
     o = next((x for x in obs if x.case.pre[operand] != 0 and x.case.upstream != 1.0), obs[0])
-    correct = hypotheses(op, operand)[0]
     where = _operand(method, var) if op in ("mul", "div") else method
     want = correct.predict(o.args, o.case.upstream, o.case.pre[operand])
     name = o.case.names[operand]
@@ -870,11 +860,17 @@ def _register(name: str, title: str, inputs, judge, observe) -> None:
 
 
 for _op in OPS:
-    _register(_op, TITLES[_op], _inputs(_op), functools.partial(judge_op, _op), _observe(_op))
+    _register(
+        _op,
+        TITLES[_op],
+        functools.partial(_inputs, _op),
+        functools.partial(judge_op, _op),
+        functools.partial(_observe, _op),
+    )
 
 
 def _ops_inputs(rng):
-    return {op: _inputs(op)(rng) for op in OPS}
+    return {op: _inputs(op, rng) for op in OPS}
 
 
 def _ops_judge(inputs: dict, records: list, ctx: Context) -> None:
@@ -898,7 +894,7 @@ def _ops_judge(inputs: dict, records: list, ctx: Context) -> None:
 def _ops_observe(cls, inputs, probe):
     for op in OPS:
         try:
-            for record in _observe(op)(cls, inputs[op], probe):
+            for record in _observe(op, cls, inputs[op], probe):
                 yield {"op": op, "record": record}
         except Stop as stop:
             if stop.status != "not implemented":
