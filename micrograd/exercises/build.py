@@ -257,6 +257,19 @@ AUTOGRADE = (
 )
 
 
+def _cell(kind: str, cell_id: str, text: str, nbgrader: dict | None = None) -> dict:
+    entry: dict = {
+        "cell_type": kind,
+        "id": cell_id,
+        "metadata": {"nbgrader": nbgrader} if nbgrader else {},
+        "source": text.splitlines(keepends=True),
+    }
+    if kind == "code":
+        entry["execution_count"] = None
+        entry["outputs"] = []
+    return entry
+
+
 def notebook_json(cells: list[Cell], stem: str, solution: bool, lang: str = "en") -> str:
     """A notebook (nbformat 4.5, no outputs, stable cell ids) as the text of an .ipynb file.
 
@@ -266,41 +279,16 @@ def notebook_json(cells: list[Cell], stem: str, solution: bool, lang: str = "en"
 
     nb_cells = []
     for i, cell in enumerate(cells):
-        entry: dict = {
-            "cell_type": cell.kind,
-            "id": f"{stem[:40]}-{i:02d}",
-            "metadata": {},
-            "source": cell.text.splitlines(keepends=True),
-        }
-        if cell.kind == "code":
-            entry["execution_count"] = None
-            entry["outputs"] = []
+        cell_id, meta = f"{stem[:40]}-{i:02d}", None
         if solution and cell.has_solution:
             written = cell.kind == "markdown"  # a written answer: graded by hand
-            entry["metadata"]["nbgrader"] = _nbgrader(
-                f"{stem[:40]}-{i:02d}",
-                solution=True,
-                grade=written,
-                locked=False,
-                points=WRITTEN_POINTS if written else None,
-            )
-        nb_cells.append(entry)
+            points = WRITTEN_POINTS if written else None
+            meta = _nbgrader(cell_id, solution=True, grade=written, locked=False, points=points)
+        nb_cells.append(_cell(cell.kind, cell_id, cell.text, meta))
     if solution:
         for name, points in NOTEBOOKS.get(stem, {}).items():
-            nb_cells.append(
-                {
-                    "cell_type": "code",
-                    "execution_count": None,
-                    "id": f"test-{name}"[:64],
-                    "metadata": {
-                        "nbgrader": _nbgrader(
-                            f"test_{name}", solution=False, grade=True, locked=True, points=points
-                        )
-                    },
-                    "outputs": [],
-                    "source": AUTOGRADE.format(name=name).splitlines(keepends=True),
-                }
-            )
+            meta = _nbgrader(f"test_{name}", solution=False, grade=True, locked=True, points=points)
+            nb_cells.append(_cell("code", f"test-{name}"[:64], AUTOGRADE.format(name=name), meta))
     notebook = {
         "cells": nb_cells,
         "metadata": {

@@ -486,33 +486,31 @@ _MAX_CASES_SHOWN = 3
 _MAX_OUTPUT_SHOWN = 1500
 
 
+_HEADERS = {  # the first line of the feedback, by status (str.format ignores unused names)
+    PASSED: N_("✔ {name}: all {n} cases pass. Well done!"),
+    NOT_IMPLEMENTED: N_("… {name}: not yet implemented: {message}"),
+    TIMEOUT: N_("✘ {name}: time limit exceeded. {message}"),
+}
+
+
 def render(result: CheckResult, ex: Exercise) -> list[str]:
     """The feedback lines a student reads (in the language of the check, see :func:`check`)."""
     output, stop_message = result._output, result._stop_message
     notes = [_(note) for note in result._notes]
     n = len(result.cases)
     failed = [c for c in result.cases if not c.passed]
-    if result.status == PASSED:
-        lines = [_("✔ {name}: all {n} cases pass. Well done!").format(name=ex.name, n=n), *notes]
-    elif result.status == NOT_IMPLEMENTED:
-        lines = [
-            _("… {name}: not yet implemented: {message}").format(name=ex.name, message=stop_message)
-        ]
+    if result.status in _HEADERS:
+        header = _HEADERS[result.status]
+    elif result.status == ERROR and stop_message:
+        header = N_("✘ {name}: {message}")
     else:
-        if result.status == TIMEOUT:
-            lines = [
-                _("✘ {name}: time limit exceeded. {message}").format(
-                    name=ex.name, message=stop_message
-                )
-            ]
-        elif result.status == ERROR and stop_message:
-            lines = [_("✘ {name}: {message}").format(name=ex.name, message=stop_message)]
-        else:
-            lines = [
-                _("✘ {name}: {failed} of {n} cases fail ({title}).").format(
-                    name=ex.name, failed=len(failed), n=n, title=_(ex.title)
-                )
-            ]
+        header = N_("✘ {name}: {failed} of {n} cases fail ({title}).")
+    lines = [
+        _(header).format(
+            name=ex.name, n=n, failed=len(failed), message=stop_message, title=_(ex.title)
+        )
+    ]
+    if result.status not in (PASSED, NOT_IMPLEMENTED):
         for c in failed[:_MAX_CASES_SHOWN]:
             lines.append("  • " + _("{name}: {problem}").format(name=c.name, problem=c.problem))
         if len(failed) > _MAX_CASES_SHOWN:
@@ -535,6 +533,7 @@ def render(result: CheckResult, ex: Exercise) -> list[str]:
                     name=ex.name
                 )
             )
+    if result.status != NOT_IMPLEMENTED:
         lines += notes
     if output:
         shown = output[:_MAX_OUTPUT_SHOWN]
