@@ -376,7 +376,7 @@ def _judge_train(inputs, records, ctx: Context) -> None:
                 "times?"
             ),
         )
-    losses_ok = rec["losses"] is not None and all_close(rec["losses"], want_losses, rtol=1e-6)
+    losses_ok = rec["losses"] is not None and all_close(rec["losses"], want_losses)
     if rec["losses"] is None or len(rec["losses"]) != steps:
         shown = len(rec["losses"]) if rec["losses"] is not None else rec["returned"]
         problem = _("returned {shown}, expected a list of {steps} losses").format(
