@@ -46,6 +46,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from micrograd.i18n import LANGUAGES, language
+
 __all__ = [
     "BEGIN",
     "END",
@@ -91,7 +93,6 @@ class Cell:
 # Both editions come from one source, as in the course (notebooks/src): code cells are
 # shared, an untagged markdown cell is English, and the cell after it tagged
 # ``# %% [markdown] lang="zh"`` is its Chinese counterpart.
-LANGUAGES = ("en", "zh")
 _LANG = re.compile(r"""\blang\s*=\s*["']?([A-Za-z_-]+)["']?""")
 
 # The zh edition sets the language of check()'s feedback in a cell of its own, before the
@@ -308,8 +309,6 @@ def notebook_json(cells: list[Cell], stem: str, solution: bool, lang: str = "en"
 
 def default_language(lang: str | None = None) -> str:
     """The edition to build: ``lang``, else ``MICROGRAD_LANG``, else English."""
-    from micrograd.i18n import language
-
     return language(lang)
 
 
