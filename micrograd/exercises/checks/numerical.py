@@ -394,17 +394,13 @@ def _judge_gradient_check(inputs, records, ctx: Context) -> None:
         else:
             answer = rec["answer"]
             answers.append((grad_case, answer))
-            why = f" ({_(grad_case.why)})" if grad_case.why else ""
-            problem = (
-                ""
-                if answer == grad_case.correct
-                else (
-                    _("returned {answer}, expected {want}").format(
-                        answer=answer, want=grad_case.correct
-                    )
-                    + why
+            problem = ""
+            if answer != grad_case.correct:
+                problem = _("returned {answer}, expected {want}").format(
+                    answer=answer, want=grad_case.correct
                 )
-            )
+                if grad_case.why:
+                    problem += f" ({_(grad_case.why)})"
             ctx.case(
                 name,
                 answer == grad_case.correct,
