@@ -16,12 +16,14 @@ chain factor, ``=`` instead of ``+=``).
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 
 from micrograd import engine
 from micrograd.exercises.core import Context, all_close, close, exercise, fmt
 from micrograd.exercises.sandbox import Stop
+from micrograd.exercises.walk import postorder
 from micrograd.i18n import N_, _
 
 FORBIDDEN = (
@@ -382,24 +384,6 @@ MISTAKES = {
 }
 
 
-def _postorder(root, visited: bool) -> list:
-    # A walk of its own, not the engine's order: with `=` instead of `+=` the gradients depend
-    # on the order, and a student's recursive walk visits the nodes in this one.
-    order, seen, todo = [], set(), [(root, False)]
-    while todo and len(order) < 200_000:
-        node, done = todo.pop()
-        if done:
-            order.append(node)
-            continue
-        if visited:
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-        todo.append((node, True))
-        todo.extend((p, False) for p in reversed(node.parents))
-    return order
-
-
 def simulate(graph: dict, mistake: str = "") -> list[float]:
     """Every node's gradient after a backward() with ``mistake`` (one of MISTAKES), by number."""
     root, _leaves = build(graph)
@@ -407,10 +391,13 @@ def simulate(graph: dict, mistake: str = "") -> list[float]:
     grads = [0.0] * len(nodes)
     if mistake != "backward-no-seed":
         grads[number[id(root)]] = 1.0
-    if mistake == "backward-wrong-order":  # inputs first
-        walk = _postorder(root, True)
-    else:  # outputs first; forgetting the visited nodes, they come again on every path
-        walk = _postorder(root, mistake != "backward-duplicates")[::-1]
+    # Inputs first, or outputs first. With `=` instead of `+=` the gradients depend on the
+    # order: it is a student's recursive walk's, not the engine's. Forgetting the visited
+    # nodes, they come again on every path (capped: that walk can grow exponentially).
+    walk = postorder(root, lambda node: node.parents, visited=mistake != "backward-duplicates")
+    walk = list(itertools.islice(walk, 200_000))
+    if mistake != "backward-wrong-order":
+        walk.reverse()
     for node in walk:
         upstream = grads[number[id(node)]]
         for parent, d in zip(node.parents, node.local_grads):
