@@ -22,6 +22,7 @@ import math
 import os
 import random
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -358,9 +359,6 @@ class Observed:
     stop: tuple[str, str] | None = None
     output: str = ""  # what the student's code printed (capped)
 
-    def to_plain(self) -> dict:
-        return {"records": self.records, "stop": self.stop, "output": self.output}
-
     @classmethod
     def from_plain(cls, data: dict) -> Observed:
         stop = data.get("stop")
@@ -552,8 +550,6 @@ def _earlier_results(ex: Exercise, student: Any) -> dict[str, CheckResult]:
     found = {}
     namespace = getattr(student, "__globals__", None)
     if namespace is None and isinstance(student, type):
-        import sys
-
         namespace = getattr(sys.modules.get(student.__module__), "__dict__", None)
     for name in ex.uses:
         earlier = EXERCISES[name]
