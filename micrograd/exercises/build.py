@@ -46,6 +46,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from micrograd._files import atomic_write
 from micrograd.i18n import LANGUAGES, language
 
 __all__ = [
@@ -324,8 +325,6 @@ def build(
     the paths written. The files depend only on the sources (no timestamps, no random ids),
     so building twice gives the same bytes; each is written atomically.
     """
-    from micrograd._files import atomic_write
-
     out = Path(out)
     lang = default_language(lang)
     if sources is None and not SOURCES.is_dir():
@@ -361,8 +360,6 @@ def shipped_dir(lang: str = "en") -> Path:
 
 
 def _copy_shipped(out: Path, lang: str = "en") -> list[Path]:
-    from micrograd._files import atomic_write
-
     shipped = sorted(shipped_dir(lang).glob("[0-9][0-9]_*.ipynb"))
     if not shipped:
         raise SourceError(f"no student notebooks in {shipped_dir(lang)}: {NOT_INSTALLED}")

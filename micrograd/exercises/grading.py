@@ -35,6 +35,7 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from micrograd._files import atomic_write, check_file_path
 from micrograd.exercises.core import (
     ERROR,
     EXERCISES,
@@ -299,8 +300,6 @@ def grade_one(
 
 
 def _check_csv(path: str | os.PathLike[str]) -> Path:
-    from micrograd._files import check_file_path
-
     try:
         target = check_file_path(path, "--csv")
     except ValueError as error:
@@ -315,8 +314,6 @@ def _check_csv(path: str | os.PathLike[str]) -> Path:
 
 def write_csv(rows: list[Row], path: str | os.PathLike[str]) -> Path:
     """The grades as CSV (header row, one row per submission and check), written atomically."""
-    from micrograd._files import atomic_write
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([f.name for f in fields(Row)])
