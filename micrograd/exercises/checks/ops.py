@@ -78,16 +78,13 @@ class OpCase:
 
     @property
     def label(self) -> str:
-        symbol = {"mul": "*", "div": "/", "pow": "**"}.get(self.op)
         if self.op == "pow":
             return f"a ** {fmt(self.const)}"
-        if symbol is None:
+        if self.shape == "unary":
             return f"a.{self.op}()"
-        if self.shape == "reuse":
-            return f"a {symbol} a"
-        if self.shape == "const":
-            return f"a {symbol} {fmt(self.const)}"
-        return f"a {symbol} b"
+        symbol = "*" if self.op == "mul" else "/"
+        other = {"reuse": "a", "const": fmt(self.const)}.get(self.shape, "b")
+        return f"a {symbol} {other}"
 
     def describe(self) -> str:
         values = ", ".join(f"{n}={fmt(x)}" for n, x in zip(self.names, self.xs))
