@@ -101,10 +101,11 @@ def graph_name(graph: dict) -> str:
     return graph["shape"]
 
 
-def numbered(root) -> tuple[list, dict[int, int]]:
-    """The nodes in micrograd's topological order, and node id -> its number."""
+def numbered(graph: dict) -> tuple[engine.Value, list, dict[int, int]]:
+    """The graph's root, its nodes in micrograd's topological order, and node id -> number."""
+    root, _leaves = build(graph)
     nodes = engine.topological_order(root)
-    return nodes, {id(n): i for i, n in enumerate(nodes)}
+    return root, nodes, {id(n): i for i, n in enumerate(nodes)}
 
 
 def _name(node) -> str:
@@ -138,8 +139,7 @@ def _take(iterable, limit: int) -> list:
 
 def _observe_topo(topo, inputs, probe):
     for graph in inputs["graphs"]:
-        root, _leaves = build(graph)
-        nodes, number = numbered(root)
+        root, nodes, number = numbered(graph)
         before = _snapshot(nodes)
         outcome = probe.call(topo, root, what="topological_sort")
         if not outcome.ok:
@@ -191,8 +191,7 @@ def _preorder(nodes, number, root, reverse: bool) -> list[int]:
 def _judge_topo(inputs, records, ctx: Context) -> None:
     for graph, rec in zip(inputs["graphs"], records):
         name = graph_name(graph)
-        root, _leaves = build(graph)
-        nodes, number = numbered(root)
+        root, nodes, number = numbered(graph)
         case = {"graph": name, "nodes": len(nodes)}
         if "error" in rec:
             ctx.error_case(name, rec["error"], case)
@@ -341,8 +340,7 @@ exercise(
 
 def _observe_backward(backward, inputs, probe):
     for graph in inputs["graphs"]:
-        root, _leaves = build(graph)
-        nodes, _ = numbered(root)
+        root, nodes, _number = numbered(graph)
         outcome = probe.call(backward, root, what="backward")
         if not outcome.ok:
             yield {"error": outcome.described}
@@ -386,8 +384,7 @@ MISTAKES = {
 
 def simulate(graph: dict, mistake: str = "") -> list[float]:
     """Every node's gradient after a backward() with ``mistake`` (one of MISTAKES), by number."""
-    root, _leaves = build(graph)
-    nodes, number = numbered(root)
+    root, nodes, number = numbered(graph)
     grads = [0.0] * len(nodes)
     if mistake != "backward-no-seed":
         grads[number[id(root)]] = 1.0
@@ -411,8 +408,7 @@ def _judge_backward(inputs, records, ctx: Context) -> None:
     observed = []
     for graph, rec in zip(inputs["graphs"], records):
         name = graph_name(graph)
-        root, _leaves = build(graph)
-        nodes, _number = numbered(root)
+        root, nodes, _number = numbered(graph)
         case = {"graph": name, "leaves": graph["leaves"]}
         if "error" in rec:
             ctx.error_case(name, rec["error"], case)
