@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 
 from micrograd.cli import CLIError
+from micrograd.i18n import LANGUAGES
 
-LANGUAGES = ("en", "zh")
 HELP = "build the exercise notebooks, list the checks, or grade submissions"
 
 

@@ -12,6 +12,7 @@ The verdicts are computed by the parent, never here.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import linecache
 import os
@@ -91,7 +92,7 @@ def main() -> None:
             else:
                 message = _("the notebook defines no {variable}.").format(variable=ex.variable)
                 found = Observed(stop=(NOT_IMPLEMENTED, message))
-            line = json.dumps({"check": name, **found.to_plain()}, default=repr)
+            line = json.dumps({"check": name, **dataclasses.asdict(found)}, default=repr)
             results.write(f"{token} {line}\n")
             results.flush()
     results.close()

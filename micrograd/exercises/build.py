@@ -46,6 +46,9 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from micrograd._files import atomic_write
+from micrograd.i18n import LANGUAGES, language
+
 __all__ = [
     "BEGIN",
     "END",
@@ -91,7 +94,6 @@ class Cell:
 # Both editions come from one source, as in the course (notebooks/src): code cells are
 # shared, an untagged markdown cell is English, and the cell after it tagged
 # ``# %% [markdown] lang="zh"`` is its Chinese counterpart.
-LANGUAGES = ("en", "zh")
 _LANG = re.compile(r"""\blang\s*=\s*["']?([A-Za-z_-]+)["']?""")
 
 # The zh edition sets the language of check()'s feedback in a cell of its own, before the
@@ -142,7 +144,7 @@ def parse_source(text: str, name: str = "<source>") -> list[Cell]:
     result = []
     for kind, lines, lang in cells:
         body = "\n".join(lines).strip("\n")
-        _check_regions(body, name)
+        _marked(body, name)  # a malformed region is an error here, where the file is named
         result.append(Cell(kind, body, BEGIN in body, lang))
     return result
 
@@ -163,19 +165,28 @@ def edition(cells: list[Cell], lang: str = "en") -> list[Cell]:
     return chosen
 
 
-def _check_regions(text: str, name: str) -> None:
-    depth = 0
+def _marked(text: str, name: str = "<source>") -> list[tuple[str, str]]:
+    """Each line with where it stands: BEGIN, END, "inside" a solution region or "" (outside).
+
+    SourceError for a region that is nested or left open.
+    """
+    found, inside = [], False
     for line in text.splitlines():
         if line.strip() == BEGIN:
-            if depth:
+            if inside:
                 raise SourceError(f"{name}: nested {BEGIN!r}")
-            depth = 1
+            inside = True
+            found.append((line, BEGIN))
         elif line.strip() == END:
-            if not depth:
+            if not inside:
                 raise SourceError(f"{name}: {END!r} without {BEGIN!r}")
-            depth = 0
-    if depth:
+            inside = False
+            found.append((line, END))
+        else:
+            found.append((line, "inside" if inside else ""))
+    if inside:
         raise SourceError(f"{name}: {BEGIN!r} without {END!r}")
+    return found
 
 
 def _enclosing(lines: list[str], index: int, indent: int) -> str:
@@ -194,11 +205,10 @@ def _enclosing(lines: list[str], index: int, indent: int) -> str:
 def _student_text(cell: Cell, name: str = "<source>") -> str:
     lines = cell.text.splitlines()
     out: list[str] = []
-    inside = False
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped == BEGIN:
-            inside = True
+    for i, (line, where) in enumerate(_marked(cell.text, name)):
+        if where == "":
+            out.append(line)
+        elif where == BEGIN:
             indent = line[: len(line) - len(line.lstrip())]
             if cell.kind == "markdown":
                 out.append("YOUR ANSWER HERE")
@@ -208,13 +218,9 @@ def _student_text(cell: Cell, name: str = "<source>") -> str:
                     f"{name}: a solution region must be inside a function, so that the "
                     f"student notebook runs: {cell.text[:60]!r}"
                 )
-            where = _enclosing(lines, i, len(indent))
+            owner = _enclosing(lines, i, len(indent))
             out.append(f"{indent}# YOUR CODE HERE")
-            out.append(f'{indent}raise NotImplementedError("{where} is yours to write")')
-        elif stripped == END:
-            inside = False
-        elif not inside:
-            out.append(line)
+            out.append(f'{indent}raise NotImplementedError("{owner} is yours to write")')
     return "\n".join(out)
 
 
@@ -225,16 +231,7 @@ def to_student(cells: list[Cell], name: str = "<source>") -> list[Cell]:
 
 def solution_lines(cells: list[Cell]) -> list[str]:
     """Every line inside a solution region (for tests: none may reach a student notebook)."""
-    found, inside = [], False
-    for cell in cells:
-        for line in cell.text.splitlines():
-            if line.strip() == BEGIN:
-                inside = True
-            elif line.strip() == END:
-                inside = False
-            elif inside:
-                found.append(line)
-    return found
+    return [line for c in cells for line, where in _marked(c.text) if where == "inside"]
 
 
 def _nbgrader(
@@ -262,6 +259,19 @@ AUTOGRADE = (
 )
 
 
+def _cell(kind: str, cell_id: str, text: str, nbgrader: dict | None = None) -> dict:
+    entry: dict = {
+        "cell_type": kind,
+        "id": cell_id,
+        "metadata": {"nbgrader": nbgrader} if nbgrader else {},
+        "source": text.splitlines(keepends=True),
+    }
+    if kind == "code":
+        entry["execution_count"] = None
+        entry["outputs"] = []
+    return entry
+
+
 def notebook_json(cells: list[Cell], stem: str, solution: bool, lang: str = "en") -> str:
     """A notebook (nbformat 4.5, no outputs, stable cell ids) as the text of an .ipynb file.
 
@@ -271,41 +281,16 @@ def notebook_json(cells: list[Cell], stem: str, solution: bool, lang: str = "en"
 
     nb_cells = []
     for i, cell in enumerate(cells):
-        entry: dict = {
-            "cell_type": cell.kind,
-            "id": f"{stem[:40]}-{i:02d}",
-            "metadata": {},
-            "source": cell.text.splitlines(keepends=True),
-        }
-        if cell.kind == "code":
-            entry["execution_count"] = None
-            entry["outputs"] = []
+        cell_id, meta = f"{stem[:40]}-{i:02d}", None
         if solution and cell.has_solution:
             written = cell.kind == "markdown"  # a written answer: graded by hand
-            entry["metadata"]["nbgrader"] = _nbgrader(
-                f"{stem[:40]}-{i:02d}",
-                solution=True,
-                grade=written,
-                locked=False,
-                points=WRITTEN_POINTS if written else None,
-            )
-        nb_cells.append(entry)
+            points = WRITTEN_POINTS if written else None
+            meta = _nbgrader(cell_id, solution=True, grade=written, locked=False, points=points)
+        nb_cells.append(_cell(cell.kind, cell_id, cell.text, meta))
     if solution:
         for name, points in NOTEBOOKS.get(stem, {}).items():
-            nb_cells.append(
-                {
-                    "cell_type": "code",
-                    "execution_count": None,
-                    "id": f"test-{name}"[:64],
-                    "metadata": {
-                        "nbgrader": _nbgrader(
-                            f"test_{name}", solution=False, grade=True, locked=True, points=points
-                        )
-                    },
-                    "outputs": [],
-                    "source": AUTOGRADE.format(name=name).splitlines(keepends=True),
-                }
-            )
+            meta = _nbgrader(f"test_{name}", solution=False, grade=True, locked=True, points=points)
+            nb_cells.append(_cell("code", f"test-{name}"[:64], AUTOGRADE.format(name=name), meta))
     notebook = {
         "cells": nb_cells,
         "metadata": {
@@ -325,8 +310,6 @@ def notebook_json(cells: list[Cell], stem: str, solution: bool, lang: str = "en"
 
 def default_language(lang: str | None = None) -> str:
     """The edition to build: ``lang``, else ``MICROGRAD_LANG``, else English."""
-    from micrograd.i18n import language
-
     return language(lang)
 
 
@@ -342,8 +325,6 @@ def build(
     the paths written. The files depend only on the sources (no timestamps, no random ids),
     so building twice gives the same bytes; each is written atomically.
     """
-    from micrograd._files import atomic_write
-
     out = Path(out)
     lang = default_language(lang)
     if sources is None and not SOURCES.is_dir():
@@ -379,8 +360,6 @@ def shipped_dir(lang: str = "en") -> Path:
 
 
 def _copy_shipped(out: Path, lang: str = "en") -> list[Path]:
-    from micrograd._files import atomic_write
-
     shipped = sorted(shipped_dir(lang).glob("[0-9][0-9]_*.ipynb"))
     if not shipped:
         raise SourceError(f"no student notebooks in {shipped_dir(lang)}: {NOT_INSTALLED}")

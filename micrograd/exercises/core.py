@@ -22,6 +22,7 @@ import math
 import os
 import random
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -358,9 +359,6 @@ class Observed:
     stop: tuple[str, str] | None = None
     output: str = ""  # what the student's code printed (capped)
 
-    def to_plain(self) -> dict:
-        return {"records": self.records, "stop": self.stop, "output": self.output}
-
     @classmethod
     def from_plain(cls, data: dict) -> Observed:
         stop = data.get("stop")
@@ -387,7 +385,11 @@ def observe(ex: Exercise, student: Any, inputs: Any, timeout: float | None = Non
 def judge(
     ex: Exercise, inputs: Any, observed: Observed, earlier: dict[str, CheckResult] | None = None
 ) -> CheckResult:
-    """Step 3: compare and diagnose; the status and score come from here only."""
+    """Step 3: compare and diagnose; the status and score come from here only.
+
+    The result comes with its feedback (``messages``) rendered, what the student's code printed
+    included.
+    """
     ctx = Context(ex.name, earlier=dict(earlier or {}))
     status, stop_message = PASSED, ""
     if observed.stop is not None:
@@ -409,22 +411,24 @@ def judge(
         if not ctx.cases:
             status, stop_message = ERROR, _("the checker ran no cases.")
         elif not all(c.passed for c in ctx.cases):
-            errors = [c for c in ctx.cases if c.raised or _is_raised(c.problem)]
-            status = ERROR if len(errors) == len(ctx.cases) else FAILED
+            status = ERROR if all(c.raised for c in ctx.cases) else FAILED
     if status == ERROR and not stop_message and ctx.cases:
         stop_message = _("every case raised an exception ({problem}).").format(
             problem=ctx.cases[0].problem
         )
     if status in (FAILED, ERROR):
         _earlier_first(ex, ctx)
-    return CheckResult(
-        ex.name, status, ctx.cases, ctx.diagnoses, _notes=ctx.notes, _stop_message=stop_message
+    result = CheckResult(
+        ex.name,
+        status,
+        ctx.cases,
+        ctx.diagnoses,
+        _notes=ctx.notes,
+        _stop_message=stop_message,
+        _output=observed.output,
     )
-
-
-def _is_raised(problem: str) -> bool:
-    """A problem text that says the student's code raised (records made before ``raised``)."""
-    return problem.startswith(("raised ", _("raised {error}").split("{", 1)[0]))
+    result.messages = render(result, ex)
+    return result
 
 
 def _library_used(ex: Exercise, ctx: Context) -> None:
@@ -480,33 +484,31 @@ _MAX_CASES_SHOWN = 3
 _MAX_OUTPUT_SHOWN = 1500
 
 
+_HEADERS = {  # the first line of the feedback, by status (str.format ignores unused names)
+    PASSED: N_("✔ {name}: all {n} cases pass. Well done!"),
+    NOT_IMPLEMENTED: N_("… {name}: not yet implemented: {message}"),
+    TIMEOUT: N_("✘ {name}: time limit exceeded. {message}"),
+}
+
+
 def render(result: CheckResult, ex: Exercise) -> list[str]:
     """The feedback lines a student reads (in the language of the check, see :func:`check`)."""
     output, stop_message = result._output, result._stop_message
     notes = [_(note) for note in result._notes]
     n = len(result.cases)
     failed = [c for c in result.cases if not c.passed]
-    if result.status == PASSED:
-        lines = [_("✔ {name}: all {n} cases pass. Well done!").format(name=ex.name, n=n), *notes]
-    elif result.status == NOT_IMPLEMENTED:
-        lines = [
-            _("… {name}: not yet implemented: {message}").format(name=ex.name, message=stop_message)
-        ]
+    if result.status in _HEADERS:
+        header = _HEADERS[result.status]
+    elif result.status == ERROR and stop_message:
+        header = N_("✘ {name}: {message}")
     else:
-        if result.status == TIMEOUT:
-            lines = [
-                _("✘ {name}: time limit exceeded. {message}").format(
-                    name=ex.name, message=stop_message
-                )
-            ]
-        elif result.status == ERROR and stop_message:
-            lines = [_("✘ {name}: {message}").format(name=ex.name, message=stop_message)]
-        else:
-            lines = [
-                _("✘ {name}: {failed} of {n} cases fail ({title}).").format(
-                    name=ex.name, failed=len(failed), n=n, title=_(ex.title)
-                )
-            ]
+        header = N_("✘ {name}: {failed} of {n} cases fail ({title}).")
+    lines = [
+        _(header).format(
+            name=ex.name, n=n, failed=len(failed), message=stop_message, title=_(ex.title)
+        )
+    ]
+    if result.status not in (PASSED, NOT_IMPLEMENTED):
         for c in failed[:_MAX_CASES_SHOWN]:
             lines.append("  • " + _("{name}: {problem}").format(name=c.name, problem=c.problem))
         if len(failed) > _MAX_CASES_SHOWN:
@@ -529,6 +531,7 @@ def render(result: CheckResult, ex: Exercise) -> list[str]:
                     name=ex.name
                 )
             )
+    if result.status != NOT_IMPLEMENTED:
         lines += notes
     if output:
         shown = output[:_MAX_OUTPUT_SHOWN]
@@ -547,8 +550,6 @@ def _earlier_results(ex: Exercise, student: Any) -> dict[str, CheckResult]:
     found = {}
     namespace = getattr(student, "__globals__", None)
     if namespace is None and isinstance(student, type):
-        import sys
-
         namespace = getattr(sys.modules.get(student.__module__), "__dict__", None)
     for name in ex.uses:
         earlier = EXERCISES[name]
@@ -569,11 +570,7 @@ def run_check(
 ) -> CheckResult:
     """All three steps in this process; returns the result without printing it."""
     inputs = plain(ex.inputs(random.Random(seed)))
-    observed = observe(ex, student, inputs, timeout)
-    result = judge(ex, inputs, observed, earlier)
-    result._output = observed.output
-    result.messages = render(result, ex)
-    return result
+    return judge(ex, inputs, observe(ex, student, inputs, timeout), earlier)
 
 
 def check(

@@ -35,6 +35,7 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from micrograd._files import atomic_write, check_file_path
 from micrograd.exercises.core import (
     ERROR,
     EXERCISES,
@@ -43,7 +44,6 @@ from micrograd.exercises.core import (
     Observed,
     judge,
     plain,
-    render,
 )
 from micrograd.i18n import _, language, override
 
@@ -256,17 +256,13 @@ def _missing(run: ChildRun, timeout: float) -> Observed:
 
 
 def judge_submission(
-    stem: str, inputs: dict[str, Any], run: ChildRun, timeout: float
+    names: list[str], inputs: dict[str, Any], run: ChildRun, timeout: float
 ) -> dict[str, CheckResult]:
-    """Every check of one submission, in order, each judged here from plain data."""
+    """The checks ``names`` of one submission, in order, each judged here from plain data."""
     results: dict[str, CheckResult] = {}
-    for name in NOTEBOOKS[stem]:
-        ex = EXERCISES[name]
+    for name in names:
         observed = run.observed.get(name) or _missing(run, timeout)
-        result = judge(ex, inputs[name], observed, earlier=results)
-        result._output = observed.output
-        result.messages = render(result, ex)
-        results[name] = result
+        results[name] = judge(EXERCISES[name], inputs[name], observed, earlier=results)
     return results
 
 
@@ -293,7 +289,7 @@ def grade_one(
     run = run_child(path, inputs, timeout, memory_mb, lang)
     rows = []
     with override(lang):
-        judged = judge_submission(stem, inputs, run, timeout)
+        judged = judge_submission(list(NOTEBOOKS[stem]), inputs, run, timeout)
     for name, result in judged.items():
         max_points = float(NOTEBOOKS[stem][name])
         points = round(max_points * result.score, 4)
@@ -304,8 +300,6 @@ def grade_one(
 
 
 def _check_csv(path: str | os.PathLike[str]) -> Path:
-    from micrograd._files import check_file_path
-
     try:
         target = check_file_path(path, "--csv")
     except ValueError as error:
@@ -320,8 +314,6 @@ def _check_csv(path: str | os.PathLike[str]) -> Path:
 
 def write_csv(rows: list[Row], path: str | os.PathLike[str]) -> Path:
     """The grades as CSV (header row, one row per submission and check), written atomically."""
-    from micrograd._files import atomic_write
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([f.name for f in fields(Row)])
@@ -416,12 +408,7 @@ def autograde(name: str, *, timeout: float = DEFAULT_TIMEOUT, seed: int | None =
     inputs = check_inputs(earlier, seed)
     lang = language()  # a zh notebook sets MICROGRAD_LANG=zh in its first cells
     run = run_child(path, inputs, timeout, lang=lang)
-    results: dict[str, CheckResult] = {}
     with override(lang):
-        for n in earlier:
-            observed = run.observed.get(n) or _missing(run, timeout)
-            results[n] = judge(EXERCISES[n], inputs[n], observed, earlier=results)
-        result = results[name]
-        result.messages = render(result, EXERCISES[name])
+        result = judge_submission(earlier, inputs, run, timeout)[name]
     print(result)
     return round(float(NOTEBOOKS[stem][name]) * result.score, 4)

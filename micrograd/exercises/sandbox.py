@@ -200,11 +200,9 @@ def call(
     if use_signal and signal.getitimer(signal.ITIMER_REAL)[0] > 0:
         use_signal = False  # someone else's timer is running (e.g. pytest-timeout): keep it
     out = output if output is not None else _CappedText()
+    limited = _with_signal if use_signal else _with_thread
     with _captured(out):
-        if use_signal:
-            outcome = _with_signal(lambda: fn(*args, **kwargs), timeout)
-        else:
-            outcome = _with_thread(lambda: fn(*args, **kwargs), timeout)
+        outcome = limited(lambda: fn(*args, **kwargs), timeout)
     outcome.seconds = time.perf_counter() - start
     return outcome
 

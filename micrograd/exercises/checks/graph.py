@@ -16,12 +16,14 @@ chain factor, ``=`` instead of ``+=``).
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 
 from micrograd import engine
 from micrograd.exercises.core import Context, all_close, close, exercise, fmt
 from micrograd.exercises.sandbox import Stop
+from micrograd.exercises.walk import postorder
 from micrograd.i18n import N_, _
 
 FORBIDDEN = (
@@ -99,10 +101,11 @@ def graph_name(graph: dict) -> str:
     return graph["shape"]
 
 
-def numbered(root) -> tuple[list, dict[int, int]]:
-    """The nodes in micrograd's topological order, and node id -> its number."""
+def numbered(graph: dict) -> tuple[engine.Value, list, dict[int, int]]:
+    """The graph's root, its nodes in micrograd's topological order, and node id -> number."""
+    root, _leaves = build(graph)
     nodes = engine.topological_order(root)
-    return nodes, {id(n): i for i, n in enumerate(nodes)}
+    return root, nodes, {id(n): i for i, n in enumerate(nodes)}
 
 
 def _name(node) -> str:
@@ -136,8 +139,7 @@ def _take(iterable, limit: int) -> list:
 
 def _observe_topo(topo, inputs, probe):
     for graph in inputs["graphs"]:
-        root, _leaves = build(graph)
-        nodes, number = numbered(root)
+        root, nodes, number = numbered(graph)
         before = _snapshot(nodes)
         outcome = probe.call(topo, root, what="topological_sort")
         if not outcome.ok:
@@ -189,8 +191,7 @@ def _preorder(nodes, number, root, reverse: bool) -> list[int]:
 def _judge_topo(inputs, records, ctx: Context) -> None:
     for graph, rec in zip(inputs["graphs"], records):
         name = graph_name(graph)
-        root, _leaves = build(graph)
-        nodes, number = numbered(root)
+        root, nodes, number = numbered(graph)
         case = {"graph": name, "nodes": len(nodes)}
         if "error" in rec:
             ctx.error_case(name, rec["error"], case)
@@ -339,8 +340,7 @@ exercise(
 
 def _observe_backward(backward, inputs, probe):
     for graph in inputs["graphs"]:
-        root, _leaves = build(graph)
-        nodes, _ = numbered(root)
+        root, nodes, _number = numbered(graph)
         outcome = probe.call(backward, root, what="backward")
         if not outcome.ok:
             yield {"error": outcome.described}
@@ -382,33 +382,19 @@ MISTAKES = {
 }
 
 
-def _postorder(root, visited: bool) -> list:
-    order, seen, todo = [], set(), [(root, False)]
-    while todo and len(order) < 200_000:
-        node, done = todo.pop()
-        if done:
-            order.append(node)
-            continue
-        if visited:
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-        todo.append((node, True))
-        todo.extend((p, False) for p in reversed(node.parents))
-    return order
-
-
 def simulate(graph: dict, mistake: str = "") -> list[float]:
     """Every node's gradient after a backward() with ``mistake`` (one of MISTAKES), by number."""
-    root, _leaves = build(graph)
-    nodes, number = numbered(root)
+    root, nodes, number = numbered(graph)
     grads = [0.0] * len(nodes)
     if mistake != "backward-no-seed":
         grads[number[id(root)]] = 1.0
-    if mistake == "backward-wrong-order":  # inputs first
-        walk = _postorder(root, True)
-    else:  # outputs first; forgetting the visited nodes, they come again on every path
-        walk = _postorder(root, mistake != "backward-duplicates")[::-1]
+    # Inputs first, or outputs first. With `=` instead of `+=` the gradients depend on the
+    # order: it is a student's recursive walk's, not the engine's. Forgetting the visited
+    # nodes, they come again on every path (capped: that walk can grow exponentially).
+    walk = postorder(root, lambda node: node.parents, visited=mistake != "backward-duplicates")
+    walk = list(itertools.islice(walk, 200_000))
+    if mistake != "backward-wrong-order":
+        walk.reverse()
     for node in walk:
         upstream = grads[number[id(node)]]
         for parent, d in zip(node.parents, node.local_grads):
@@ -422,8 +408,7 @@ def _judge_backward(inputs, records, ctx: Context) -> None:
     observed = []
     for graph, rec in zip(inputs["graphs"], records):
         name = graph_name(graph)
-        root, _leaves = build(graph)
-        nodes, _number = numbered(root)
+        root, nodes, _number = numbered(graph)
         case = {"graph": name, "leaves": graph["leaves"]}
         if "error" in rec:
             ctx.error_case(name, rec["error"], case)

@@ -175,12 +175,9 @@ def _observe_model(cls, inputs, probe):
             yield {**record, "returned": type(out.value).__name__}
             continue
         record["out"] = [v.data for v in outputs]
-        loss = outputs[0]
-        for v in outputs[1:]:
-            loss = loss + v
         for v in values:
             v.grad = 0.0
-        loss.backward()
+        engine.sum(outputs).backward()
         record["grads"] = [v.grad for v in values]
         yield record
 
@@ -208,10 +205,7 @@ def reference(case: dict, hidden: str = "tanh", output: str | None = None) -> tu
                 z = z + wi * xi
             outs.append(z.tanh() if act == "tanh" else z)
         x = outs
-    loss = x[0]
-    for v in x[1:]:
-        loss = loss + v
-    return [v.data for v in x], list(engine.grad(loss, params))
+    return [v.data for v in x], list(engine.grad(engine.sum(x), params))
 
 
 def _variants(case: dict) -> dict[str, list[float]]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import micrograd
-from micrograd.exercises.core import Context, Stop, close, exercise, fmt
+from micrograd.exercises.core import Context, Stop, all_close, close, exercise, fmt
 from micrograd.i18n import N_, _
 
 
@@ -228,7 +228,7 @@ def _judge_numerical(inputs, records, ctx: Context) -> None:
                 x="xyz"[i] if len(xs) <= 3 else f"x{i}", got=fmt(g), want=fmt(e)
             )
             for i, (g, e) in enumerate(zip(got, expected))
-            if not close(g, e, rtol=1e-6, atol=1e-9)
+            if not close(g, e)
         ]
         ctx.compare(
             name,
@@ -255,13 +255,7 @@ exercise(
 
 def _diagnose_numerical(observed, ctx: Context) -> None:
     for mistake, (message, *hints) in MISTAKES.items():
-        if all(
-            all(
-                close(g, v, rtol=1e-6, atol=1e-9)
-                for g, v in zip(got, _variants(fn, xs, EPS)[mistake])
-            )
-            for fn, xs, got, _ in observed
-        ):
+        if all(all_close(got, _variants(fn, xs, EPS)[mistake]) for fn, xs, got, _ in observed):
             ctx.diagnose(
                 mistake,
                 _("numerical_grad computes {message}").format(message=_(message)),
@@ -400,17 +394,13 @@ def _judge_gradient_check(inputs, records, ctx: Context) -> None:
         else:
             answer = rec["answer"]
             answers.append((grad_case, answer))
-            why = f" ({_(grad_case.why)})" if grad_case.why else ""
-            problem = (
-                ""
-                if answer == grad_case.correct
-                else (
-                    _("returned {answer}, expected {want}").format(
-                        answer=answer, want=grad_case.correct
-                    )
-                    + why
+            problem = ""
+            if answer != grad_case.correct:
+                problem = _("returned {answer}, expected {want}").format(
+                    answer=answer, want=grad_case.correct
                 )
-            )
+                if grad_case.why:
+                    problem += f" ({_(grad_case.why)})"
             ctx.case(
                 name,
                 answer == grad_case.correct,

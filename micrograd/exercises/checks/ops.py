@@ -78,16 +78,13 @@ class OpCase:
 
     @property
     def label(self) -> str:
-        symbol = {"mul": "*", "div": "/", "pow": "**"}.get(self.op)
         if self.op == "pow":
             return f"a ** {fmt(self.const)}"
-        if symbol is None:
+        if self.shape == "unary":
             return f"a.{self.op}()"
-        if self.shape == "reuse":
-            return f"a {symbol} a"
-        if self.shape == "const":
-            return f"a {symbol} {fmt(self.const)}"
-        return f"a {symbol} b"
+        symbol = "*" if self.op == "mul" else "/"
+        other = {"reuse": "a", "const": fmt(self.const)}.get(self.shape, "b")
+        return f"a {symbol} {other}"
 
     def describe(self) -> str:
         values = ", ".join(f"{n}={fmt(x)}" for n, x in zip(self.names, self.xs))
@@ -185,16 +182,6 @@ class Formula:
     hint: str = ""  # a question that leads to the mistake, without the fix
 
 
-def _f(kind: str, text: str, fn, message: str = "", hint: str = "") -> Formula:
-    def safe(a, b, out):
-        try:
-            return float(fn(a, b, out))
-        except (ArithmeticError, ValueError, TypeError):
-            return math.nan
-
-    return Formula(kind, text, safe, message, hint)
-
-
 # The rule of each op, stated once; shown only when the teacher turns rules on.
 RULES = {
     "mul": N_("d(a*b)/da = b and d(a*b)/db = a: each operand gets the other one's data"),
@@ -209,15 +196,15 @@ RULES = {
 # ops b is unused. The first formula of each list is the right one.
 FORMULAS: dict[tuple[str, int], list[Formula]] = {
     ("mul", 0): [
-        _f("correct", "b", lambda a, b, o: b),
-        _f(
+        Formula("correct", "b", lambda a, b, o: b),
+        Formula(
             "swapped-operands",
             "a",
             lambda a, b, o: a,
             N_("d(a*b)/da uses the operand itself (a) instead of the other operand (b)."),
             N_("For out = a * b, how much does out change when a grows by a little?"),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "1",
             lambda a, b, o: 1.0,
@@ -226,15 +213,15 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
         ),
     ],
     ("mul", 1): [
-        _f("correct", "a", lambda a, b, o: a),
-        _f(
+        Formula("correct", "a", lambda a, b, o: a),
+        Formula(
             "swapped-operands",
             "b",
             lambda a, b, o: b,
             N_("d(a*b)/db uses the operand itself (b) instead of the other operand (a)."),
             N_("For out = a * b, how much does out change when b grows by a little?"),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "1",
             lambda a, b, o: 1.0,
@@ -243,15 +230,15 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
         ),
     ],
     ("div", 0): [
-        _f("correct", "1/b", lambda a, b, o: 1 / b),
-        _f(
+        Formula("correct", "1/b", lambda a, b, o: 1 / b),
+        Formula(
             "wrong-local-derivative",
             "b",
             lambda a, b, o: b,
             N_("d(a/b)/da is taken as b; dividing by b scales a change in a by 1/b."),
             N_("a / b = a * (1/b): what is the derivative of c * a with respect to a?"),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "1/b**2",
             lambda a, b, o: 1 / b**2,
@@ -260,22 +247,22 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
         ),
     ],
     ("div", 1): [
-        _f("correct", "-a/b**2", lambda a, b, o: -a / b**2),
-        _f(
+        Formula("correct", "-a/b**2", lambda a, b, o: -a / b**2),
+        Formula(
             "wrong-local-derivative",
             "-1/b**2",
             lambda a, b, o: -1 / b**2,
             N_("d(a/b)/db is taken as -1/b**2: the factor a is missing."),
             N_("a / b = a * b**-1: what happens to the factor a when you differentiate in b?"),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "-a/b",
             lambda a, b, o: -a / b,
             N_("d(a/b)/db is taken as -a/b: the power of b in the denominator is wrong."),
             N_("Differentiate b**-1 with the power rule: what power of b comes out?"),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "1/a",
             lambda a, b, o: 1 / a,
@@ -284,36 +271,36 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
         ),
     ],
     ("pow", 0): [
-        _f("correct", "n * x**(n-1)", lambda a, n, o: n * a ** (n - 1) if n != 0 else 0.0),
-        _f(
+        Formula("correct", "n * x**(n-1)", lambda a, n, o: n * a ** (n - 1) if n != 0 else 0.0),
+        Formula(
             "wrong-power-rule",
             "n * x**n",
             lambda a, n, o: n * a**n,
             N_("the power rule is applied without lowering the exponent: n * x**n."),
             N_("After differentiating x**n, is the exponent still n?"),
         ),
-        _f(
+        Formula(
             "wrong-power-rule",
             "x**(n-1)",
             lambda a, n, o: a ** (n - 1),
             N_("the power rule is missing the factor n: x**(n-1)."),
             N_("Try n = 2: is the slope of x**2 at x = 3 equal to 3?"),
         ),
-        _f(
+        Formula(
             "wrong-power-rule",
             "(n-1) * x**(n-1)",
             lambda a, n, o: (n - 1) * a ** (n - 1),
             N_("the power rule uses the factor (n-1) instead of n."),
             N_("Try n = 1: the slope of x is 1. What does your factor give?"),
         ),
-        _f(
+        Formula(
             "wrong-power-rule",
             "n * x**(n+1)",
             lambda a, n, o: n * a ** (n + 1),
             N_("the power rule raises the exponent (n+1) instead of lowering it."),
             N_("Differentiating a power: does the exponent go up or down?"),
         ),
-        _f(
+        Formula(
             "wrong-power-rule",
             "x**n * log(x)",
             lambda a, n, o: a**n * math.log(a),
@@ -322,22 +309,22 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
         ),
     ],
     ("exp", 0): [
-        _f("correct", "exp(x)", lambda a, b, o: o),
-        _f(
+        Formula("correct", "exp(x)", lambda a, b, o: o),
+        Formula(
             "wrong-local-derivative",
             "x",
             lambda a, b, o: a,
             N_("the local derivative of exp is taken as x (self.data)."),
             N_("What is special about e**x among all functions, when you differentiate it?"),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "1",
             lambda a, b, o: 1.0,
             N_("the local derivative of exp is taken as 1: exp is not a straight line."),
             N_("Is e**x steeper at x = 2 than at x = 0?"),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "x * exp(x - 1)",
             lambda a, b, o: a * math.exp(a - 1),
@@ -346,29 +333,29 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
         ),
     ],
     ("tanh", 0): [
-        _f("correct", "1 - tanh(x)**2", lambda a, b, o: 1 - o * o),
-        _f(
+        Formula("correct", "1 - tanh(x)**2", lambda a, b, o: 1 - o * o),
+        Formula(
             "tanh-uses-input",
             "1 - x**2",
             lambda a, b, o: 1 - a * a,
             N_("the tanh derivative uses the input x instead of the output t = tanh(x)."),
             N_("The rule for tanh is written in terms of tanh(x): which variable holds it?"),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "1 - tanh(x)",
             lambda a, b, o: 1 - o,
             N_("the tanh derivative is missing a square."),
             N_("Look again at the power of t in the rule for tanh."),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "1 + tanh(x)**2",
             lambda a, b, o: 1 + o * o,
             N_("the tanh derivative comes out above 1, and tanh is never that steep."),
             N_("tanh flattens out for large |x|: should its slope grow or shrink with t**2?"),
         ),
-        _f(
+        Formula(
             "wrong-local-derivative",
             "tanh(x)",
             lambda a, b, o: o,
@@ -377,36 +364,36 @@ FORMULAS: dict[tuple[str, int], list[Formula]] = {
         ),
     ],
     ("log", 0): [
-        _f("correct", "1/x", lambda a, b, o: 1 / a),
-        _f(
+        Formula("correct", "1/x", lambda a, b, o: 1 / a),
+        Formula(
             "log-derivative",
             "1/x**2",
             lambda a, b, o: 1 / a**2,
             N_("the derivative of log is taken as 1/x**2."),
             N_("The x**2 belongs to the derivative of 1/x, not of log(x)."),
         ),
-        _f(
+        Formula(
             "log-derivative",
             "x",
             lambda a, b, o: a,
             N_("the derivative of log is taken as x."),
             N_("log grows ever more slowly: should its slope grow with x?"),
         ),
-        _f(
+        Formula(
             "log-derivative",
             "log(x)",
             lambda a, b, o: o,
             N_("the derivative of log is taken as log(x) itself (out.data)."),
             N_("Is the slope of log at x = 1 really 0?"),
         ),
-        _f(
+        Formula(
             "log-derivative",
             "1/log(x)",
             lambda a, b, o: 1 / o,
             N_("the derivative of log is taken as 1/log(x) (1 / out.data)."),
             N_("The rule for log is written in terms of x: which variable holds x?"),
         ),
-        _f(
+        Formula(
             "log-derivative",
             "exp(x)",
             lambda a, b, o: math.exp(a),
@@ -439,7 +426,10 @@ class Hypothesis:
         )
 
     def predict(self, local_args, upstream: float, pre: float) -> float:
-        local = self.sign * self.formula.fn(*local_args)
+        try:  # a wrong formula may divide by zero, or take the log of a negative number
+            local = self.sign * float(self.formula.fn(*local_args))
+        except (ArithmeticError, ValueError, TypeError):
+            return math.nan
         factor = {"out.grad": upstream, "nothing": 1.0, "self.grad": pre}[self.chain]
         return (pre if self.accumulate else 0.0) + local * factor
 
@@ -452,14 +442,10 @@ def hypotheses(op: str, operand: int) -> list[Hypothesis]:
     return sorted(found, key=lambda h: h.cost)  # stable: simplest explanation first
 
 
-def local_args(case: OpCase, operand: int, out: float) -> tuple[float, float, float]:
-    if case.op == "pow":
-        return (case.xs[0], case.const, out)
-    if case.shape == "binary":
-        return (case.xs[0], case.xs[1], out)
-    if case.shape == "const":
-        return (case.xs[0], case.const, out)
-    return (case.xs[0], 0.0, out)
+def local_args(case: OpCase, out: float) -> tuple[float, float, float]:
+    """The arguments (a, b_or_exponent, out) of the case's formulas."""
+    b = case.xs[1] if case.shape == "binary" else case.const
+    return (case.xs[0], 0.0 if b is None else b, out)
 
 
 # --------------------------------------------------------------------------------------
@@ -517,27 +503,21 @@ def observe_case(cls, case: OpCase, probe) -> dict:
     return record
 
 
-def _inputs(op: str):
-    def draw(rng):
-        return [asdict(c) for c in make_cases(op, rng)]
-
-    return draw
+def _inputs(op: str, rng) -> list[dict]:
+    return [asdict(c) for c in make_cases(op, rng)]
 
 
-def _observe(op: str):
-    def run(cls, inputs, probe):
-        if not isinstance(cls, type):
-            raise Stop(
-                "error",
-                _(
-                    "check('{op}', ...) needs your Value class itself (e.g. check('{op}', "
-                    "Value)), got {name}."
-                ).format(op=op, name=type(cls).__name__),
-            )
-        for case in inputs:
-            yield observe_case(cls, OpCase.from_plain(case), probe)
-
-    return run
+def _observe(op: str, cls, inputs, probe):
+    if not isinstance(cls, type):
+        raise Stop(
+            "error",
+            _(
+                "check('{op}', ...) needs your Value class itself (e.g. check('{op}', "
+                "Value)), got {name}."
+            ).format(op=op, name=type(cls).__name__),
+        )
+    for case in inputs:
+        yield observe_case(cls, OpCase.from_plain(case), probe)
 
 
 # --------------------------------------------------------------------------------------
@@ -642,9 +622,8 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
                 "template's __init__ and pass the children when you make the node."
             ).format(method=method),
         )
-    if "grads" not in rec:
-        problem = rec.get("problem") or _("raised {error}").format(error=rec.get("error"))
-        ctx.case(desc, False, inputs=inputs, problem=problem)
+    if "problem" in rec:  # a node's _backward is not callable
+        ctx.case(desc, False, inputs=inputs, problem=rec["problem"])
         return
     received = rec["grads"]
     expected = [p + case.upstream * g for p, g in zip(case.pre, ref_locals)]
@@ -681,7 +660,7 @@ def judge_case(case: OpCase, rec: dict, ctx: Context, observations: list) -> Non
     )
     if case.shape != "reuse" and all(g is not None for g in received):
         for i in range(1 if case.shape in ("unary", "const") else 2):
-            observations.append(Observation(case, i, local_args(case, i, ref_out), received[i]))
+            observations.append(Observation(case, i, local_args(case, ref_out), received[i]))
 
 
 def _explain(op: str, operand: int, observations: list[Observation], ctx: Context) -> None:
@@ -700,7 +679,7 @@ def _explain(op: str, operand: int, observations: list[Observation], ctx: Contex
     var = "self" if operand == 0 else "other"
     for h in candidates[1:]:
         if all(fits(h, o) for o in obs):
-            _report(h, op, var, obs, operand, ctx)
+            _report(h, correct, op, var, obs, operand, ctx)
             return
     example = next(o for o in obs if not fits(correct, o))
     want = correct.predict(example.args, example.case.upstream, example.case.pre[operand])
@@ -728,14 +707,15 @@ def _operand(method: str, var: str) -> str:
     return _("{method} (the `{var}` operand)").format(method=method, var=var)
 
 
-def _report(h: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context) -> None:
+def _report(
+    h: Hypothesis, correct: Hypothesis, op: str, var: str, obs, operand: int, ctx: Context
+) -> None:
     method = METHOD[op]
 
     def diagnose(kind, message, *hints):
         ctx.diagnose(kind, message, *hints, rule=RULES[op], key=f"{kind}:{method}:{var}")
 
     o = next((x for x in obs if x.case.pre[operand] != 0 and x.case.upstream != 1.0), obs[0])
-    correct = hypotheses(op, operand)[0]
     where = _operand(method, var) if op in ("mul", "div") else method
     want = correct.predict(o.args, o.case.upstream, o.case.pre[operand])
     name = o.case.names[operand]
@@ -870,11 +850,17 @@ def _register(name: str, title: str, inputs, judge, observe) -> None:
 
 
 for _op in OPS:
-    _register(_op, TITLES[_op], _inputs(_op), functools.partial(judge_op, _op), _observe(_op))
+    _register(
+        _op,
+        TITLES[_op],
+        functools.partial(_inputs, _op),
+        functools.partial(judge_op, _op),
+        functools.partial(_observe, _op),
+    )
 
 
 def _ops_inputs(rng):
-    return {op: _inputs(op)(rng) for op in OPS}
+    return {op: _inputs(op, rng) for op in OPS}
 
 
 def _ops_judge(inputs: dict, records: list, ctx: Context) -> None:
@@ -898,7 +884,7 @@ def _ops_judge(inputs: dict, records: list, ctx: Context) -> None:
 def _ops_observe(cls, inputs, probe):
     for op in OPS:
         try:
-            for record in _observe(op)(cls, inputs[op], probe):
+            for record in _observe(op, cls, inputs[op], probe):
                 yield {"op": op, "record": record}
         except Stop as stop:
             if stop.status != "not implemented":

@@ -318,19 +318,16 @@ def _judge_zero_grad(rec: dict | None, label: str, ctx: Context) -> None:
         )
     elif "error" in rec:
         ctx.error_case(name, rec["error"])
+    elif all(g == 0 for g in rec["grads"]) and rec["data_kept"]:
+        ctx.case(name, True)
     else:
-        ok = all(g == 0 for g in rec["grads"]) and rec["data_kept"]
-        ctx.case(
+        ctx.fail(
             name,
-            ok,
-            problem="" if ok else _("zero_grad() must set every p.grad to 0 and leave p.data"),
+            "zero-grad",
+            _("zero_grad() must set every parameter's .grad to 0 (and leave .data alone)."),
+            _("Which attribute does zero_grad change?"),
+            problem=_("zero_grad() must set every p.grad to 0 and leave p.data"),
         )
-        if not ok:
-            ctx.diagnose(
-                "zero-grad",
-                _("zero_grad() must set every parameter's .grad to 0 (and leave .data alone)."),
-                _("Which attribute does zero_grad change?"),
-            )
 
 
 for _name, _title, _expects, _variable in (

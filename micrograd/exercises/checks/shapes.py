@@ -88,9 +88,7 @@ def _show_shape(shape: str) -> str:
 
 
 def _matches(got, want) -> bool:
-    return all(
-        close(a, b, rtol=1e-6, atol=1e-9) for ra, rb in zip(got, want) for a, b in zip(ra, rb)
-    )
+    return all(close(a, b) for ra, rb in zip(got, want) for a, b in zip(ra, rb))
 
 
 def _observer(what: str, needs_engine: bool):
@@ -197,12 +195,7 @@ def _judger(what: str, needs_engine: bool):
                 ctx.case(name, False, inputs=given, problem=_("the result holds non-numbers"))
                 continue
             bad = next(
-                (
-                    (i, j)
-                    for i in range(m)
-                    for j in range(n)
-                    if not close(got[i][j], want[i][j], rtol=1e-6, atol=1e-9)
-                ),
+                ((i, j) for i in range(m) for j in range(n) if not close(got[i][j], want[i][j])),
                 None,
             )
             problem = ""

@@ -36,14 +36,15 @@ FORBIDDEN = (
 )
 
 
-def moons(n: int, seed: int) -> tuple[list[list[float]], list[int]]:
-    X, y = make_moons(n_samples=n, noise=0.1, seed=seed)
-    return [list(x) for x in X], [1 if label == 1 else -1 for label in y]
+def setup(inputs: dict, n: int) -> tuple[list[list[float]], list[int], nn.MLP, optim.Adam]:
+    """``n`` moons points with labels +1/-1, a fresh model and its optimizer, as ``inputs`` say.
 
-
-def model_and_optimizer(seed: int, lr: float):
-    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=seed)
-    return model, optim.Adam(model.parameters(), lr=lr)
+    Both sides make their own, from the same seeds.
+    """
+    X, labels = make_moons(n_samples=n, noise=0.1, seed=inputs["data_seed"])
+    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=inputs["model_seed"])
+    y = [1 if label == 1 else -1 for label in labels]
+    return [list(x) for x in X], y, model, optim.Adam(model.parameters(), lr=inputs["lr"])
 
 
 # --------------------------------------------------------------------------------------
@@ -203,8 +204,7 @@ def _step_inputs(rng):
 
 
 def _observe_step(student, inputs, probe):
-    X, y = moons(16, inputs["data_seed"])
-    model, opt = model_and_optimizer(inputs["model_seed"], inputs["lr"])
+    X, y, model, opt = setup(inputs, 16)
     for _i in (1, 2):
         outcome = probe.call(student, model, opt, [list(x) for x in X], list(y), what="train_step")
         if not outcome.ok:
@@ -221,8 +221,7 @@ def _observe_step(student, inputs, probe):
 @functools.lru_cache(maxsize=8)
 def _reference_steps(key: str, mistake: str = "") -> list[tuple[float, list[float]]]:
     inputs = json.loads(key)
-    X, y = moons(16, inputs["data_seed"])
-    model, opt = model_and_optimizer(inputs["model_seed"], inputs["lr"])
+    X, y, model, opt = setup(inputs, 16)
     found = []
     for _i in (1, 2):
         loss = _reference_step(model, opt, X, y, mistake)
@@ -301,8 +300,7 @@ def _train_inputs(rng):
 
 
 def _observe_train(student, inputs, probe):
-    X, y = moons(80, inputs["data_seed"])
-    model, opt = model_and_optimizer(inputs["model_seed"], inputs["lr"])
+    X, y, model, opt = setup(inputs, 80)
     counted = [0]
     step = opt.step
 
@@ -334,8 +332,7 @@ def _observe_train(student, inputs, probe):
 @functools.lru_cache(maxsize=4)
 def _reference_train(key: str) -> tuple[list[float], float, float]:
     inputs = json.loads(key)
-    X, y = moons(80, inputs["data_seed"])
-    model, opt = model_and_optimizer(inputs["model_seed"], inputs["lr"])
+    X, y, model, opt = setup(inputs, 80)
     before = accuracy(model, X, y)
     history = [_reference_step(model, opt, X, y) for _ in range(inputs["steps"])]
     return history, before, accuracy(model, X, y)
@@ -379,7 +376,7 @@ def _judge_train(inputs, records, ctx: Context) -> None:
                 "times?"
             ),
         )
-    losses_ok = rec["losses"] is not None and all_close(rec["losses"], want_losses, rtol=1e-6)
+    losses_ok = rec["losses"] is not None and all_close(rec["losses"], want_losses)
     if rec["losses"] is None or len(rec["losses"]) != steps:
         shown = len(rec["losses"]) if rec["losses"] is not None else rec["returned"]
         problem = _("returned {shown}, expected a list of {steps} losses").format(
@@ -407,8 +404,7 @@ def _judge_train(inputs, records, ctx: Context) -> None:
     else:
         problem = ""
     ctx.case(name + _(": the losses"), losses_ok, problem=problem)
-    X, y = moons(80, inputs["data_seed"])
-    model, _opt = model_and_optimizer(inputs["model_seed"], inputs["lr"])
+    X, y, model, _opt = setup(inputs, 80)
     params = model.parameters()
     if len(rec["params"]) == len(params):
         for p, x in zip(params, rec["params"]):
