@@ -38,7 +38,8 @@ def test_python_examples_run_and_print_what_they_say(capsys):
 def test_every_number_is_one_the_readme_measured():
     """Copied, not invented: each number of the Chinese README is in the English one."""
     numbers = set(re.findall(r"\d+(?:[.,]\d+)*", README_ZH))
-    assert {"95.8", "98.1", "1,438", "244", "3.5"} <= numbers  # the measured ones are there
+    assert {"95.8", "98.1", "1,438"} <= numbers  # the measured ones are there
+    # (the speed table's figures: tests/test_readme.py checks them against results.json)
     assert sorted(n for n in numbers if n not in README) == []
 
 
