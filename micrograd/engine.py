@@ -1,9 +1,7 @@
 """The engine: a scalar `Value` that remembers how it was computed, and `backward()`.
 
-The lesson comes first, in four numbered parts, top to bottom: the op table (each op's
-forward computation beside its local derivatives), Values (each new node keeps its parents
-and its local derivatives as floats), the graph walk, and the chain rule (``backward()``,
-``grad()``). After the marked line: error messages and conveniences.
+The lesson comes first, in four numbered parts: the op table, Values, the graph walk and the
+chain rule. After the marked line: error messages and conveniences.
 
 **Coming from the micrograd lecture**, where each operator stores a ``_backward`` closure
 that pushes ``out.grad`` into its inputs: here that rule is data, a row of the table
@@ -168,11 +166,8 @@ class Value:
 
     def backward(self) -> None:
         """Fill ``.grad`` of every Value this one depends on with d self / d that Value.
-
-        Interior nodes get this call's gradient; leaves add it to what they had, as in
-        PyTorch. A non-finite gradient raises ``OverflowError`` (inf) or
-        ``FloatingPointError`` (NaN) naming the node where it began.
-        """
+        Leaves add it to what they had (as in PyTorch). A gradient that is not finite raises
+        ``OverflowError`` (inf) or ``FloatingPointError`` (NaN), naming where it began."""
         global _last_backward_root
         with _one_pass_at_a_time, gc_paused():  # one pass at a time: threads share leaves
             _last_backward_root = weakref.ref(self)  # explain(x) needs the output
@@ -184,8 +179,8 @@ class Value:
 
 
 def _node(op: Op, parents: tuple[Value, ...], xs: Sequence[float]) -> Value:
-    """The one function that makes a new node: ``op`` applied to ``parents`` (data ``xs``).
-    The result and the local derivatives are computed here, as floats, and kept in it."""
+    """The one node builder: ``op`` on ``parents`` (data ``xs``), with the result and the
+    local derivatives computed here, as floats, and kept in the new Value."""
     try:  # one or two inputs without *xs: ~15% less time per node in CPython
         if len(xs) == 2:
             out = op.forward(xs[0], xs[1])
@@ -255,10 +250,9 @@ def _start_pass(root: Value, leaves: list[Value], computed: list[Value], seed=1.
 
 
 def _chain_rule(nodes: Iterable[Value], rules=None) -> None:
-    """The chain rule, for ``nodes`` in order from the output back (so each node has
-    received from all its uses before it passes on). ``rules(node)``, if given, computes
-    local derivatives instead of the recorded floats: ``grad(create_graph=True)`` runs the
-    table's rules on Values, and this same loop then builds the derivatives as a graph."""
+    """The chain rule, for ``nodes`` from the output back (each has then received from all
+    its uses). With ``rules`` (``grad(create_graph=True)``), the table's rules run on Values
+    instead of the recorded floats, and this same loop builds the derivatives as a graph."""
     for node in nodes:
         upstream = node.grad
         local_grads = node._local_grads if rules is None else rules(node)
@@ -276,9 +270,8 @@ def _add_earlier_grads(leaves: list[Value], earlier: list[float], computed: list
 
 
 def grad(output: Value, inputs: Iterable[Value], create_graph: bool = False) -> tuple:
-    """The derivatives of ``output`` with respect to each of ``inputs``, as a tuple; an
-    input ``output`` does not depend on gets 0. Every ``.grad`` is left as it was.
-    With ``create_graph=True`` they are Values in a graph of their own, to differentiate:
+    """d output / d each input, as a tuple (0 where output does not depend on it); every
+    ``.grad`` is left as it was. With ``create_graph=True``, Values to differentiate again:
 
     >>> x = Value(2.0)
     >>> (dy,) = grad(x ** 3, [x], create_graph=True)   # 3x^2 = 12, as a Value
