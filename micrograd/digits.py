@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from micrograd import optim, train
-from micrograd.cli import budget
 from micrograd.data import load_digits, train_test_split
 from micrograd.i18n import _, figure_language
 from micrograd.nn import MLP
@@ -164,18 +163,9 @@ def estimate_seconds(
     epochs: int,
     batch_size: int | None = DEFAULTS["batch_size"],
 ) -> float:
-    """A rough training time of MLP(64, [*hidden, 10]): the command line's one estimate.
-
-    See :func:`micrograd.cli.budget.estimate` (the cost of each parameter and neuron, measured).
-    """
-    return budget.estimate(_run_size(hidden, n_train, epochs, batch_size), nin=64, nout=10)[0]
-
-
-def _run_size(hidden, n_train, epochs, batch_size, force=False) -> argparse.Namespace:
-    """The size of a digits run as the budget reads it (the demo's options)."""
-    return argparse.Namespace(
-        hidden=list(hidden), samples=n_train, epochs=epochs, batch_size=batch_size, force=force
-    )
+    """A rough training time of MLP(64, [*hidden, 10]), in seconds: the one estimate,
+    :func:`micrograd.train.estimate_cost` (the cost of each parameter and neuron, measured)."""
+    return train.estimate_cost(64, [*hidden, 10], n_train, epochs, batch_size)[0]
 
 
 def train_digits(
@@ -304,16 +294,14 @@ def run_demo(args: Any, parser_defaults: dict[str, Any], fail: Callable[[str], E
     Writes ``confusion_matrix.png``, ``misclassified.png``, ``loss_curve.png``,
     ``summary.json`` and ``model.json`` into ``--out``, each atomically, as the demo does.
     """
-    from micrograd import plots
-    from micrograd.cli import EpochReport
+    from micrograd import plots  # the command line's own modules: only when it runs
+    from micrograd.cli import EpochReport, budget
     from micrograd.cli.demo import _check_out, _write_results
 
     settings = _settings_from(args, parser_defaults, fail)
     n_images = settings["samples"] or 1797
     n_train = n_images - round(n_images * DEFAULTS["test_size"])  # as train_test_split counts
-    size = _run_size(
-        settings["hidden"], n_train, settings["epochs"], settings["batch_size"], args.force
-    )
+    size = argparse.Namespace(**{**vars(args), **settings, "samples": n_train})  # what budget reads
     estimate = budget.check(size, nin=64, nout=10)  # refuses a run far beyond a lesson's
     _check_out(args.out)
 

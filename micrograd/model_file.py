@@ -22,7 +22,6 @@ not be loaded back).
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import os
@@ -210,7 +209,9 @@ def build(cls: type, architecture: dict[str, Any], n_parameters: int, path: obje
             f"{where} is damaged: its architecture ({_describe(architecture)}) declares a "
             f"size of {short(max(widths))}, but the file stores only {n_parameters} parameters."
         )
-    declared = _parameter_count(widths)  # sizes bounded by the file, so the product is too
+    from micrograd.nn import parameter_count  # nn imports this module: not at the top
+
+    declared = parameter_count(widths[0], widths[1:])  # sizes bounded by the file, so is this
     if declared != n_parameters:
         raise ValueError(
             f"{where} is damaged: its architecture ({_describe(architecture)}) has "
@@ -241,11 +242,6 @@ def _widths(arguments: dict[str, Any], where: str) -> list[int]:
                 "not a positive whole number."
             )
     return widths
-
-
-def _parameter_count(widths: list[int]) -> int:
-    """Weights and biases of layers of these widths: ``(inputs + 1) * outputs`` each."""
-    return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(widths))
 
 
 def _same(a: object, b: object) -> bool:

@@ -62,6 +62,7 @@ __all__ = [
     "Layer",
     "Module",
     "Neuron",
+    "parameter_count",
 ]
 
 Input = Union[Value, Number]  # noqa: UP007 - evaluated at runtime on 3.10
@@ -97,6 +98,15 @@ def _check_activation(activation: object, where: str) -> str:
         choices = ", ".join(repr(a) for a in ACTIVATIONS)
         raise ValueError(f"{where}: unknown activation {activation!r}; choose one of {choices}.")
     return activation  # type: ignore[return-value]
+
+
+def parameter_count(nin: int, sizes: Sequence[int]) -> int:
+    """How many weights and biases ``MLP(nin, sizes)`` has: (inputs + 1) x outputs a layer.
+
+    >>> parameter_count(2, [16, 16, 1])
+    337
+    """
+    return sum((n_in + 1) * n_out for n_in, n_out in zip([nin, *sizes], sizes))
 
 
 def _check_parameter_count(count: int, where: str) -> None:
@@ -452,7 +462,7 @@ class MLP(Module):
         self.activation = _check_activation(activation, "MLP")
         self.output_activation = _check_activation(output_activation, "MLP")
         widths = [nin, *self.sizes]
-        _check_parameter_count(model_file._parameter_count(widths), "MLP")
+        _check_parameter_count(parameter_count(nin, self.sizes), "MLP")
         rng = _make_rng(seed, rng, "MLP")
         last = len(self.sizes) - 1
         self.layers = [
@@ -482,7 +492,7 @@ class MLP(Module):
         }
 
     def __repr__(self) -> str:
-        count = model_file._parameter_count([self.nin, *self.sizes])
+        count = parameter_count(self.nin, self.sizes)
         lines = [f"MLP(nin={self.nin}, sizes={self.sizes}, parameters={count},"]
         lines += [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
         return "\n".join([*lines, ")"])

@@ -468,3 +468,33 @@ def test_a_diverging_run_stops_with_overflow_error_and_keeps_finite_parameters()
         )
     assert all(math.isfinite(p.data) for p in model.parameters())
     assert len(epochs_seen) < 50  # it stopped early, and the callbacks saw how far it got
+
+
+def test_the_learning_layer_does_not_import_the_command_line():
+    """engine -> learning -> seeing -> command line: the learning modules (and the cost
+    estimate the CLI refuses runs with) load without micrograd.cli."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, micrograd.nn, micrograd.train, micrograd.digits, micrograd.data; "
+        "print(sorted(m for m in sys.modules if m.startswith('micrograd.cli')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_cost_estimate_is_the_one_the_cli_and_digits_use():
+    import argparse
+
+    from micrograd import digits
+    from micrograd.cli import budget
+    from micrograd.train import estimate_cost
+
+    run = argparse.Namespace(hidden=[16, 16], samples=100, epochs=100, batch_size=None)
+    assert budget.estimate(run) == estimate_cost(2, [16, 16, 1], 100, 100)
+    seconds, _ = estimate_cost(64, [16, 10], 1438, 12, 32)
+    assert digits.estimate_seconds([16], 1438, 12, 32) == seconds
+    # twice the epochs, twice the time; a wider layer, more time
+    assert estimate_cost(2, [8, 1], 100, 20)[0] == 2 * estimate_cost(2, [8, 1], 100, 10)[0]
+    assert estimate_cost(2, [32, 1], 100, 10)[0] > estimate_cost(2, [8, 1], 100, 10)[0]

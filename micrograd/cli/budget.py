@@ -10,43 +10,19 @@ from __future__ import annotations
 import argparse
 
 from micrograd.cli import CLIError
+from micrograd.nn import parameter_count
+from micrograd.train import estimate_cost
 
-# One sample in one epoch costs, forward and backward with its share of the update, about
-# SECONDS_PER_PARAMETER for each weight and bias (its multiply-add) and SECONDS_PER_NEURON for
-# each neuron (its sum, its activation, its lists). Measured with fit() on the 2-core machine
-# this was written on while other jobs ran: 0.4 us and 4 us fit MLP(2, [16, 16, 1]),
-# [32, 32, 1], [64, 1] and [8, 1] on two moons (hinge loss, full batch) within 10%, and the
-# digits run (MLP(64, [16, 10]), cross-entropy, batches of 32) within 2%. The constants are a
-# quarter above that, so the estimate errs towards caution. tracemalloc's peak for one step
-# was 59 to 180 bytes per parameter and sample of the batch (the graph of the step).
-SECONDS_PER_PARAMETER = 0.5e-6
-SECONDS_PER_NEURON = 5e-6
-BYTES_PER_UNIT = 200  # per parameter and sample of one batch: the graph backward() walks
-BYTES_PER_SAMPLE = 200  # the data set itself: a list of coordinates and a label
 MAX_SECONDS = 300  # the default demo: 2 to 5 s (estimated 3.4 s); a lesson can wait 5 min
 MAX_BYTES = 2 * 1024**3
 
 
-def parameter_count(nin: int, sizes: list[int]) -> int:
-    """Weights and biases of MLP(nin, sizes): each layer has (inputs + 1) x outputs."""
-    return sum((n_in + 1) * n_out for n_in, n_out in zip([nin, *sizes], sizes))
-
-
 def estimate(args: argparse.Namespace, nin: int = 2, nout: int = 1) -> tuple[float, float]:
-    """(seconds, bytes) the run would take, from its size alone, before building anything.
-
-    ``args`` has ``hidden``, ``samples`` (to train on), ``epochs`` and ``batch_size``; the
-    model is MLP(nin, [*hidden, nout]). The one estimate of a training run's time: the demo
-    and the digits run (:func:`micrograd.digits.estimate_seconds`) both use it.
-    """
+    """(seconds, bytes) the run would take (:func:`micrograd.train.estimate_cost`, the one
+    estimate): ``args`` has ``hidden``, ``samples`` (to train on), ``epochs`` and
+    ``batch_size``; the model is MLP(nin, [*hidden, nout])."""
     sizes = [*args.hidden, nout]
-    parameters = parameter_count(nin, sizes)
-    batch = min(args.batch_size or args.samples, args.samples)
-    steps_per_epoch = -(-args.samples // batch)
-    per_sample = parameters * SECONDS_PER_PARAMETER + sum(sizes) * SECONDS_PER_NEURON
-    seconds = per_sample * args.epochs * (args.samples + steps_per_epoch)
-    memory = parameters * batch * BYTES_PER_UNIT + args.samples * BYTES_PER_SAMPLE
-    return seconds, memory
+    return estimate_cost(nin, sizes, args.samples, args.epochs, args.batch_size)
 
 
 def check(args: argparse.Namespace, nin: int = 2, nout: int = 1) -> float:
