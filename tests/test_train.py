@@ -473,15 +473,10 @@ def test_a_diverging_run_stops_with_overflow_error_and_keeps_finite_parameters()
 def test_the_learning_layer_does_not_import_the_command_line():
     """engine -> learning -> seeing -> command line: the learning modules (and the cost
     estimate the CLI refuses runs with) load without micrograd.cli."""
-    import subprocess
-    import sys
+    from installed import modules_loaded_by
 
-    code = (
-        "import sys, micrograd.nn, micrograd.train, micrograd.digits, micrograd.data; "
-        "print(sorted(m for m in sys.modules if m.startswith('micrograd.cli')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    learning = "import micrograd.nn, micrograd.train, micrograd.digits, micrograd.data"
+    assert modules_loaded_by(learning, ("micrograd.cli",)) == []
 
 
 def test_the_cost_estimate_is_the_one_the_cli_and_digits_use():
